@@ -1,0 +1,29 @@
+/**
+ * Get a Twitch user access token on the user's own machine, and keep it
+ * alive: the browser sign-in against a localhost callback, the token helpers
+ * (refresh, validate, revoke, user info, app tokens) on web-standard `fetch`,
+ * and every Twitch scope.
+ *
+ * @example Validate a token
+ * ```ts ignore
+ * import { validateToken } from "@x/twitch-auth";
+ *
+ * const result = await validateToken("the-access-token");
+ * console.log("status" in result ? "invalid" : result.login);
+ * ```
+ *
+ * @module
+ */
+
+export * from "./src/access_token.ts";
+export * from "./src/app_access_token.ts";
+export * from "./src/errors.ts";
+export * from "./src/exchange_code.ts";
+export * from "./src/parse_scopes.ts";
+export * from "./src/redact.ts";
+export * from "./src/refresh_access_token.ts";
+export * from "./src/revoke_token.ts";
+export * from "./src/scopes.ts";
+export * from "./src/user_info.ts";
+export * from "./src/validate_token.ts";
+export type { RequestOptions } from "./src/_request.ts";
