@@ -1,0 +1,217 @@
+/**
+ * The localhost server that catches Twitch's redirect: a web-standard
+ * `(Request) => Response` handler that guards the callback, and the
+ * `Deno.serve` listener around it, bound to loopback only.
+ *
+ * @module
+ */
+
+import { PortInUseError } from "./errors.ts";
+import { htmlResponse, renderPage } from "./pages.ts";
+
+/** What Twitch sent back to the redirect URL, once the state matched. */
+export type Callback =
+  | { kind: "code"; code: string; scope: string }
+  | { kind: "error"; error: string; description: string };
+
+/** What {@linkcode createCallbackHandler} needs. */
+export interface CallbackHandlerOptions {
+  /** The registered redirect URL; only its path is answered. */
+  redirectUrl: URL;
+  /** The flow's `state`; a callback without it is refused. */
+  state: string;
+  /** Handles a genuine callback and answers the page the user sees. */
+  onCallback(callback: Callback): Promise<Response>;
+}
+
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * Creates the callback handler. It answers 403 to a `Host` that is neither
+ * the redirect URL's host nor a loopback name (DNS rebinding), 404 to other
+ * paths (`/favicon.ico` too), 405 to other methods, 400 to a callback with a
+ * wrong or missing `state` or without a `code` (and keeps waiting), and hands
+ * a genuine callback to `onCallback` once: later ones get 409.
+ *
+ * @param options The redirect URL, the state and the callback.
+ * @returns The handler.
+ *
+ * @example Serve the handler yourself
+ * ```ts ignore
+ * import { createCallbackHandler, htmlResponse } from "@x/twitch-auth";
+ *
+ * const handler = createCallbackHandler({
+ *   redirectUrl: new URL("http://localhost:17563"),
+ *   state: "the-flow-state",
+ *   onCallback: (callback) => {
+ *     console.log(callback.kind);
+ *     return Promise.resolve(new Response("thanks"));
+ *   },
+ * });
+ * Deno.serve({ hostname: "127.0.0.1", port: 17563 }, handler);
+ * ```
+ */
+export function createCallbackHandler(
+  options: CallbackHandlerOptions,
+): (request: Request) => Promise<Response> {
+  const path = options.redirectUrl.pathname || "/";
+  const allowedHosts = new Set([
+    ...LOOPBACK_HOSTS,
+    options.redirectUrl.hostname.toLowerCase(),
+  ]);
+  let handled = false;
+  return (request) => {
+    const url = new URL(request.url);
+    const host = hostOf(request.headers.get("Host"));
+    if (!host || !allowedHosts.has(host)) {
+      return page(
+        403,
+        "Wrong address",
+        "This server only answers on localhost.",
+      );
+    }
+    if (url.pathname !== path) {
+      return page(
+        404,
+        "Not found",
+        "This server only catches Twitch's sign-in redirect.",
+      );
+    }
+    if (request.method !== "GET") {
+      return page(
+        405,
+        "Method not allowed",
+        "Twitch's redirect is a GET request.",
+      );
+    }
+    const params = url.searchParams;
+    if (params.get("state") !== options.state) {
+      return page(
+        400,
+        "This sign-in link is not the current one",
+        "The state does not match the sign-in that is waiting (an old tab, or a forged link). Start the sign-in again from the app.",
+      );
+    }
+    const error = params.get("error");
+    if (!error && !params.get("code")) {
+      return page(
+        400,
+        "No code",
+        "Twitch's redirect had no code. Start the sign-in again from the app.",
+      );
+    }
+    if (handled) {
+      return page(
+        409,
+        "Already handled",
+        "This sign-in was already completed. You can close this tab.",
+      );
+    }
+    handled = true;
+    return options.onCallback(
+      error
+        ? {
+          kind: "error",
+          error,
+          description: params.get("error_description") ?? "",
+        }
+        : {
+          kind: "code",
+          code: params.get("code")!,
+          scope: params.get("scope") ?? "",
+        },
+    );
+  };
+}
+
+function page(
+  status: number,
+  title: string,
+  message: string,
+): Promise<Response> {
+  return Promise.resolve(
+    htmlResponse(renderPage(title, message, false), status),
+  );
+}
+
+/** The host name of a `Host` header, lower case, without the port. */
+function hostOf(header: string | null): string | undefined {
+  if (!header) return undefined;
+  const match = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(
+    header.trim().toLowerCase(),
+  );
+  return match?.[1] || undefined;
+}
+
+/** A running callback server. */
+export interface CallbackServer {
+  /** The port it listens on. */
+  port: number;
+  /** The addresses it listens on. */
+  hostnames: string[];
+  /** Stops listening once the responses under way are sent. */
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `handler` on `port`. Without a `hostname` it listens on both
+ * loopback addresses, 127.0.0.1 and ::1 (where the machine has IPv6), so the
+ * browser finds it whichever `localhost` resolves to, and no other machine
+ * can reach it.
+ *
+ * @param handler The request handler.
+ * @param port The port; 0 picks a free one.
+ * @param hostname One address to listen on instead of loopback.
+ * @returns The running server.
+ * @throws {PortInUseError} when the port is taken.
+ *
+ * @example Serve on loopback
+ * ```ts
+ * import { serveCallback } from "@x/twitch-auth";
+ *
+ * const server = await serveCallback(() => new Response("hi"), 0);
+ * console.log(server.port);
+ * await server.close();
+ * ```
+ */
+export async function serveCallback(
+  handler: (request: Request) => Response | Promise<Response>,
+  port: number,
+  hostname?: string,
+): Promise<CallbackServer> {
+  const servers: Deno.HttpServer<Deno.NetAddr>[] = [];
+  const listen = (address: string, at: number) => {
+    try {
+      const server = Deno.serve(
+        { hostname: address, port: at, onListen: () => {} },
+        handler,
+      );
+      servers.push(server);
+      return server.addr.port;
+    } catch (error) {
+      if (error instanceof Deno.errors.AddrInUse) {
+        throw new PortInUseError(address, at, { cause: error });
+      }
+      throw error;
+    }
+  };
+  const close = async () => {
+    await Promise.all(servers.map((server) => server.shutdown()));
+  };
+  if (hostname) {
+    return { port: listen(hostname, port), hostnames: [hostname], close };
+  }
+  const bound = listen("127.0.0.1", port);
+  const hostnames = ["127.0.0.1"];
+  try {
+    listen("::1", bound);
+    hostnames.push("::1");
+  } catch (error) {
+    if (error instanceof PortInUseError) {
+      await close();
+      throw new PortInUseError("::1", bound, { cause: error });
+    }
+    // no IPv6 loopback on this machine: 127.0.0.1 alone will do
+  }
+  return { port: bound, hostnames, close };
+}

@@ -1,0 +1,340 @@
+/**
+ * The browser sign-in: opens Twitch's consent page, catches the redirect on
+ * localhost, exchanges the code and hands back the user's tokens.
+ *
+ * @module
+ */
+
+import type { AccessToken } from "./access_token.ts";
+import { buildAuthorizeUrl, generateState } from "./authorize_url.ts";
+import {
+  type Callback,
+  type CallbackServer,
+  createCallbackHandler,
+  serveCallback,
+} from "./callback_server.ts";
+import {
+  AccessDeniedError,
+  AuthorizationError,
+  CancelledError,
+  InvalidArgumentError,
+  TimeoutError,
+  TwitchApiError,
+  TwitchAuthError,
+} from "./errors.ts";
+import { exchangeCode } from "./exchange_code.ts";
+import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
+import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "./pages.ts";
+import type { Twitch } from "./twitch.ts";
+
+/** The redirect URL to register in the Twitch developer console. */
+export const DEFAULT_REDIRECT_URL = "http://localhost:17563";
+/** How long a sign-in may take by default: ten minutes, a code's lifetime. */
+export const DEFAULT_SIGN_IN_TIMEOUT = 600_000;
+
+/** Options of a {@linkcode UserAuthenticator}. */
+export interface UserAuthenticatorOptions {
+  /** Make Twitch ask the user again even if they consented before. Default `false`. */
+  forceVerify?: boolean;
+  /** The redirect URL registered in the Twitch developer console. Default `http://localhost:17563`. */
+  url?: string;
+  /** The one address the callback server listens on. Default: loopback (127.0.0.1 and ::1). */
+  host?: string;
+  /** The port the callback server listens on. Default: the redirect URL's port (17563). */
+  port?: number;
+  /** Twitch's OAuth base URL. Default: the {@linkcode Twitch} object's. */
+  authBaseUrl?: string;
+  /** The HTML page shown after a successful sign-in. */
+  document?: string;
+}
+
+/** Options of one {@linkcode UserAuthenticator.authenticate} call. */
+export interface AuthenticateOptions {
+  /** Called with the tokens; `authenticate` then resolves to `undefined`. */
+  callback?: (token: AccessToken) => void | Promise<void>;
+  /** An authorization code obtained elsewhere: skip the browser and the server, just exchange it. */
+  userToken?: string;
+  /** Open the browser. Default `true`. */
+  useBrowser?: boolean;
+  /** The command that opens the URL, such as `"firefox --new-window"` (`%s` marks where the URL goes). */
+  browser?: string;
+  /** Gets the authorize URL when the browser is not used, e.g. to send it to a phone. */
+  authUrlCallback?: (url: string) => void | Promise<void>;
+  /** Cancels the sign-in: it rejects with a {@linkcode CancelledError}. */
+  signal?: AbortSignal;
+  /** Milliseconds before the sign-in gives up with a {@linkcode TimeoutError}. Default ten minutes. */
+  timeout?: number;
+}
+
+/**
+ * The user sign-in of pyTwitchAPI's `UserAuthenticator`, done safely: a
+ * fresh `state` for every run, a callback server on loopback only that
+ * closes after every ending, typed errors for a denial, a timeout or a
+ * cancellation, and the client secret only in a POST body.
+ *
+ * @example Sign in as in pyTwitchAPI
+ * ```ts ignore
+ * import { AuthScope, Twitch, UserAuthenticator } from "@x/twitch-auth";
+ *
+ * const twitch = new Twitch("my_app_id", "my_app_secret");
+ * const scopes = [AuthScope.BITS_READ];
+ * const auth = new UserAuthenticator(twitch, scopes, { forceVerify: false });
+ * // opens the browser on Twitch's consent page
+ * const token = await auth.authenticate();
+ * await twitch.setUserAuthentication(token.accessToken, scopes, token.refreshToken);
+ * ```
+ */
+export class UserAuthenticator {
+  /** The redirect URL Twitch sends the browser back to. */
+  readonly url: string;
+  /** The scopes asked for. */
+  readonly scopes: readonly string[];
+  #twitch: Twitch;
+  #options: UserAuthenticatorOptions;
+  #redirectUrl: URL;
+  #nextState: string | undefined;
+  #running: { state: string; stop: (reason: Error) => void } | undefined;
+
+  /**
+   * Creates the authenticator.
+   *
+   * @param twitch The app, with its client id and secret.
+   * @param scopes The scopes to ask for.
+   * @param options Redirect URL, port, `forceVerify` and the success page.
+   * @throws {InvalidArgumentError} for a malformed redirect URL or port.
+   */
+  constructor(
+    twitch: Twitch,
+    scopes: readonly string[],
+    options: UserAuthenticatorOptions = {},
+  ) {
+    this.#twitch = twitch;
+    this.scopes = Object.freeze([...scopes]);
+    this.#options = options;
+    this.url = options.url ?? DEFAULT_REDIRECT_URL;
+    this.#redirectUrl = parseRedirectUrl(this.url);
+    const port = this.#port;
+    if (!Number.isInteger(port) || port < 0 || port > 65535) {
+      throw new InvalidArgumentError(
+        `port must be a whole number from 0 to 65535, not ${port}`,
+      );
+    }
+  }
+
+  get #port(): number {
+    return this.#options.port ?? Number(this.#redirectUrl.port || 80);
+  }
+
+  /**
+   * The authorize URL to open. It carries the `state` of the running
+   * sign-in, or else a fresh one that the next {@linkcode authenticate} call
+   * uses.
+   *
+   * @returns The URL of Twitch's consent page.
+   */
+  returnAuthUrl(): string {
+    const state = this.#running?.state ?? (this.#nextState ??= generateState());
+    return this.#authorizeUrl(state);
+  }
+
+  #authorizeUrl(state: string): string {
+    return buildAuthorizeUrl({
+      clientId: this.#twitch.appId,
+      redirectUri: this.url,
+      scopes: this.scopes,
+      state,
+      forceVerify: this.#options.forceVerify,
+      authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
+    }).href;
+  }
+
+  /**
+   * Runs the sign-in: starts the callback server, opens the browser on
+   * Twitch's consent page, waits for the redirect, exchanges the code.
+   *
+   * @param options Callback, browser, cancellation and timeout.
+   * @returns The user's tokens, or `undefined` when `callback` is given.
+   * @throws {AccessDeniedError} when the user clicks Cancel on Twitch.
+   * @throws {PortInUseError} when the callback port is taken.
+   * @throws {TimeoutError} when `timeout` runs out.
+   * @throws {CancelledError} on `signal` or {@linkcode stop}.
+   */
+  async authenticate(
+    options: AuthenticateOptions = {},
+  ): Promise<AccessToken | undefined> {
+    if (this.#running) {
+      throw new InvalidArgumentError(
+        "A sign-in is already running on this authenticator: await it, or call stop() first",
+      );
+    }
+    const token = options.userToken
+      ? await this.#exchange(options.userToken, options.signal, options.timeout)
+      : await this.#signIn(options);
+    if (options.callback) {
+      await options.callback(token);
+      return undefined;
+    }
+    return token;
+  }
+
+  /**
+   * Ends the running sign-in: its {@linkcode authenticate} rejects with a
+   * {@linkcode CancelledError} and the callback server closes. Does nothing
+   * when no sign-in runs.
+   */
+  stop(): void {
+    this.#running?.stop(new CancelledError("The sign-in"));
+  }
+
+  #exchange(
+    code: string,
+    signal?: AbortSignal,
+    timeout?: number,
+  ): Promise<AccessToken> {
+    const secret = this.#twitch.appSecret;
+    if (!secret) {
+      throw new InvalidArgumentError(
+        "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
+      );
+    }
+    return exchangeCode(this.#twitch.appId, secret, code, this.url, {
+      ...this.#twitch.requestOptions(signal),
+      authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
+      ...(timeout === undefined ? {} : { timeout }),
+    });
+  }
+
+  async #signIn(options: AuthenticateOptions): Promise<AccessToken> {
+    if (!this.#twitch.appSecret) {
+      throw new InvalidArgumentError(
+        "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
+      );
+    }
+    if (options.signal?.aborted) {
+      throw new CancelledError("The sign-in", { cause: options.signal.reason });
+    }
+    const state = this.#nextState ?? generateState();
+    this.#nextState = undefined;
+    const flow = Promise.withResolvers<AccessToken>();
+    flow.promise.catch(() => {}); // awaited below; an early stop must not go unhandled
+    const exchange = new AbortController();
+    const stop = (reason: Error) => {
+      exchange.abort(reason);
+      flow.reject(reason);
+    };
+    this.#running = { state, stop };
+    const timeout = options.timeout ?? DEFAULT_SIGN_IN_TIMEOUT;
+    const timer = setTimeout(
+      () => stop(new TimeoutError("The sign-in", timeout)),
+      timeout,
+    );
+    const onAbort = () =>
+      stop(
+        new CancelledError("The sign-in", { cause: options.signal?.reason }),
+      );
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    let server: CallbackServer | undefined;
+    let opening: Promise<OpenedBrowser | undefined> | undefined;
+    try {
+      server = await serveCallback(
+        createCallbackHandler({
+          redirectUrl: this.#redirectUrl,
+          state,
+          onCallback: (callback) =>
+            this.#answer(callback, exchange.signal, flow),
+        }),
+        this.#port,
+        this.#options.host,
+      );
+      const url = this.#authorizeUrl(state);
+      opening = this.#show(url, options);
+      return await flow.promise;
+    } finally {
+      clearTimeout(timer);
+      options.signal?.removeEventListener("abort", onAbort);
+      this.#running = undefined;
+      await server?.close();
+      await (await opening?.catch(() => undefined))?.release();
+    }
+  }
+
+  async #show(
+    url: string,
+    options: AuthenticateOptions,
+  ): Promise<OpenedBrowser | undefined> {
+    if (options.useBrowser === false) {
+      if (options.authUrlCallback) await options.authUrlCallback(url);
+      else printUrl(url, "Open this URL in a browser to sign in with Twitch:");
+      return undefined;
+    }
+    const opened = await openBrowser(url, options.browser);
+    if (!opened) {
+      printUrl(
+        url,
+        "Could not open a browser. Open this URL to sign in with Twitch:",
+      );
+    }
+    return opened;
+  }
+
+  async #answer(
+    callback: Callback,
+    signal: AbortSignal,
+    flow: PromiseWithResolvers<AccessToken>,
+  ): Promise<Response> {
+    if (callback.kind === "error") {
+      const error = callback.error === "access_denied"
+        ? new AccessDeniedError(callback.description || "access_denied")
+        : new AuthorizationError(callback.error, callback.description);
+      flow.reject(error);
+      return errorPage(
+        callback.error === "access_denied"
+          ? "Sign-in cancelled"
+          : "Twitch refused the sign-in",
+        `${
+          callback.description || callback.error
+        }. Run the sign-in again from the app.`,
+      );
+    }
+    try {
+      const token = await this.#exchange(callback.code, signal);
+      flow.resolve(token);
+      return htmlResponse(this.#options.document ?? SUCCESS_DOCUMENT, 200);
+    } catch (error) {
+      flow.reject(error);
+      return errorPage("The sign-in failed", explain(error));
+    }
+  }
+}
+
+function errorPage(title: string, message: string): Response {
+  return htmlResponse(renderPage(title, message, false), 200);
+}
+
+function explain(error: unknown): string {
+  if (error instanceof TwitchApiError || error instanceof TwitchAuthError) {
+    return error.message;
+  }
+  return "The code could not be exchanged for a token. Run the sign-in again.";
+}
+
+function printUrl(url: string, intro: string): void {
+  console.error(`${intro}\n  ${url}`);
+}
+
+function parseRedirectUrl(url: string): URL {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidArgumentError(
+      `The redirect URL ${url} is not a URL: use the one registered in the Twitch developer console, such as ${DEFAULT_REDIRECT_URL}`,
+    );
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new InvalidArgumentError(
+      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URL})`,
+    );
+  }
+  return parsed;
+}
