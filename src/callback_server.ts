@@ -35,21 +35,6 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  *
  * @param options The redirect URL, the state and the callback.
  * @returns The handler.
- *
- * @example Serve the handler yourself
- * ```ts ignore
- * import { createCallbackHandler, htmlResponse } from "@x/twitch-auth";
- *
- * const handler = createCallbackHandler({
- *   redirectUrl: new URL("http://localhost:17563"),
- *   state: "the-flow-state",
- *   onCallback: (callback) => {
- *     console.log(callback.kind);
- *     return Promise.resolve(new Response("thanks"));
- *   },
- * });
- * Deno.serve({ hostname: "127.0.0.1", port: 17563 }, handler);
- * ```
  */
 export function createCallbackHandler(
   options: CallbackHandlerOptions,
@@ -164,15 +149,6 @@ export interface CallbackServer {
  * @param hostname One address to listen on instead of loopback.
  * @returns The running server.
  * @throws {PortInUseError} when the port is taken.
- *
- * @example Serve on loopback
- * ```ts
- * import { serveCallback } from "@x/twitch-auth";
- *
- * const server = await serveCallback(() => new Response("hi"), 0);
- * console.log(server.port);
- * await server.close();
- * ```
  */
 export async function serveCallback(
   handler: (request: Request) => Response | Promise<Response>,

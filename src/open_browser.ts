@@ -26,14 +26,6 @@ export interface OpenedBrowser {
  *
  * @param command A command line such as `chromium --incognito`.
  * @returns The words.
- *
- * @example Split a browser command
- * ```ts
- * import { splitCommand } from "@x/twitch-auth";
- * import { assertEquals } from "@std/assert";
- *
- * assertEquals(splitCommand(`"my browser" --new-tab %s`), ["my browser", "--new-tab", "%s"]);
- * ```
  */
 export function splitCommand(command: string): string[] {
   const words: string[] = [];
@@ -77,13 +69,6 @@ export function splitCommand(command: string): string[] {
  * @param url The URL to open.
  * @param browser A command line chosen by the user.
  * @returns Each candidate as argv.
- *
- * @example See what would run
- * ```ts
- * import { browserCommands } from "@x/twitch-auth";
- *
- * console.log(browserCommands("https://example.com", "firefox --new-tab")[0]);
- * ```
  */
 export function browserCommands(url: string, browser?: string): string[][] {
   const lines: string[] = [];
@@ -143,15 +128,6 @@ function isWsl(): boolean {
  * @param browser A command line chosen by the user (`--browser`).
  * @returns The opener that worked, or `undefined` when none did: then show
  * the URL to the user.
- *
- * @example Open a page
- * ```ts ignore
- * import { openBrowser } from "@x/twitch-auth";
- *
- * const opened = await openBrowser("https://dev.twitch.tv/console");
- * if (!opened) console.error("Open https://dev.twitch.tv/console yourself");
- * await opened?.release();
- * ```
  */
 export async function openBrowser(
   url: string,
@@ -164,7 +140,9 @@ export async function openBrowser(
   return undefined;
 }
 
-async function tryCommand(command: string[]): Promise<OpenedBrowser | undefined> {
+async function tryCommand(
+  command: string[],
+): Promise<OpenedBrowser | undefined> {
   let child: Deno.ChildProcess;
   try {
     child = new Deno.Command(command[0], {

@@ -9,14 +9,6 @@
  *
  * @param text Any text, such as Twitch's `error_description`.
  * @returns The text with `& < > " '` escaped.
- *
- * @example Escape a description
- * ```ts
- * import { escapeHtml } from "@x/twitch-auth";
- * import { assertEquals } from "@std/assert";
- *
- * assertEquals(escapeHtml("<b>"), "&lt;b&gt;");
- * ```
  */
 export function escapeHtml(text: string): string {
   return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;")
@@ -35,16 +27,12 @@ const STYLE =
  * @param message The explanation under it.
  * @param ok Whether it reports a success (shown in green) or a failure.
  * @returns The HTML text.
- *
- * @example Render a page
- * ```ts
- * import { renderPage } from "@x/twitch-auth";
- *
- * const html = renderPage("Signed in", "You can close this tab.", true);
- * console.log(html.includes("Signed in"));
- * ```
  */
-export function renderPage(title: string, message: string, ok: boolean): string {
+export function renderPage(
+  title: string,
+  message: string,
+  ok: boolean,
+): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
     `<meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>` +
@@ -67,15 +55,6 @@ export const SUCCESS_DOCUMENT: string = renderPage(
  * @param html The page.
  * @param status The HTTP status.
  * @returns The response.
- *
- * @example Answer with a page
- * ```ts
- * import { htmlResponse, renderPage } from "@x/twitch-auth";
- *
- * const response = htmlResponse(renderPage("Not found", "Nothing here.", false), 404);
- * console.log(response.headers.get("Content-Type"));
- * await response.body?.cancel();
- * ```
  */
 export function htmlResponse(html: string, status: number): Response {
   return new Response(html, {

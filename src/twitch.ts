@@ -170,7 +170,10 @@ export class Twitch {
     token: AccessToken,
     mayRefresh = true,
   ): Promise<AccessToken> {
-    const result = await validateToken(token.accessToken, this.requestOptions());
+    const result = await validateToken(
+      token.accessToken,
+      this.requestOptions(),
+    );
     if ("status" in result) {
       if (!token.refreshToken || !mayRefresh) {
         throw new InvalidTokenError(

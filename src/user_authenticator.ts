@@ -48,10 +48,13 @@ export interface UserAuthenticatorOptions {
   document?: string;
 }
 
+/** Receives the tokens of a finished sign-in. */
+export type AuthenticateCallback = (token: AccessToken) => void | Promise<void>;
+
 /** Options of one {@linkcode UserAuthenticator.authenticate} call. */
 export interface AuthenticateOptions {
   /** Called with the tokens; `authenticate` then resolves to `undefined`. */
-  callback?: (token: AccessToken) => void | Promise<void>;
+  callback?: AuthenticateCallback;
   /** An authorization code obtained elsewhere: skip the browser and the server, just exchange it. */
   userToken?: string;
   /** Open the browser. Default `true`. */
@@ -153,12 +156,22 @@ export class UserAuthenticator {
    * Twitch's consent page, waits for the redirect, exchanges the code.
    *
    * @param options Callback, browser, cancellation and timeout.
-   * @returns The user's tokens, or `undefined` when `callback` is given.
+   * @returns `undefined`: the tokens go to `callback`.
    * @throws {AccessDeniedError} when the user clicks Cancel on Twitch.
    * @throws {PortInUseError} when the callback port is taken.
    * @throws {TimeoutError} when `timeout` runs out.
    * @throws {CancelledError} on `signal` or {@linkcode stop}.
    */
+  authenticate(
+    options: AuthenticateOptions & { callback: AuthenticateCallback },
+  ): Promise<undefined>;
+  /**
+   * Runs the sign-in and resolves to the user's tokens.
+   *
+   * @param options Browser, cancellation and timeout.
+   * @returns The user's tokens.
+   */
+  authenticate(options?: AuthenticateOptions): Promise<AccessToken>;
   async authenticate(
     options: AuthenticateOptions = {},
   ): Promise<AccessToken | undefined> {
