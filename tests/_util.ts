@@ -1,0 +1,46 @@
+// Shared test helpers: get codes the way a browser would, over real HTTP.
+
+import type { MockTwitch } from "../src/mock_server.ts";
+
+/** Follows Twitch's authorize redirect (consent "approve") and returns the code. */
+export async function authorizeCode(
+  mock: MockTwitch,
+  scopes: string[],
+  redirectUri = "http://localhost:17563",
+): Promise<string> {
+  mock.consent = "approve";
+  const url = new URL(`${mock.authBaseUrl}/authorize`);
+  url.search = new URLSearchParams({
+    response_type: "code",
+    client_id: mock.clientId,
+    redirect_uri: redirectUri,
+    scope: scopes.join(" "),
+    state: "s".repeat(32),
+  }).toString();
+  const response = await fetch(url, { redirect: "manual" });
+  await response.body?.cancel();
+  const location = response.headers.get("Location") ?? "";
+  const code = URL.parse(location)?.searchParams.get("code");
+  if (!code) {
+    throw new Error(`authorize answered ${response.status} ${location}`);
+  }
+  return code;
+}
+
+/** A loopback port nobody listens on. */
+export function closedPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Narrows a `/validate` answer to a valid token's, failing the test otherwise. */
+export function assertValid<T extends object>(
+  result: T,
+): Exclude<T, { status: 401 }> {
+  if ("status" in result) {
+    throw new Error(`expected a valid token, got ${JSON.stringify(result)}`);
+  }
+  return result as Exclude<T, { status: 401 }>;
+}

@@ -1,0 +1,346 @@
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertMatch,
+  assertNotEquals,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
+import {
+  AccessDeniedError,
+  AccessToken,
+  AuthorizationError,
+  CancelledError,
+  InvalidClientError,
+  PortInUseError,
+  TimeoutError,
+  Twitch,
+  UserAuthenticator,
+} from "../mod.ts";
+import { startMockTwitch } from "../src/mock_server.ts";
+import { type Visit, visit } from "./_browser.ts";
+import { authorizeCode, closedPort } from "./_util.ts";
+
+async function setup(consent: "approve" | "deny" = "approve") {
+  const port = closedPort();
+  const redirect = `http://localhost:${port}`;
+  const mock = await startMockTwitch({
+    consent,
+    clients: [{
+      clientId: "app0client0id0000000000000000a",
+      clientSecret: "app0client0secret00000000000a",
+      redirectUris: [redirect],
+    }],
+  });
+  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+  });
+  return { mock, twitch, port, redirect };
+}
+
+/** Catches the authorize URL without opening it. */
+function catcher(): { open: (url: string) => void; url: Promise<string> } {
+  const seen = Promise.withResolvers<string>();
+  return { open: (url) => seen.resolve(url), url: seen.promise };
+}
+
+/** A browser that is handed the URL and follows it; `visited` resolves with what it saw. */
+function browser(): {
+  open: (url: string) => void;
+  visited: Promise<Visit>;
+  url: Promise<string>;
+} {
+  const seen = Promise.withResolvers<string>();
+  const visited = seen.promise.then((url) => visit(url));
+  return { open: (url) => seen.resolve(url), visited, url: seen.promise };
+}
+
+async function assertPortFree(port: number): Promise<void> {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  listener.close();
+}
+
+Deno.test("authenticate: the browser follows Twitch's redirect, the code is exchanged, the server closes", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read", "bits:read"], {
+    url: redirect,
+  });
+  const b = browser();
+  const token = await auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: b.open,
+  });
+  const page = await b.visited;
+  assertEquals(page.status, 200);
+  assertStringIncludes(page.text, "Signed in");
+  assert(token instanceof AccessToken);
+  assertEquals(token.scopes, ["chat:read", "bits:read"]);
+  assert(token.refreshToken);
+  await assertPortFree(port);
+  const url = new URL(await b.url);
+  assertEquals(url.searchParams.get("client_id"), mock.clientId);
+  assertEquals(url.searchParams.get("redirect_uri"), redirect);
+  assertEquals(url.searchParams.get("response_type"), "code");
+  assertEquals(url.searchParams.get("force_verify"), "false");
+  assertStringIncludes(url.search, "scope=chat%3Aread%20bits%3Aread");
+  assertMatch(url.searchParams.get("state")!, /^[A-Za-z0-9_-]{43}$/);
+  assertFalse(url.href.includes(mock.clientSecret), "the secret is in the URL");
+  const exchange = mock.requests.findLast((r) =>
+    r.pathname === "/oauth2/token"
+  )!;
+  assertEquals([...exchange.query.keys()], []);
+});
+
+Deno.test("authenticate: every run has a fresh state, and two runs in a row reuse the port", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const states: string[] = [];
+  for (let run = 0; run < 2; run++) {
+    const b = browser();
+    await auth.authenticate({ useBrowser: false, authUrlCallback: b.open });
+    await b.visited;
+    states.push(new URL(await b.url).searchParams.get("state")!);
+  }
+  const other = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = browser();
+  await other.authenticate({ useBrowser: false, authUrlCallback: b.open });
+  await b.visited;
+  states.push(new URL(await b.url).searchParams.get("state")!);
+  assertEquals(new Set(states).size, 3);
+});
+
+Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and shows why", async () => {
+  const { mock, twitch, port, redirect } = await setup("deny");
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = browser();
+  const error = await assertRejects(
+    () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
+    AccessDeniedError,
+  );
+  assertEquals(error.description, "The user denied you access");
+  const page = await b.visited;
+  assertStringIncludes(page.text, "Sign-in cancelled");
+  assertStringIncludes(page.text, "The user denied you access");
+  await assertPortFree(port);
+});
+
+Deno.test("authenticate: an error description from the URL is HTML-escaped", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = catcher();
+  const flow = assertRejects(
+    () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
+    AuthorizationError,
+  );
+  const state = new URL(await b.url).searchParams.get("state")!;
+  const attack = `${redirect}/?error=invalid_scope&error_description=${
+    encodeURIComponent("<script>alert(1)</script>")
+  }&state=${state}`;
+  const page = await visit(attack);
+  await flow;
+  assertFalse(page.text.includes("<script>alert(1)"), page.text);
+  assertStringIncludes(page.text, "&lt;script&gt;alert(1)&lt;/script&gt;");
+  assertStringIncludes(
+    (await fetch(attack).catch((e) => e)).toString(),
+    "Error", // the server is closed: the browser can no longer reach it
+  );
+});
+
+Deno.test("authenticate: a wrong or missing state gets 400 and the flow waits for the real callback", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = catcher();
+  const flow = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: b.open,
+  });
+  const real = await b.url;
+  const forgedCode = await authorizeCode(mock, ["chat:read"], redirect);
+  const forged = await visit(
+    `${redirect}/?code=${forgedCode}&scope=chat%3Aread&state=guessed`,
+  );
+  assertEquals(forged.status, 400);
+  assertEquals((await visit(`${redirect}/?code=${forgedCode}`)).status, 400);
+  const state = new URL(real).searchParams.get("state")!;
+  assertEquals((await visit(`${redirect}/?state=${state}`)).status, 400); // no code
+  assertEquals((await visit(`${redirect}/favicon.ico`)).status, 404);
+  assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+  assertEquals((await visit(real)).status, 200);
+  assert((await flow)?.accessToken);
+  assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
+});
+
+Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = catcher();
+  const flow = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: b.open,
+  });
+  const state = new URL(await b.url).searchParams.get("state")!;
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(
+    `GET /?code=x&state=${state} HTTP/1.1\r\nHost: evil.example:${port}\r\nConnection: close\r\n\r\n`,
+  ));
+  const reply = new TextDecoder().decode(
+    await new Response(conn.readable).arrayBuffer(),
+  );
+  assertStringIncludes(reply.split("\r\n")[0], "403");
+  auth.stop();
+  await assertRejects(() => flow, CancelledError);
+});
+
+Deno.test("authenticate: both loopback addresses answer, whichever localhost resolves to", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = catcher();
+  const flow = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: b.open,
+  });
+  await b.url;
+  const v4 = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+  await v4.body?.cancel();
+  assertEquals(v4.status, 404);
+  const v6 = await fetch(`http://[::1]:${port}/favicon.ico`).catch(() =>
+    undefined
+  );
+  await v6?.body?.cancel();
+  if (v6) assertEquals(v6.status, 404); // machines without IPv6 skip this half
+  auth.stop();
+  await assertRejects(() => flow, CancelledError);
+});
+
+Deno.test("authenticate: a failed code exchange shows what to fix and rejects", async () => {
+  const { mock, redirect } = await setup();
+  await using _ = mock;
+  const twitch = new Twitch(mock.clientId, "wrong0secret000000000000000000", {
+    authBaseUrl: mock.authBaseUrl,
+  });
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = browser();
+  await assertRejects(
+    () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
+    InvalidClientError,
+  );
+  const page = await b.visited;
+  assertStringIncludes(page.text, "client secret");
+  assertFalse(page.text.includes("wrong0secret"));
+});
+
+Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const error = await assertRejects(
+    () =>
+      auth.authenticate({
+        useBrowser: false,
+        authUrlCallback: () => {},
+        timeout: 100,
+      }),
+    TimeoutError,
+  );
+  assertEquals(error.timeout, 100);
+  await assertPortFree(port);
+});
+
+Deno.test("authenticate: a signal or stop() cancels, and the authenticator can run again", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const controller = new AbortController();
+  const cancelled = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: () => controller.abort(new Error("user quit")),
+    signal: controller.signal,
+  });
+  const error = await assertRejects(() => cancelled, CancelledError);
+  assertEquals((error.cause as Error).message, "user quit");
+  await assertPortFree(port);
+  const stopped = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: () => auth.stop(),
+  });
+  await assertRejects(() => stopped, CancelledError);
+  await assertPortFree(port);
+  await assertRejects(
+    () => auth.authenticate({ signal: AbortSignal.abort() }),
+    CancelledError,
+  );
+  const b = browser();
+  assert(
+    await auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
+  );
+  await b.visited;
+});
+
+Deno.test("authenticate: a taken port rejects at once with PortInUseError naming it", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  using _listener = Deno.listen({ hostname: "127.0.0.1", port });
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const error = await assertRejects(
+    () => auth.authenticate({ useBrowser: false, authUrlCallback: () => {} }),
+    PortInUseError,
+  );
+  assertEquals(error.port, port);
+  assertStringIncludes(error.message, String(port));
+  assertStringIncludes(error.message, "--port");
+});
+
+Deno.test("authenticate: userToken exchanges a code without browser or server", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const code = await authorizeCode(mock, ["chat:read"], redirect);
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  let called: AccessToken | undefined;
+  const result = await auth.authenticate({
+    userToken: code,
+    callback: (t) => void (called = t),
+  });
+  assertEquals(result, undefined);
+  assertEquals(called?.scopes, ["chat:read"]);
+});
+
+Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], {
+    url: redirect,
+    forceVerify: true,
+  });
+  const url = auth.returnAuthUrl();
+  assertEquals(new URL(url).searchParams.get("force_verify"), "true");
+  const flow = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: () => {},
+  });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assertEquals(auth.returnAuthUrl(), url);
+  assertEquals((await visit(url)).status, 200);
+  assert(await flow);
+  assertNotEquals(auth.returnAuthUrl(), url);
+});
+
+Deno.test("authenticate: the browser option runs that command with the URL", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const script = new URL("./_fetch_browser.ts", import.meta.url).pathname;
+  const token = await auth.authenticate({
+    browser: `"${Deno.execPath()}" run -A ${script}`,
+    timeout: 20_000,
+  });
+  assert(token?.accessToken);
+});
