@@ -50,7 +50,9 @@ export function parseScopes(input: string | readonly string[]): AuthScope[] {
     .filter((name) => name !== "");
   const unknown = names.filter((name) => !isAuthScope(name));
   if (unknown.length > 0) {
-    const suggestions = [...new Set(unknown.flatMap((name) => closestScopes(name)))];
+    const suggestions = [
+      ...new Set(unknown.flatMap((name) => closestScopes(name))),
+    ];
     throw new UnknownScopeError([...new Set(unknown)], suggestions);
   }
   return [...new Set(names as AuthScope[])];

@@ -57,7 +57,7 @@ function browser(): {
   return { open: (url) => seen.resolve(url), visited, url: seen.promise };
 }
 
-async function assertPortFree(port: number): Promise<void> {
+function assertPortFree(port: number): void {
   const listener = Deno.listen({ hostname: "127.0.0.1", port });
   listener.close();
 }
@@ -79,7 +79,7 @@ Deno.test("authenticate: the browser follows Twitch's redirect, the code is exch
   assert(token instanceof AccessToken);
   assertEquals(token.scopes, ["chat:read", "bits:read"]);
   assert(token.refreshToken);
-  await assertPortFree(port);
+  assertPortFree(port);
   const url = new URL(await b.url);
   assertEquals(url.searchParams.get("client_id"), mock.clientId);
   assertEquals(url.searchParams.get("redirect_uri"), redirect);
@@ -126,7 +126,7 @@ Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and sho
   const page = await b.visited;
   assertStringIncludes(page.text, "Sign-in cancelled");
   assertStringIncludes(page.text, "The user denied you access");
-  await assertPortFree(port);
+  assertPortFree(port);
 });
 
 Deno.test("authenticate: an error description from the URL is HTML-escaped", async () => {
@@ -252,7 +252,7 @@ Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", 
     TimeoutError,
   );
   assertEquals(error.timeout, 100);
-  await assertPortFree(port);
+  assertPortFree(port);
 });
 
 Deno.test("authenticate: a signal or stop() cancels, and the authenticator can run again", async () => {
@@ -267,13 +267,13 @@ Deno.test("authenticate: a signal or stop() cancels, and the authenticator can r
   });
   const error = await assertRejects(() => cancelled, CancelledError);
   assertEquals((error.cause as Error).message, "user quit");
-  await assertPortFree(port);
+  assertPortFree(port);
   const stopped = auth.authenticate({
     useBrowser: false,
     authUrlCallback: () => auth.stop(),
   });
   await assertRejects(() => stopped, CancelledError);
-  await assertPortFree(port);
+  assertPortFree(port);
   await assertRejects(
     () => auth.authenticate({ signal: AbortSignal.abort() }),
     CancelledError,
