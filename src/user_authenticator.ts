@@ -281,7 +281,7 @@ export class UserAuthenticator {
       return undefined;
     }
     const opened = await openBrowser(url, options.browser);
-    if (!opened) {
+    if (!opened && this.#running) {
       printUrl(
         url,
         "Could not open a browser. Open this URL to sign in with Twitch:",

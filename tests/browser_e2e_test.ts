@@ -1,0 +1,213 @@
+// End to end in a real browser: the authenticator itself opens headless
+// Chromium (tests/_chromium_browser.ts, through its `browser` option), which
+// goes to the consent page, presses Authorize or Cancel like a user and lands
+// on the localhost callback. Skipped only where Chromium is not installed.
+
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import {
+  AccessDeniedError,
+  Twitch,
+  UserAuthenticator,
+  validateToken,
+} from "../mod.ts";
+import { startMockTwitch } from "../src/mock_server.ts";
+import { startStrictFake } from "./_strict_fake_twitch.ts";
+import { assertValid, closedPort } from "./_util.ts";
+
+const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
+const chromiumAvailable = (() => {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+})();
+if (!chromiumAvailable) {
+  console.warn(
+    `browser_e2e_test: skipped, no Chromium at ${CHROMIUM} (install it, or set TWITCH_AUTH_CHROMIUM)`,
+  );
+}
+
+const SCRIPT = decodeURIComponent(
+  new URL("./_chromium_browser.ts", import.meta.url).pathname,
+);
+const SCOPES = ["chat:read", "user:read:email"];
+
+/**
+ * The `browser` command: Deno runs the Chromium script, the authenticator
+ * appends the URL. It also gets a log file, since the authenticator discards
+ * a browser's output, and a screenshot path when `E2E_SCREENSHOT` is set
+ * (`name` goes before the extension, except for the "success" run).
+ */
+async function chromiumCommand(
+  name: string,
+  flags: string[] = [],
+): Promise<{ browser: string; log: string }> {
+  const log = await Deno.makeTempFile({ prefix: "twitch-auth-e2e-" });
+  const args = [...flags, `--log=${log}`];
+  const shot = Deno.env.get("E2E_SCREENSHOT");
+  if (shot) {
+    args.push(
+      `--screenshot=${
+        name === "success" ? shot : shot.replace(/(\.\w+)?$/, `-${name}$1`)
+      }`,
+    );
+  }
+  return {
+    browser: [Deno.execPath(), "run", "-A", SCRIPT, ...args]
+      .map((word) => `"${word.replace(/["\\]/g, "\\$&")}"`).join(" "),
+    log,
+  };
+}
+
+/**
+ * Runs `body` with a signal that aborts as soon as the browser script reports
+ * a failure (else the sign-in would wait for its whole timeout), and adds the
+ * browser's log to whatever `body` throws.
+ */
+async function withLog<T>(
+  log: string,
+  body: (signal: AbortSignal) => Promise<T>,
+): Promise<{ result: T; log: string }> {
+  const read = () => {
+    try {
+      return Deno.readTextFileSync(log);
+    } catch {
+      return "";
+    }
+  };
+  const failed = new AbortController();
+  const watch = setInterval(() => {
+    if (read().includes("_chromium_browser:")) {
+      failed.abort(new Error("the browser script failed"));
+    }
+  }, 200);
+  try {
+    return { result: await body(failed.signal), log: read() };
+  } catch (error) {
+    if (error instanceof Error) {
+      error.message += `\n--- the browser's log ---\n${read() || "(empty)"}`;
+    }
+    throw error;
+  } finally {
+    clearInterval(watch);
+    await Deno.remove(log).catch(() => {});
+  }
+}
+
+function assertPortFree(port: number): void {
+  Deno.listen({ hostname: "127.0.0.1", port }).close();
+}
+
+async function setupMock() {
+  const port = closedPort();
+  const redirect = `http://localhost:${port}`;
+  const mock = await startMockTwitch({
+    consent: "page",
+    clients: [{
+      clientId: "e2e0client0id00000000000000000",
+      clientSecret: "e2e0client0secret0000000000000",
+      redirectUris: [redirect],
+      name: "E2E Test App",
+    }],
+  });
+  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+  });
+  return { mock, twitch, port, redirect };
+}
+
+Deno.test({
+  name:
+    "e2e: Chromium opened by the authenticator clicks Authorize on the consent page, the token works",
+  ignore: !chromiumAvailable,
+  async fn() {
+    const { mock, twitch, port, redirect } = await setupMock();
+    await using _ = mock;
+    const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
+    const chromium = await chromiumCommand("success");
+    const { result: token, log } = await withLog(
+      chromium.log,
+      (signal) =>
+        auth.authenticate({
+          browser: chromium.browser,
+          timeout: 60_000,
+          signal,
+        }),
+    );
+    assertEquals(log.trim(), "Signed in with Twitch");
+    assertEquals(token.scopes, SCOPES);
+    assert(token.refreshToken);
+    const validation = assertValid(
+      await validateToken(token.accessToken, { authBaseUrl: mock.authBaseUrl }),
+    );
+    assertEquals(validation.client_id, mock.clientId);
+    assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
+    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
+    assertPortFree(port);
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: Cancel clicked in Chromium rejects with AccessDeniedError and shows the cancelled page",
+  ignore: !chromiumAvailable,
+  async fn() {
+    const { mock, twitch, port, redirect } = await setupMock();
+    await using _ = mock;
+    const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
+    const chromium = await chromiumCommand("cancelled", ["--click=Cancel"]);
+    const { log } = await withLog(chromium.log, (signal) =>
+      assertRejects(
+        () =>
+          auth.authenticate({
+            browser: chromium.browser,
+            timeout: 60_000,
+            signal,
+          }),
+        AccessDeniedError,
+      ));
+    assertEquals(log.trim(), "Sign-in cancelled");
+    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+    assertPortFree(port);
+  },
+});
+
+Deno.test({
+  name:
+    "e2e: Chromium follows the independent strict fake's redirect, no protocol violations",
+  ignore: !chromiumAvailable,
+  async fn() {
+    const port = closedPort();
+    const redirect = `http://localhost:${port}`;
+    await using fake = await startStrictFake({ redirectUri: redirect });
+    const twitch = new Twitch(fake.clientId, fake.clientSecret, {
+      authBaseUrl: fake.authBaseUrl,
+      helixBaseUrl: fake.helixBaseUrl,
+    });
+    const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
+    const chromium = await chromiumCommand("strict");
+    const { result: token, log } = await withLog(
+      chromium.log,
+      (signal) =>
+        auth.authenticate({
+          browser: chromium.browser,
+          timeout: 60_000,
+          signal,
+        }),
+    );
+    assertEquals(log.trim(), "Signed in with Twitch");
+    const validation = assertValid(
+      await validateToken(token.accessToken, { authBaseUrl: fake.authBaseUrl }),
+    );
+    assertEquals(validation.user_id, fake.userId);
+    assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
+    assertEquals(
+      fake.authorizeUrlSeen?.searchParams.get("redirect_uri"),
+      redirect,
+    );
+    assertEquals(fake.violations, []);
+    assertPortFree(port);
+  },
+});
