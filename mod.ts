@@ -18,6 +18,7 @@
 export * from "./src/access_token.ts";
 export * from "./src/app_access_token.ts";
 export * from "./src/authorize_url.ts";
+export * from "./src/device_code_flow.ts";
 export * from "./src/errors.ts";
 export * from "./src/exchange_code.ts";
 export * from "./src/parse_scopes.ts";
@@ -25,8 +26,14 @@ export * from "./src/redact.ts";
 export * from "./src/refresh_access_token.ts";
 export * from "./src/revoke_token.ts";
 export * from "./src/scopes.ts";
+export * from "./src/token_file.ts";
 export * from "./src/twitch.ts";
 export * from "./src/user_authenticator.ts";
 export * from "./src/user_info.ts";
 export * from "./src/validate_token.ts";
 export type { RequestOptions } from "./src/_request.ts";
+
+if (import.meta.main) {
+  const { main } = await import("./src/cli.ts");
+  Deno.exit(await main(Deno.args));
+}

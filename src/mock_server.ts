@@ -1146,7 +1146,7 @@ class Handler implements MockTwitchHandler {
   }
 
   #expiresIn(record: AccessTokenRecord): number {
-    return Math.max(0, Math.floor((record.expiresAt - this.#now()) / 1000));
+    return Math.max(0, Math.round((record.expiresAt - this.#now()) / 1000));
   }
 
   /** `{access_token, expires_in, refresh_token, scope, token_type}` for a new user token. */

@@ -261,6 +261,7 @@ export class UserAuthenticator {
       );
       const url = this.#authorizeUrl(state);
       opening = this.#show(url, options);
+      opening.catch((error) => stop(error)); // a throwing authUrlCallback ends the sign-in
       return await flow.promise;
     } finally {
       clearTimeout(timer);
@@ -344,9 +345,9 @@ function parseRedirectUrl(url: string): URL {
       `The redirect URL ${url} is not a URL: use the one registered in the Twitch developer console, such as ${DEFAULT_REDIRECT_URL}`,
     );
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+  if (parsed.protocol !== "http:") {
     throw new InvalidArgumentError(
-      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URL})`,
+      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URL}): the local callback server does not speak TLS`,
     );
   }
   return parsed;

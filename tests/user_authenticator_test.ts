@@ -6,12 +6,14 @@ import {
   assertNotEquals,
   assertRejects,
   assertStringIncludes,
+  assertThrows,
 } from "@std/assert";
 import {
   AccessDeniedError,
   AccessToken,
   AuthorizationError,
   CancelledError,
+  InvalidArgumentError,
   InvalidClientError,
   PortInUseError,
   TimeoutError,
@@ -343,4 +345,40 @@ Deno.test("authenticate: the browser option runs that command with the URL", asy
     timeout: 20_000,
   });
   assert(token?.accessToken);
+});
+
+Deno.test("a redirect URL that is not http:// is refused up front, saying why", async () => {
+  const { mock, twitch } = await setup();
+  await using _ = mock;
+  const error = assertThrows(
+    () => new UserAuthenticator(twitch, [], { url: "https://localhost:17563" }),
+    InvalidArgumentError,
+  );
+  assertStringIncludes(error.message, "http://");
+  assertThrows(
+    () => new UserAuthenticator(twitch, [], { url: "not a url" }),
+    InvalidArgumentError,
+  );
+  assertThrows(
+    () => new UserAuthenticator(twitch, [], { port: 70000 }),
+    InvalidArgumentError,
+  );
+});
+
+Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its error", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const error = await assertRejects(
+    () =>
+      auth.authenticate({
+        useBrowser: false,
+        authUrlCallback: () => {
+          throw new Error("could not send the URL to the phone");
+        },
+      }),
+    Error,
+  );
+  assertEquals(error.message, "could not send the URL to the phone");
+  assertPortFree(port);
 });
