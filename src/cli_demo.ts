@@ -1,0 +1,85 @@
+/**
+ * `--demo`: the mock Twitch from `./testing`, on loopback, with the demo app
+ * registered for the CLI's redirect URL. Loaded only in demo mode.
+ *
+ * @module
+ */
+
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  type MockTwitch,
+  startMockTwitch,
+} from "./mock_server.ts";
+
+/** A running demo: the mock and the demo app's credentials. */
+export interface Demo {
+  /** The demo app's client id. */
+  clientId: string;
+  /** The demo app's client secret (it only works against the mock). */
+  clientSecret: string;
+  /** The mock's OAuth base URL. */
+  authBaseUrl: string;
+  /**
+   * Approves the sign-in with no browser: sets the mock to approve, then
+   * follows the authorize URL and its redirect to the callback with `fetch`.
+   */
+  approve(authorizeUrl: string): Promise<void>;
+  /** Stops the mock. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the mock on a free loopback port, with the demo app registered for
+ * `redirectUrl` only. Its consent page waits for a click until
+ * {@linkcode Demo.approve}.
+ *
+ * @param redirectUrl The redirect URL the CLI's callback server answers.
+ * @returns The running demo.
+ */
+export async function startDemo(redirectUrl: string): Promise<Demo> {
+  const mock = await startMockTwitch({
+    hostname: "127.0.0.1",
+    port: 0,
+    consent: "page",
+    clients: [{
+      clientId: DEMO_CLIENT_ID,
+      clientSecret: DEMO_CLIENT_SECRET,
+      redirectUris: [redirectUrl],
+      name: "twitch-auth demo",
+    }],
+  });
+  return {
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+    authBaseUrl: mock.authBaseUrl,
+    approve: (url) => approveOnMock(mock, url),
+    close: () => mock.close(),
+  };
+}
+
+/**
+ * A free port on loopback, for the demo's callback server.
+ *
+ * @returns The port number.
+ */
+export function freeLoopbackPort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr;
+  listener.close();
+  return port;
+}
+
+async function approveOnMock(mock: MockTwitch, url: string): Promise<void> {
+  mock.consent = "approve";
+  const authorize = await fetch(url, { redirect: "manual" });
+  await authorize.body?.cancel();
+  const location = authorize.headers.get("Location");
+  if (!location) {
+    throw new Error(
+      `the mock answered the authorize URL with HTTP ${authorize.status}, not a redirect`,
+    );
+  }
+  const callback = await fetch(location);
+  await callback.body?.cancel();
+}

@@ -1,0 +1,83 @@
+/**
+ * What the command line touches outside itself (streams, terminal, environment,
+ * Ctrl+C), behind one interface so tests can stand in for each piece.
+ *
+ * @module
+ */
+
+import { promptSecret } from "@std/cli/prompt-secret";
+
+/** The command line's view of the process it runs in. */
+export interface CliIo {
+  /** Writes the result to standard output. */
+  writeOut(text: string): Promise<void>;
+  /** Writes a message to standard error. */
+  writeErr(text: string): void;
+  /** Reads standard input to its end. */
+  readIn(): Promise<string>;
+  /** Whether standard input is a terminal. */
+  stdinIsTerminal(): boolean;
+  /** Whether standard output is a terminal. */
+  stdoutIsTerminal(): boolean;
+  /** Whether standard error is a terminal. */
+  stderrIsTerminal(): boolean;
+  /** An environment variable, `undefined` when unset or empty. */
+  env(name: string): string | undefined;
+  /** Asks for a secret on the terminal without echoing it; `null` when there is none. */
+  promptSecret(message: string): string | null;
+  /** Calls `listener` on Ctrl+C (SIGINT); returns a function that stops listening. */
+  onInterrupt(listener: () => void): () => void;
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The real process: `Deno.stdout`, `Deno.stderr`, `Deno.stdin`, `Deno.env`,
+ * `promptSecret` from `@std/cli` and `SIGINT`.
+ *
+ * @returns The process's I/O.
+ */
+export function denoIo(): CliIo {
+  return {
+    writeOut: (text) => writeAll(Deno.stdout, encoder.encode(text)),
+    writeErr: (text) => writeAllSync(Deno.stderr, encoder.encode(text)),
+    readIn: () => new Response(Deno.stdin.readable).text(),
+    stdinIsTerminal: () => Deno.stdin.isTerminal(),
+    stdoutIsTerminal: () => Deno.stdout.isTerminal(),
+    stderrIsTerminal: () => Deno.stderr.isTerminal(),
+    env: readEnv,
+    promptSecret: (message) => promptSecret(message),
+    onInterrupt: listenForSigint,
+  };
+}
+
+function readEnv(name: string): string | undefined {
+  try {
+    return Deno.env.get(name) || undefined;
+  } catch {
+    return undefined; // no --allow-env: behave as if unset
+  }
+}
+
+function listenForSigint(listener: () => void): () => void {
+  Deno.addSignalListener("SIGINT", listener);
+  return () => Deno.removeSignalListener("SIGINT", listener);
+}
+
+async function writeAll(
+  writer: { write(bytes: Uint8Array): Promise<number> },
+  bytes: Uint8Array,
+): Promise<void> {
+  for (let done = 0; done < bytes.length;) {
+    done += await writer.write(bytes.subarray(done));
+  }
+}
+
+function writeAllSync(
+  writer: { writeSync(bytes: Uint8Array): number },
+  bytes: Uint8Array,
+): void {
+  for (let done = 0; done < bytes.length;) {
+    done += writer.writeSync(bytes.subarray(done));
+  }
+}

@@ -1,0 +1,89 @@
+import { assertEquals, assertRejects } from "@std/assert";
+import { writeSecretFile } from "../mod.ts";
+
+const isWindows = Deno.build.os === "windows";
+
+async function inTempDir(test: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "token_file_test_" });
+  try {
+    await test(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function namesIn(dir: string): Promise<string[]> {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  return names.sort();
+}
+
+Deno.test("writeSecretFile() writes the text to a new file with mode 0600", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/token.json`;
+    await writeSecretFile(path, '{"accessToken":"abc"}\n');
+    assertEquals(await Deno.readTextFile(path), '{"accessToken":"abc"}\n');
+    if (!isWindows) assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assertEquals(await namesIn(dir), ["token.json"]);
+  });
+});
+
+Deno.test("writeSecretFile() replaces an existing file, mode and all, leaving no temporary file", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/.env`;
+    await Deno.writeTextFile(path, "OLD=1\nA_MUCH_LONGER_OLD_CONTENT=1\n", {
+      mode: 0o644,
+    });
+    if (!isWindows) await Deno.chmod(path, 0o644);
+    await writeSecretFile(path, "NEW=2\n");
+    assertEquals(await Deno.readTextFile(path), "NEW=2\n");
+    if (!isWindows) assertEquals((await Deno.stat(path)).mode! & 0o777, 0o600);
+    assertEquals(await namesIn(dir), [".env"]);
+  });
+});
+
+Deno.test("writeSecretFile() is atomic: a reader sees the old or the new content, never a part", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/token.txt`;
+    const old = "o".repeat(200_000);
+    const next = "n".repeat(300_000);
+    await writeSecretFile(path, old);
+    const writing = writeSecretFile(path, next);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const text = await Deno.readTextFile(path);
+      seen.add(text === old ? "old" : text === next ? "new" : "partial");
+    }
+    await writing;
+    assertEquals(seen.has("partial"), false);
+    assertEquals(await Deno.readTextFile(path), next);
+  });
+});
+
+Deno.test("writeSecretFile() fails for a missing directory and leaves nothing behind", async () => {
+  await inTempDir(async (dir) => {
+    await assertRejects(
+      () => writeSecretFile(`${dir}/missing/token.json`, "x"),
+      Deno.errors.NotFound,
+    );
+    assertEquals(await namesIn(dir), []);
+  });
+});
+
+Deno.test("writeSecretFile() removes its temporary file when the rename fails", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/occupied`;
+    await Deno.mkdir(`${path}/inside`, { recursive: true });
+    await assertRejects(() => writeSecretFile(path, "x"));
+    assertEquals(await namesIn(dir), ["occupied"]);
+  });
+});
+
+Deno.test("writeSecretFile() writes empty and multi-byte text exactly", async () => {
+  await inTempDir(async (dir) => {
+    await writeSecretFile(`${dir}/empty`, "");
+    assertEquals(await Deno.readTextFile(`${dir}/empty`), "");
+    await writeSecretFile(`${dir}/utf8`, "jeton ✓ トークン\n");
+    assertEquals(await Deno.readTextFile(`${dir}/utf8`), "jeton ✓ トークン\n");
+  });
+});
