@@ -15,6 +15,17 @@ import {
 
 /**
  * Options every helper takes as its last argument.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { validateToken } from "@x/twitch-auth";
+ *
+ * const result = await validateToken("the-access-token", {
+ *   authBaseUrl: "http://127.0.0.1:8080/oauth2", // a mock, say
+ *   timeout: 5_000,
+ *   signal: AbortSignal.timeout(10_000),
+ * });
+ * ```
  */
 export interface RequestOptions {
   /** Twitch's OAuth base URL, with or without a trailing slash. Default `https://id.twitch.tv/oauth2`. */

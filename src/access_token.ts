@@ -6,7 +6,17 @@
 
 import { redact } from "./redact.ts";
 
-/** The fields of an {@linkcode AccessToken}, as stored with `JSON.stringify`. */
+/**
+ * The fields of an {@linkcode AccessToken}, as stored with `JSON.stringify`.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { AccessToken, type AccessTokenData } from "@x/twitch-auth";
+ *
+ * const data: AccessTokenData = JSON.parse(await Deno.readTextFile("token.json"));
+ * const token = new AccessToken(data);
+ * ```
+ */
 export interface AccessTokenData {
   /** The access token, sent to Twitch as `Authorization: Bearer <token>`. */
   accessToken: string;

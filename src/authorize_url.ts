@@ -7,7 +7,23 @@
 import { DEFAULT_AUTH_BASE_URL, endpointUrl } from "./_request.ts";
 import { InvalidArgumentError } from "./errors.ts";
 
-/** What goes into the authorize URL. */
+/**
+ * What goes into the authorize URL.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type AuthorizeUrlOptions, buildAuthorizeUrl, generateState } from "@x/twitch-auth";
+ *
+ * const options: AuthorizeUrlOptions = {
+ *   clientId: "my_app_id",
+ *   redirectUri: "http://localhost:17563",
+ *   scopes: ["chat:read"],
+ *   state: generateState(),
+ *   forceVerify: true,
+ * };
+ * console.log(buildAuthorizeUrl(options).href);
+ * ```
+ */
 export interface AuthorizeUrlOptions {
   /** The app's client id. */
   clientId: string;

@@ -26,7 +26,17 @@ import {
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-/** What Twitch's `/device` answers: the code to show the user and where to type it. */
+/**
+ * What Twitch's `/device` answers: the code to show the user and where to type it.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type DeviceAuthorization, startDeviceAuthorization } from "@x/twitch-auth";
+ *
+ * const device: DeviceAuthorization = await startDeviceAuthorization("my_app_id", ["chat:read"]);
+ * console.log(`Enter ${device.userCode} at ${device.verificationUri}`);
+ * ```
+ */
 export interface DeviceAuthorization {
   /** The secret code this program polls with; never show it. */
   deviceCode: string;

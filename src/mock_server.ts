@@ -252,7 +252,18 @@ export interface MockRequest {
   headers: Headers;
 }
 
-/** Options of {@linkcode MockTwitchHandler.issueUserToken}. */
+/**
+ * Options of {@linkcode MockTwitchHandler.issueUserToken}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type IssueUserTokenOptions, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch();
+ * const options: IssueUserTokenOptions = { scopes: ["chat:read"], expiresIn: 30 };
+ * const { accessToken } = mock.issueUserToken(options);
+ * ```
+ */
 export interface IssueUserTokenOptions {
   /** The client the token is for (default the first client). */
   clientId?: string;
@@ -264,7 +275,18 @@ export interface IssueUserTokenOptions {
   expiresIn?: number;
 }
 
-/** A user token made by {@linkcode MockTwitchHandler.issueUserToken}. */
+/**
+ * A user token made by {@linkcode MockTwitchHandler.issueUserToken}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type IssuedUserToken, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch();
+ * const issued: IssuedUserToken = mock.issueUserToken({ scopes: ["chat:read"] });
+ * console.log(issued.refreshToken.length); // 50
+ * ```
+ */
 export interface IssuedUserToken {
   /** The access token. */
   accessToken: string;
@@ -272,7 +294,18 @@ export interface IssuedUserToken {
   refreshToken: string;
 }
 
-/** The filter of {@linkcode MockTwitchHandler.countRequests}. */
+/**
+ * The filter of {@linkcode MockTwitchHandler.countRequests}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type RequestFilter, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch();
+ * const refreshes: RequestFilter = { grantType: "refresh_token" };
+ * console.log(mock.countRequests(refreshes)); // 0
+ * ```
+ */
 export interface RequestFilter {
   /** Count only requests to this pathname. */
   pathname?: string;

@@ -19,13 +19,32 @@ import { redact } from "./redact.ts";
 import type { RequestOptions } from "./_request.ts";
 import { validateToken } from "./validate_token.ts";
 
-/** Twitch's Helix API base URL. */
+/**
+ * Twitch's Helix API base URL.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { DEFAULT_HELIX_BASE_URL } from "@x/twitch-auth";
+ *
+ * console.log(`${DEFAULT_HELIX_BASE_URL}/users`);
+ * ```
+ */
 export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
 
 /** How close to its expiry a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
 
-/** Options of a {@linkcode Twitch} app object. */
+/**
+ * Options of a {@linkcode Twitch} app object.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { Twitch, type TwitchOptions } from "@x/twitch-auth";
+ *
+ * const options: TwitchOptions = { timeout: 10_000 };
+ * const twitch = new Twitch("my_app_id", "my_app_secret", options);
+ * ```
+ */
 export interface TwitchOptions {
   /** Twitch's OAuth base URL. Default `https://id.twitch.tv/oauth2`. */
   authBaseUrl?: string;
@@ -37,7 +56,17 @@ export interface TwitchOptions {
   timeout?: number;
 }
 
-/** Called with the new tokens after every refresh, to store them. */
+/**
+ * Called with the new tokens after every refresh, to store them.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type TokenRefreshListener, writeSecretFile } from "@x/twitch-auth";
+ *
+ * const store: TokenRefreshListener = (token) =>
+ *   writeSecretFile("token.json", JSON.stringify(token));
+ * ```
+ */
 export type TokenRefreshListener = (token: AccessToken) => void | Promise<void>;
 
 /**

@@ -27,12 +27,43 @@ import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
 import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "./pages.ts";
 import type { Twitch } from "./twitch.ts";
 
-/** The redirect URL to register in the Twitch developer console. */
+/**
+ * The redirect URL to register in the Twitch developer console.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { DEFAULT_REDIRECT_URL } from "@x/twitch-auth";
+ *
+ * console.log(`Add ${DEFAULT_REDIRECT_URL} as an OAuth Redirect URL of your app`);
+ * ```
+ */
 export const DEFAULT_REDIRECT_URL = "http://localhost:17563";
-/** How long a sign-in may take by default: ten minutes, a code's lifetime. */
+/**
+ * How long a sign-in may take by default: ten minutes, a code's lifetime.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { DEFAULT_SIGN_IN_TIMEOUT } from "@x/twitch-auth";
+ *
+ * console.log(`The sign-in gives up after ${DEFAULT_SIGN_IN_TIMEOUT / 60_000} minutes`);
+ * ```
+ */
 export const DEFAULT_SIGN_IN_TIMEOUT = 600_000;
 
-/** Options of a {@linkcode UserAuthenticator}. */
+/**
+ * Options of a {@linkcode UserAuthenticator}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { Twitch, UserAuthenticator, type UserAuthenticatorOptions } from "@x/twitch-auth";
+ *
+ * const options: UserAuthenticatorOptions = {
+ *   url: "http://localhost:3000/callback",
+ *   forceVerify: true,
+ * };
+ * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"], options);
+ * ```
+ */
 export interface UserAuthenticatorOptions {
   /** Make Twitch ask the user again even if they consented before. Default `false`. */
   forceVerify?: boolean;
@@ -48,10 +79,36 @@ export interface UserAuthenticatorOptions {
   document?: string;
 }
 
-/** Receives the tokens of a finished sign-in. */
+/**
+ * Receives the tokens of a finished sign-in.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type AuthenticateCallback, Twitch, UserAuthenticator } from "@x/twitch-auth";
+ *
+ * const onToken: AuthenticateCallback = (token) => console.log(token.scopes);
+ * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"]);
+ * await auth.authenticate({ callback: onToken });
+ * ```
+ */
 export type AuthenticateCallback = (token: AccessToken) => void | Promise<void>;
 
-/** Options of one {@linkcode UserAuthenticator.authenticate} call. */
+/**
+ * Options of one {@linkcode UserAuthenticator.authenticate} call.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type AuthenticateOptions, Twitch, UserAuthenticator } from "@x/twitch-auth";
+ *
+ * const options: AuthenticateOptions = {
+ *   browser: "firefox --new-window",
+ *   timeout: 120_000,
+ *   signal: AbortSignal.timeout(180_000),
+ * };
+ * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"]);
+ * const token = await auth.authenticate(options);
+ * ```
+ */
 export interface AuthenticateOptions {
   /** Called with the tokens; `authenticate` then resolves to `undefined`. */
   callback?: AuthenticateCallback;

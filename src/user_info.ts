@@ -13,7 +13,17 @@ import {
 import { requireString } from "./_token_endpoint.ts";
 import { InvalidResponseError, InvalidTokenError } from "./errors.ts";
 
-/** The claims Twitch's `/userinfo` gives about a token's user. */
+/**
+ * The claims Twitch's `/userinfo` gives about a token's user.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { getUserInfo, type UserInfo } from "@x/twitch-auth";
+ *
+ * const user: UserInfo = await getUserInfo("a-token-with-openid");
+ * console.log(user.sub, user.preferred_username, user.email);
+ * ```
+ */
 export interface UserInfo {
   /** The client id the token was issued to. */
   aud: string;

@@ -13,7 +13,20 @@ import {
 import { requireString, scopeList } from "./_token_endpoint.ts";
 import { InvalidResponseError } from "./errors.ts";
 
-/** What Twitch's `/validate` says of a valid token. */
+/**
+ * What Twitch's `/validate` says of a valid token.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type TokenValidation, validateToken } from "@x/twitch-auth";
+ *
+ * const result = await validateToken("the-access-token");
+ * if (!("status" in result)) {
+ *   const valid: TokenValidation = result;
+ *   console.log(valid.login, valid.expires_in);
+ * }
+ * ```
+ */
 export interface TokenValidation {
   /** The client id of the app the token belongs to. */
   client_id: string;
@@ -27,7 +40,20 @@ export interface TokenValidation {
   expires_in: number;
 }
 
-/** What Twitch's `/validate` says of an invalid token. */
+/**
+ * What Twitch's `/validate` says of an invalid token.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type InvalidTokenResponse, validateToken } from "@x/twitch-auth";
+ *
+ * const result = await validateToken("the-access-token");
+ * if ("status" in result) {
+ *   const invalid: InvalidTokenResponse = result;
+ *   console.log(invalid.message); // "invalid access token"
+ * }
+ * ```
+ */
 export interface InvalidTokenResponse {
   /** Always 401. */
   status: 401;
