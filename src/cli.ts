@@ -81,6 +81,9 @@ interface Target {
   demo?: Demo;
 }
 
+/** What `--demo` asks for when no `--scopes` are given: a chat bot's scopes. */
+const DEMO_SCOPES: readonly string[] = ["chat:read", "chat:edit"];
+
 /**
  * Runs the command line: parses `args`, runs the command, writes the result
  * to stdout (or `--output`) and every message to stderr.
@@ -146,7 +149,10 @@ async function runToken(options: CliOptions, run: Run): Promise<number> {
       authBaseUrl: target.authBaseUrl,
       timeout: options.timeout,
     });
-    const authenticator = new UserAuthenticator(twitch, options.scopes, {
+    const scopes = options.scopes.length === 0 && target.demo
+      ? DEMO_SCOPES
+      : options.scopes;
+    const authenticator = new UserAuthenticator(twitch, scopes, {
       forceVerify: options.forceVerify,
       url: target.redirectUrl,
       host: options.host,

@@ -970,6 +970,7 @@ Deno.test("--demo with the default text format and a browser that does not open:
     `redirect_uri=http%3A%2F%2Flocalhost%3A${port}`,
   );
   assertMatch(result.stdout, /^Login: +twitchdev/m);
+  assertMatch(result.stdout, /^Scopes: +chat:read chat:edit$/m); // a chat bot's, by default
   assertMatch(
     result.stdout,
     new RegExp(`^Client id: +${DEMO_CLIENT_ID}$`, "m"),
