@@ -30,6 +30,7 @@ export * from "./src/token_file.ts";
 export * from "./src/twitch.ts";
 export * from "./src/user_authenticator.ts";
 export * from "./src/user_info.ts";
+export * from "./src/user_token_storage.ts";
 export * from "./src/validate_token.ts";
 export type { RequestOptions } from "./src/_request.ts";
 

@@ -73,3 +73,47 @@ Deno.test("examples/headless.ts hands over the URL and finishes when it is opene
   assertStringIncludes(printed, "Got a token for chat:read chat:edit");
   assertFalse(printed.includes(mock.clientSecret));
 });
+
+Deno.test("examples/bot.ts signs in once, keeps the tokens in a 0600 file, stops on Ctrl+C", async () => {
+  const { mock, env } = await setup();
+  await using _ = mock;
+  const dir = await Deno.makeTempDir();
+  const tokenFile = `${dir}/user_token.json`;
+  try {
+    for (const run of [1, 2]) {
+      const child = new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", "examples/bot.ts"],
+        cwd: ROOT,
+        env: {
+          ...env,
+          TWITCH_TOKEN_FILE: tokenFile,
+          BROWSER: `"${Deno.execPath()}" run -A ${FETCH_BROWSER}`,
+        },
+        stdin: "null",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      const stderr = new Response(child.stderr).text();
+      const decoder = new TextDecoder();
+      let stdout = "";
+      for await (const chunk of child.stdout) {
+        stdout += decoder.decode(chunk, { stream: true });
+        if (stdout.includes("Bot ready")) {
+          child.kill("SIGINT");
+        }
+      }
+      const status = await child.status;
+      assertEquals(status.code, 0, await stderr);
+      assertStringIncludes(stdout, "Bot ready as twitchdev");
+      assertStringIncludes(stdout, "Bot stopped.");
+      assertEquals((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
+      assertEquals(
+        mock.countRequests({ grantType: "authorization_code" }),
+        1,
+        `run ${run}`,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,118 @@
+import { assertEquals, assertNotEquals } from "@std/assert";
+import { Twitch, UserTokenStorage } from "../mod.ts";
+import { startMockTwitch } from "../src/mock_server.ts";
+import { visit } from "./_browser.ts";
+import { closedPort } from "./_util.ts";
+
+async function setup() {
+  const redirect = `http://localhost:${closedPort()}`;
+  const mock = await startMockTwitch({
+    consent: "approve",
+    clients: [{
+      clientId: "storage0client0id0000000000000",
+      clientSecret: "storage0client0secret000000000",
+      redirectUris: [redirect],
+    }],
+  });
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/user_token.json`;
+  const twitch = () =>
+    new Twitch(mock.clientId, mock.clientSecret, {
+      authBaseUrl: mock.authBaseUrl,
+    });
+  const storage = (scopes = ["chat:read"]) =>
+    new UserTokenStorage(twitch(), scopes, {
+      path,
+      authenticator: { url: redirect },
+      authenticate: {
+        useBrowser: false,
+        authUrlCallback: (url) => void visit(url),
+      },
+    });
+  return {
+    mock,
+    path,
+    storage,
+    signIns: () => mock.countRequests({ grantType: "authorization_code" }),
+    async [Symbol.asyncDispose]() {
+      await mock.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+async function stored(path: string) {
+  const info = await Deno.stat(path);
+  return {
+    mode: info.mode! & 0o777,
+    data: JSON.parse(await Deno.readTextFile(path)),
+  };
+}
+
+Deno.test("UserTokenStorage signs in once, stores 0600, and the next start needs no browser", async () => {
+  await using env = await setup();
+  const first = await env.storage().bind();
+  assertEquals(env.signIns(), 1);
+  const file = await stored(env.path);
+  assertEquals(file.mode, 0o600);
+  assertEquals(file.data.accessToken, first.accessToken);
+  assertEquals(file.data.refreshToken, first.refreshToken);
+  const second = await env.storage().bind();
+  assertEquals(env.signIns(), 1);
+  assertEquals(second.accessToken, first.accessToken);
+});
+
+Deno.test("UserTokenStorage refreshes an expired stored token and stores the new one", async () => {
+  await using env = await setup();
+  const first = await env.storage().bind();
+  env.mock.expireAccessToken(first.accessToken);
+  const second = await env.storage().bind();
+  assertNotEquals(second.accessToken, first.accessToken);
+  assertEquals(env.signIns(), 1);
+  assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 1);
+  assertEquals((await stored(env.path)).data.accessToken, second.accessToken);
+});
+
+Deno.test("UserTokenStorage signs in again for a refused refresh token, missing scopes or a damaged file", async () => {
+  await using env = await setup();
+  const first = await env.storage().bind();
+  env.mock.expireAccessToken(first.accessToken);
+  await fetch(`${env.mock.authBaseUrl}/revoke`, {
+    method: "POST",
+    body: new URLSearchParams({
+      client_id: env.mock.clientId,
+      token: first.refreshToken!,
+    }),
+  }).then((r) => r.body?.cancel());
+  await env.storage().bind();
+  assertEquals(env.signIns(), 2);
+  const wider = await env.storage(["chat:read", "bits:read"]).bind();
+  assertEquals(env.signIns(), 3);
+  assertEquals(wider.scopes.toSorted(), ["bits:read", "chat:read"]);
+  await Deno.writeTextFile(env.path, "{ not json");
+  await Deno.chmod(env.path, 0o644);
+  await env.storage().bind();
+  assertEquals(env.signIns(), 4);
+  assertEquals((await stored(env.path)).mode, 0o600);
+});
+
+Deno.test("UserTokenStorage writes every refresh to the file, until unbind()", async () => {
+  await using env = await setup();
+  await env.storage().bind(); // signs in and writes the file
+  const twitch = new Twitch(env.mock.clientId, env.mock.clientSecret, {
+    authBaseUrl: env.mock.authBaseUrl,
+  });
+  const storage = new UserTokenStorage(twitch, ["chat:read"], {
+    path: env.path,
+  });
+  await storage.bind(); // from the file: no browser options needed
+  const refreshed = await twitch.refreshUserToken();
+  assertEquals(
+    (await stored(env.path)).data.accessToken,
+    refreshed.accessToken,
+  );
+  storage.unbind();
+  const again = await twitch.refreshUserToken();
+  assertNotEquals((await stored(env.path)).data.accessToken, again.accessToken);
+  assertEquals(env.signIns(), 1);
+});
