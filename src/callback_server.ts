@@ -97,8 +97,8 @@ export function createCallbackHandler(
       error
         ? {
           kind: "error",
-          error,
-          description: params.get("error_description") ?? "",
+          error: printable(error),
+          description: printable(params.get("error_description") ?? ""),
         }
         : {
           kind: "code",
@@ -117,6 +117,15 @@ function page(
   return Promise.resolve(
     htmlResponse(renderPage(title, message, false), status),
   );
+}
+
+/**
+ * Drops control characters from text that came in a URL, so it cannot move
+ * the cursor or recolour a terminal when an error message is printed.
+ */
+function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
 }
 
 /** The host name of a `Host` header, lower case, without the port. */

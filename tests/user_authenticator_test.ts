@@ -142,12 +142,14 @@ Deno.test("authenticate: an error description from the URL is HTML-escaped", asy
   );
   const state = new URL(await b.url).searchParams.get("state")!;
   const attack = `${redirect}/?error=invalid_scope&error_description=${
-    encodeURIComponent("<script>alert(1)</script>")
+    encodeURIComponent("<script>alert(1)</script>\u001b[31m: red\u0007")
   }&state=${state}`;
   const page = await visit(attack);
-  await flow;
+  const error = await flow;
   assertFalse(page.text.includes("<script>alert(1)"), page.text);
+  assertEquals(error.description, "<script>alert(1)</script>[31m: red"); // ESC and BEL dropped
   assertStringIncludes(page.text, "&lt;script&gt;alert(1)&lt;/script&gt;");
+  assertFalse(page.text.includes("\u001b"));
   assertStringIncludes(
     (await fetch(attack).catch((e) => e)).toString(),
     "Error", // the server is closed: the browser can no longer reach it
