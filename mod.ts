@@ -34,7 +34,11 @@ export * from "./src/user_token_storage.ts";
 export * from "./src/validate_token.ts";
 export type { RequestOptions } from "./src/_request.ts";
 
+// `deno run -A jsr:@x/twitch-auth` runs the command line. A dynamic import
+// without top-level await: importing this module never loads the CLI, and
+// runtimes without top-level await (some edge workers) can still load it.
 if (import.meta.main) {
-  const { main } = await import("./src/cli.ts");
-  Deno.exit(await main(Deno.args));
+  import("./src/cli.ts").then(async ({ main }) =>
+    Deno.exit(await main(Deno.args))
+  );
 }
