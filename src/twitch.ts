@@ -160,6 +160,8 @@ export class Twitch {
    * @param refreshToken The refresh token (taken from `token` when it is an
    * {@linkcode AccessToken}).
    * @param validate Ask Twitch whether the token is valid. Default `true`.
+   * Without it, a token given as a string has no known expiry: it is then
+   * refreshed when Helix answers 401 through {@linkcode Twitch.fetch}.
    * @throws {InvalidTokenError} when the token is invalid and cannot be
    * refreshed, or belongs to another app.
    * @throws {MissingScopeError} when the token lacks some of `scopes`.
