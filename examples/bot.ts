@@ -40,22 +40,25 @@ const storage = new UserTokenStorage(twitch, [
 });
 await storage.bind();
 
-// Twitch audits that apps validate their tokens every hour.
+// Twitch audits that apps validate their tokens every hour. A failed check
+// (Twitch down, network gone) is logged and tried again next hour.
 const hourly = setInterval(async () => {
-  const result = await validateToken(
-    await twitch.getUserAuthToken(),
-    twitch.requestOptions(),
-  );
-  if ("status" in result) {
-    await twitch.refreshUserToken().catch((error) => {
-      if (error instanceof InvalidRefreshTokenError) {
-        console.error(
-          "The tokens were revoked: restart the bot to sign in again.",
-        );
-        Deno.exit(1);
-      }
-      throw error;
-    });
+  try {
+    const token = await twitch.getUserAuthToken();
+    const result = await validateToken(token, twitch.requestOptions());
+    if ("status" in result) await twitch.refreshUserToken();
+  } catch (error) {
+    if (error instanceof InvalidRefreshTokenError) {
+      console.error(
+        "The tokens were revoked: restart the bot to sign in again.",
+      );
+      Deno.exit(1);
+    }
+    console.error(
+      `Hourly token check failed, retrying in an hour: ${
+        (error as Error).message
+      }`,
+    );
   }
 }, HOUR);
 

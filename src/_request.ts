@@ -3,6 +3,7 @@
 
 import {
   CancelledError,
+  InvalidArgumentError,
   InvalidClientError,
   InvalidRefreshTokenError,
   InvalidResponseError,
@@ -62,7 +63,18 @@ export interface TwitchRequest {
 /** Joins an endpoint path to a base URL that may or may not end in `/`. */
 export function endpointUrl(path: string, base?: string): URL {
   const root = (base ?? DEFAULT_AUTH_BASE_URL).replace(/\/+$/, "");
-  return new URL(`${root}/${path.replace(/^\/+/, "")}`);
+  let url: URL | undefined;
+  try {
+    url = new URL(`${root}/${path.replace(/^\/+/, "")}`);
+  } catch {
+    // reported below
+  }
+  if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+    throw new InvalidArgumentError(
+      `authBaseUrl must be an absolute http(s) URL such as ${DEFAULT_AUTH_BASE_URL}, not ${base}`,
+    );
+  }
+  return url;
 }
 
 /**

@@ -27,12 +27,12 @@ import { postToken, requireString } from "./_token_endpoint.ts";
  * console.log(new Date(token.expiresAt));
  * ```
  */
-export function getAppAccessToken(
+export async function getAppAccessToken(
   appId: string,
   appSecret: string,
   options?: RequestOptions,
 ): Promise<AccessToken> {
-  return postToken({
+  return await postToken({
     client_id: requireString(appId, "appId"),
     client_secret: requireString(appSecret, "appSecret"),
     grant_type: "client_credentials",

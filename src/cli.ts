@@ -300,13 +300,20 @@ async function signIn(
       ? "Waiting for the sign-in on the demo's mock Twitch…"
       : "Waiting for you to approve on Twitch in the browser…",
   });
-  let opened: OpenedBrowser | undefined;
+  const ended = new AbortController();
+  let opening: Promise<OpenedBrowser | undefined> | undefined;
   try {
     const token = await authenticator.authenticate({
       useBrowser: false,
-      authUrlCallback: async (url) => {
+      authUrlCallback: (url) => {
         progress.start();
-        opened = await presentAuthorizeUrl(url, options, target, progress);
+        opening = presentAuthorizeUrl(
+          url,
+          options,
+          target,
+          progress,
+          ended.signal,
+        );
       },
       signal,
       timeout: options.timeout,
@@ -315,6 +322,8 @@ async function signIn(
     return token;
   } finally {
     progress.stop();
+    ended.abort();
+    const opened = await opening;
     await opened?.release(run.interrupted ? 0 : undefined);
   }
 }
@@ -328,19 +337,18 @@ async function presentAuthorizeUrl(
   options: CliOptions,
   target: Target,
   progress: ProgressLine,
+  ended: AbortSignal,
 ): Promise<OpenedBrowser | undefined> {
   if (options.browser !== false) {
-    const opened = await openBrowser(url, options.browser).catch(() =>
+    progress.log(
+      `Opening the browser on the consent page. If it does not come up, open:\n  ${url}`,
+    );
+    const opened = await openBrowser(url, options.browser, ended).catch(() =>
       undefined
     );
-    if (opened) {
-      progress.log(
-        `Opened the browser on the consent page. If it did not come up, open:\n  ${url}`,
-      );
-      return opened;
-    }
+    if (opened || ended.aborted) return opened;
     progress.log(
-      `Could not open a browser. Open this URL to sign in with Twitch:\n  ${url}`,
+      "Could not open a browser: open the URL above to sign in with Twitch.",
     );
   } else {
     progress.log(

@@ -7,6 +7,7 @@
  */
 
 import type { AccessToken } from "./access_token.ts";
+import { redact } from "./redact.ts";
 import {
   callTwitch,
   endpointUrl,
@@ -26,18 +27,8 @@ import {
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
-/**
- * What Twitch's `/device` answers: the code to show the user and where to type it.
- *
- * @example Use it
- * ```ts ignore
- * import { type DeviceAuthorization, startDeviceAuthorization } from "@x/twitch-auth";
- *
- * const device: DeviceAuthorization = await startDeviceAuthorization("my_app_id", ["chat:read"]);
- * console.log(`Enter ${device.userCode} at ${device.verificationUri}`);
- * ```
- */
-export interface DeviceAuthorization {
+/** The fields of a {@linkcode DeviceAuthorization}. */
+export interface DeviceAuthorizationData {
   /** The secret code this program polls with; never show it. */
   deviceCode: string;
   /** The short code the user types on Twitch, such as `"ABCDEFGH"`. */
@@ -52,6 +43,86 @@ export interface DeviceAuthorization {
   scopes: readonly string[];
   /** When the codes were issued, in epoch milliseconds. */
   obtainedAt: number;
+}
+
+/**
+ * What Twitch's `/device` answers: the code to show the user and where to
+ * type it. Printing it shows the device code redacted: with the client id it
+ * is enough to collect the user's token.
+ *
+ * @example Show the user what to do
+ * ```ts ignore
+ * import { type DeviceAuthorization, startDeviceAuthorization } from "@x/twitch-auth";
+ *
+ * const device: DeviceAuthorization = await startDeviceAuthorization("my_app_id", ["chat:read"]);
+ * console.log(`Enter ${device.userCode} at ${device.verificationUri}`);
+ * console.log(device); // DeviceAuthorization { deviceCode: "abcd…", ... }
+ * ```
+ */
+export class DeviceAuthorization implements DeviceAuthorizationData {
+  /** The secret code this program polls with; never show it. */
+  readonly deviceCode: string;
+  /** The short code the user types on Twitch, such as `"ABCDEFGH"`. */
+  readonly userCode: string;
+  /** Where the user goes to type it (it already carries the code). */
+  readonly verificationUri: string;
+  /** Seconds the codes stay valid (Twitch: 1800). */
+  readonly expiresIn: number;
+  /** Seconds to wait between polls (Twitch: 5). */
+  readonly interval: number;
+  /** The scopes asked for, sent again with every poll. */
+  readonly scopes: readonly string[];
+  /** When the codes were issued, in epoch milliseconds. */
+  readonly obtainedAt: number;
+
+  /**
+   * Creates it from its fields.
+   *
+   * @param data The fields.
+   */
+  constructor(data: DeviceAuthorizationData) {
+    this.deviceCode = data.deviceCode;
+    this.userCode = data.userCode;
+    this.verificationUri = data.verificationUri;
+    this.expiresIn = data.expiresIn;
+    this.interval = data.interval;
+    this.scopes = Object.freeze([...data.scopes]);
+    this.obtainedAt = data.obtainedAt;
+  }
+
+  /**
+   * Shows it with the device code redacted in `Deno.inspect`.
+   *
+   * @param inspect Deno's inspect function.
+   * @param options Deno's inspect options.
+   * @returns The redacted rendering.
+   */
+  [Symbol.for("Deno.customInspect")](
+    inspect: (value: unknown, options: unknown) => string,
+    options: unknown,
+  ): string {
+    return `DeviceAuthorization ${inspect(this.#redacted(), options)}`;
+  }
+
+  /**
+   * Shows it with the device code redacted in Node's `util.inspect`.
+   *
+   * @param _depth The remaining depth.
+   * @param options Node's inspect options.
+   * @param inspect Node's inspect function.
+   * @returns The redacted rendering.
+   */
+  [Symbol.for("nodejs.util.inspect.custom")](
+    _depth: number,
+    options: unknown,
+    inspect: (value: unknown, options: unknown) => string,
+  ): string {
+    return `DeviceAuthorization ${inspect(this.#redacted(), options)}`;
+  }
+
+  #redacted(): DeviceAuthorizationData {
+    return { ...this, deviceCode: redact(this.deviceCode) };
+  }
 }
 
 /**
@@ -96,7 +167,7 @@ export async function startDeviceAuthorization(
   ) {
     throw new InvalidResponseError(url.pathname, response.status);
   }
-  return {
+  return new DeviceAuthorization({
     deviceCode: body.device_code,
     userCode: body.user_code,
     verificationUri: body.verification_uri,
@@ -104,7 +175,7 @@ export async function startDeviceAuthorization(
     interval: typeof body.interval === "number" ? body.interval : 5,
     scopes: [...scopes],
     obtainedAt,
-  };
+  });
 }
 
 /**
@@ -132,7 +203,7 @@ export async function startDeviceAuthorization(
  */
 export async function waitForDeviceToken(
   clientId: string,
-  device: DeviceAuthorization,
+  device: DeviceAuthorizationData,
   options: RequestOptions = {},
 ): Promise<AccessToken> {
   const expiresAt = device.obtainedAt + device.expiresIn * 1000;

@@ -35,14 +35,14 @@ import { postToken, requireString } from "./_token_endpoint.ts";
  * console.log(token.scopes);
  * ```
  */
-export function exchangeCode(
+export async function exchangeCode(
   appId: string,
   appSecret: string,
   code: string,
   redirectUri: string,
   options?: RequestOptions,
 ): Promise<AccessToken> {
-  return postToken({
+  return await postToken({
     client_id: requireString(appId, "appId"),
     client_secret: requireString(appSecret, "appSecret"),
     code: requireString(code, "code"),

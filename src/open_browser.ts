@@ -5,16 +5,20 @@
  * @module
  */
 
-/** How long an opener may run before it counts as a browser that stays open. */
+/** How long an opener may take to fail before it counts as started. */
 const OPENER_GRACE = 3_000;
+/** How long a finished sign-in waits for a browser command to exit. */
+export const RELEASE_GRACE = 1_000;
 
 /** A browser opener that was started. */
 export interface OpenedBrowser {
   /** The command that worked. */
   command: string[];
   /**
-   * Waits up to `grace` milliseconds for the opener to exit, so no child is
-   * left behind; a browser that is still running then is left alone, detached.
+   * Waits up to `grace` milliseconds (default {@linkcode RELEASE_GRACE}) for
+   * the opener to exit, so no child is left behind; a browser that is still
+   * running then (a browser started directly rather than through a launcher
+   * such as `xdg-open`) is the user's, and is left running, detached.
    */
   release(grace?: number): Promise<void>;
 }
@@ -97,8 +101,8 @@ export function browserCommands(url: string, browser?: string): string[][] {
 }
 
 function withUrl(words: string[], url: string): string[] {
-  return words.includes("%s")
-    ? words.map((word) => word === "%s" ? url : word)
+  return words.some((word) => word.includes("%s"))
+    ? words.map((word) => word.replaceAll("%s", url))
     : [...words, url];
 }
 
@@ -126,15 +130,19 @@ function isWsl(): boolean {
  *
  * @param url The URL to open.
  * @param browser A command line chosen by the user (`--browser`).
+ * @param signal Stops waiting to see whether the opener fails: the command
+ * started so far counts as opened (release it), and no other is tried.
  * @returns The opener that worked, or `undefined` when none did: then show
  * the URL to the user.
  */
 export async function openBrowser(
   url: string,
   browser?: string,
+  signal?: AbortSignal,
 ): Promise<OpenedBrowser | undefined> {
   for (const command of browserCommands(url, browser)) {
-    const opened = await tryCommand(command);
+    if (signal?.aborted) return undefined;
+    const opened = await tryCommand(command, signal);
     if (opened) return opened;
   }
   return undefined;
@@ -142,6 +150,7 @@ export async function openBrowser(
 
 async function tryCommand(
   command: string[],
+  signal?: AbortSignal,
 ): Promise<OpenedBrowser | undefined> {
   let child: Deno.ChildProcess;
   try {
@@ -159,28 +168,35 @@ async function tryCommand(
     exited = true;
     return s;
   });
-  const early = await raceTimeout(status, OPENER_GRACE);
+  const early = await waitFor(status, OPENER_GRACE, signal);
   if (early && !early.success) return undefined;
   return {
     command,
-    async release(grace = OPENER_GRACE) {
-      if (!exited) await raceTimeout(status, grace);
+    async release(grace = RELEASE_GRACE) {
+      if (!exited) await waitFor(status, grace);
       if (!exited) child.unref();
     },
   };
 }
 
-async function raceTimeout<T>(
+/** `promise`'s value, or `undefined` after `ms` or once `signal` aborts. */
+async function waitFor<T>(
   promise: Promise<T>,
   ms: number,
+  signal?: AbortSignal,
 ): Promise<T | undefined> {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
+  let onAbort: (() => void) | undefined;
+  const gaveUp = new Promise<undefined>((resolve) => {
     timer = setTimeout(() => resolve(undefined), ms);
+    onAbort = () => resolve(undefined);
+    if (signal?.aborted) onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   try {
-    return await Promise.race([promise, timeout]);
+    return await Promise.race([promise, gaveUp]);
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener("abort", onAbort!);
   }
 }

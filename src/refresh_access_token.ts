@@ -33,13 +33,13 @@ import { postToken, requireString } from "./_token_endpoint.ts";
  * await Deno.writeTextFile("token.json", JSON.stringify(token), { mode: 0o600 });
  * ```
  */
-export function refreshAccessToken(
+export async function refreshAccessToken(
   refreshToken: string,
   appId: string,
   appSecret?: string,
   options?: RequestOptions,
 ): Promise<AccessToken> {
-  return postToken({
+  return await postToken({
     client_id: requireString(appId, "appId"),
     client_secret: appSecret || undefined,
     grant_type: "refresh_token",

@@ -15,9 +15,10 @@ import { requireString } from "./_token_endpoint.ts";
  * @param clientId The client id the token belongs to.
  * @param accessToken The token to revoke.
  * @param options Base URL, `fetch`, `signal` and `timeout`.
- * @returns `true` only when Twitch answered 200; `false` when it refused
- * (unknown token, unknown client, a server error).
- * @throws {TwitchAuthError} when Twitch cannot be asked (network, timeout).
+ * @returns `true` only when Twitch answered 200; `false` when it refused the
+ * token or the client (400 `Invalid token`, 404 `client does not exist`).
+ * @throws {TwitchAuthError} when Twitch cannot say (network, timeout, 5xx,
+ * a malformed answer): whether the token was revoked is then unknown.
  *
  * @example Sign out
  * ```ts ignore
@@ -37,17 +38,6 @@ export async function revokeToken(
     client_id: requireString(clientId, "clientId"),
     token: requireString(accessToken, "accessToken"),
   };
-  try {
-    const response = await callTwitch(url, { method: "POST", form }, options);
-    return response.status === 200;
-  } catch (error) {
-    if (isAnswer(error)) return false;
-    throw error;
-  }
-}
-
-/** A 5xx or malformed answer is still Twitch saying "not revoked". */
-function isAnswer(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "status" in error &&
-    error.status !== 429;
+  const response = await callTwitch(url, { method: "POST", form }, options);
+  return response.status === 200;
 }

@@ -14,6 +14,7 @@ import {
   MissingScopeError,
   TwitchAuthError,
 } from "./errors.ts";
+import { parseScopes } from "./parse_scopes.ts";
 import { refreshAccessToken } from "./refresh_access_token.ts";
 import { redact } from "./redact.ts";
 import type { RequestOptions } from "./_request.ts";
@@ -327,12 +328,18 @@ export class Twitch {
 
   /**
    * Gets an app access token (client credentials) for calls without a user.
-   * It is renewed by {@linkcode getAppAuthToken} when it expires.
+   * It is renewed by {@linkcode getAppAuthToken} when it expires. Concurrent
+   * calls share one request.
    *
+   * @param scopes Accepted as in pyTwitchAPI's `authenticate_app(scope)`, and
+   * checked to be Twitch scopes; Twitch's client credentials grant takes no
+   * scopes, so app tokens carry none.
    * @returns The app token.
    * @throws {InvalidArgumentError} when the app has no client secret.
+   * @throws {UnknownScopeError} when a scope name is not a Twitch scope.
    */
-  authenticateApp(): Promise<AccessToken> {
+  async authenticateApp(scopes: readonly string[] = []): Promise<AccessToken> {
+    parseScopes(scopes);
     const secret = this.#appSecret;
     if (!secret) {
       throw new InvalidArgumentError(
@@ -346,7 +353,7 @@ export class Twitch {
     ).then((token) => (this.#appToken = token)).finally(() => {
       this.#appTokenRequest = undefined;
     });
-    return this.#appTokenRequest;
+    return await this.#appTokenRequest;
   }
 
   /**

@@ -288,7 +288,10 @@ export class UserAuthenticator {
     const flow = Promise.withResolvers<AccessToken>();
     flow.promise.catch(() => {}); // awaited below; an early stop must not go unhandled
     const exchange = new AbortController();
+    let cancelled = false; // a timeout, a signal or stop(): nothing waits
     const stop = (reason: Error) => {
+      cancelled ||= reason instanceof CancelledError ||
+        reason instanceof TimeoutError;
       exchange.abort(reason);
       flow.reject(reason);
     };
@@ -304,7 +307,8 @@ export class UserAuthenticator {
       );
     options.signal?.addEventListener("abort", onAbort, { once: true });
     let server: CallbackServer | undefined;
-    let opening: Promise<OpenedBrowser | undefined> | undefined;
+    let browser: Promise<OpenedBrowser | undefined> | undefined;
+    const ended = new AbortController();
     try {
       server = await serveCallback(
         createCallbackHandler({
@@ -317,29 +321,48 @@ export class UserAuthenticator {
         this.#options.host,
       );
       const url = this.#authorizeUrl(state);
-      opening = this.#show(url, options);
-      opening.catch((error) => stop(error)); // a throwing authUrlCallback ends the sign-in
+      if (options.useBrowser === false) {
+        this.#handOver(url, options.authUrlCallback, stop);
+      } else {
+        browser = this.#openBrowser(url, options.browser, ended.signal);
+      }
       return await flow.promise;
     } finally {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", onAbort);
       this.#running = undefined;
+      ended.abort();
       await server?.close();
-      await (await opening?.catch(() => undefined))?.release();
+      await (await browser)?.release(cancelled ? 0 : undefined);
     }
   }
 
-  async #show(
+  /**
+   * Gives the URL to `authUrlCallback`, or prints it. The sign-in does not
+   * wait for the callback; if it throws, the sign-in ends with its error.
+   */
+  #handOver(
     url: string,
-    options: AuthenticateOptions,
-  ): Promise<OpenedBrowser | undefined> {
-    if (options.useBrowser === false) {
-      if (options.authUrlCallback) await options.authUrlCallback(url);
-      else printUrl(url, "Open this URL in a browser to sign in with Twitch:");
-      return undefined;
+    authUrlCallback: AuthenticateOptions["authUrlCallback"],
+    stop: (reason: Error) => void,
+  ): void {
+    if (!authUrlCallback) {
+      printUrl(url, "Open this URL in a browser to sign in with Twitch:");
+      return;
     }
-    const opened = await openBrowser(url, options.browser);
-    if (!opened && this.#running) {
+    Promise.resolve().then(() => authUrlCallback(url)).catch((error) =>
+      stop(error instanceof Error ? error : new Error(String(error)))
+    );
+  }
+
+  /** Opens the browser; prints the URL when none opens and the flow still runs. */
+  async #openBrowser(
+    url: string,
+    command: string | undefined,
+    ended: AbortSignal,
+  ): Promise<OpenedBrowser | undefined> {
+    const opened = await openBrowser(url, command, ended);
+    if (!opened && !ended.aborted) {
       printUrl(
         url,
         "Could not open a browser. Open this URL to sign in with Twitch:",

@@ -19,7 +19,21 @@ import {
   type UserAuthenticatorOptions,
 } from "./user_authenticator.ts";
 
-/** Options of a {@linkcode UserTokenStorage}. */
+/**
+ * Options of a {@linkcode UserTokenStorage}.
+ *
+ * @example Keep the file elsewhere and sign in on another port
+ * ```ts ignore
+ * import { Twitch, UserTokenStorage, type UserTokenStorageOptions } from "@x/twitch-auth";
+ *
+ * const options: UserTokenStorageOptions = {
+ *   path: `${Deno.env.get("HOME")}/.config/my-bot/token.json`,
+ *   authenticator: { url: "http://localhost:3000" },
+ *   authenticate: { timeout: 120_000 },
+ * };
+ * await new UserTokenStorage(new Twitch("my_app_id", "secret"), ["chat:read"], options).bind();
+ * ```
+ */
 export interface UserTokenStorageOptions {
   /** The token file. Default `user_token.json` in the working directory. */
   path?: string;

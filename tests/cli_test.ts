@@ -347,7 +347,7 @@ Deno.test(
     )!;
     assertEquals(authorize.query.get("force_verify"), "true");
     assertEquals(authorize.query.get("scope"), "chat:read chat:edit bits:read");
-    assertStringIncludes(result.stderr, "Opened the browser");
+    assertStringIncludes(result.stderr, "Opening the browser");
     assertNoSecretsOnStderr(result, [json.access_token, json.refresh_token]);
   },
 );
@@ -987,7 +987,7 @@ Deno.test("--demo with a browser: the browser gets the mock's consent page", asy
     "1",
   ]);
   assertFailure(result, "timed out");
-  assertStringIncludes(result.stderr, "Opened the browser");
+  assertStringIncludes(result.stderr, "Opening the browser");
 });
 
 Deno.test("--demo app: an app token from the mock", async () => {

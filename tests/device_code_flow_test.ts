@@ -1,4 +1,10 @@
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
 import {
   AccessDeniedError,
   CancelledError,
@@ -31,6 +37,9 @@ Deno.test("device flow: a public client signs in once the user approves", async 
   assertEquals(device.userCode.length, 8);
   assert(device.verificationUri.includes(device.userCode));
   assertEquals(device.expiresIn, 1800);
+  const printed = Deno.inspect(device);
+  assertFalse(printed.includes(device.deviceCode), printed); // with the client id it gets the token
+  assertStringIncludes(printed, device.userCode);
   const waiting = waitForDeviceToken(mock.clientId, device, options);
   await new Promise((resolve) => setTimeout(resolve, 30));
   mock.approveDevice(device.userCode);

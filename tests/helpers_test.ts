@@ -408,14 +408,51 @@ Deno.test("an unreachable Twitch is a NetworkError naming the address without a 
   );
 });
 
-Deno.test("empty arguments are InvalidArgumentErrors, before any request", async () => {
+Deno.test("bad arguments reject with InvalidArgumentError, never throw synchronously", async () => {
+  const calls: [string, () => Promise<unknown>][] = [
+    ["validateToken", () => validateToken("")],
+    ["refreshAccessToken", () => refreshAccessToken("r", "")],
+    ["exchangeCode", () => exchangeCode("id", "", "code", REDIRECT)],
+    ["getAppAccessToken", () => getAppAccessToken("", "secret")],
+    ["revokeToken", () => revokeToken("id", "")],
+    ["getUserInfo", () => getUserInfo("")],
+    [
+      "a relative authBaseUrl",
+      () => validateToken("t", { authBaseUrl: "id.twitch.tv/oauth2" }),
+    ],
+    [
+      "a non-http authBaseUrl",
+      () => validateToken("t", { authBaseUrl: "ftp://id.twitch.tv/oauth2" }),
+    ],
+  ];
+  for (const [name, call] of calls) {
+    let promise: Promise<unknown>;
+    try {
+      promise = call();
+    } catch (error) {
+      throw new Error(`${name} threw synchronously instead of rejecting`, {
+        cause: error,
+      });
+    }
+    await assertRejects(() => promise, InvalidArgumentError, undefined, name);
+  }
+});
+
+Deno.test("revokeToken says false only when Twitch refuses; a 5xx is an error, not a 'no'", async () => {
+  await using mock = await startMockTwitch();
+  const issued = mock.issueUserToken({ scopes: [] });
+  mock.injectFault({ path: "/oauth2/revoke", status: 503 });
   await assertRejects(
-    () => Promise.resolve().then(() => validateToken("")),
-    InvalidArgumentError,
+    () =>
+      revokeToken(mock.clientId, issued.accessToken, {
+        authBaseUrl: mock.authBaseUrl,
+      }),
+    TwitchApiError,
   );
-  await assertRejects(
-    () => Promise.resolve().then(() => refreshAccessToken("r", "")),
-    InvalidArgumentError,
+  assert(
+    await revokeToken(mock.clientId, issued.accessToken, {
+      authBaseUrl: mock.authBaseUrl,
+    }),
   );
 });
 

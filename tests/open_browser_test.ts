@@ -29,6 +29,10 @@ Deno.test("browserCommands puts the URL where %s stands, or last", () => {
     "--incognito",
   ]);
   assertEquals(browserCommands(url, "open %s -g")[0], ["open", url, "-g"]);
+  assertEquals(browserCommands(url, "chromium --app=%s")[0], [
+    "chromium",
+    `--app=${url}`,
+  ]);
   assertEquals(browserCommands(url, "firefox")[0], ["firefox", url]);
   assertEquals(browserCommands(url, "firefox").length, 1); // an explicit choice is the only one
 });

@@ -14,6 +14,7 @@ import {
   MissingScopeError,
   Twitch,
   TwitchAuthError,
+  UnknownScopeError,
 } from "../mod.ts";
 import { startMockTwitch } from "../src/mock_server.ts";
 
@@ -228,6 +229,13 @@ Deno.test("authenticateApp gets an app token that twitch.fetch uses without a us
     `Bearer ${token.accessToken}`,
   );
   assertEquals(mock.countRequests({ grantType: "client_credentials" }), 1);
+  await twitch.authenticateApp(["chat:read"]); // pyTwitchAPI's authenticate_app(scope)
+  await assertRejects(
+    () => twitch.authenticateApp(["chat:reed"]),
+    UnknownScopeError,
+  );
+  const noSecret = new Twitch(mock.clientId);
+  await assertRejects(() => noSecret.authenticateApp(), InvalidArgumentError);
 });
 
 Deno.test("Twitch prints without its secret or tokens, and needs an app id", async () => {

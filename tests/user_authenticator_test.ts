@@ -384,3 +384,138 @@ Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its er
   assertEquals(error.message, "could not send the URL to the phone");
   assertPortFree(port);
 });
+
+/** Fails instead of hanging when `promise` does not settle within `ms`. */
+async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const hang = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`still pending after ${ms} ms`)),
+      ms,
+    );
+  });
+  try {
+    return await Promise.race([promise, hang]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+Deno.test("authenticate: an authUrlCallback that never settles does not keep the sign-in from ending", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const flow = assertRejects(
+    () =>
+      auth.authenticate({
+        useBrowser: false,
+        authUrlCallback: () => new Promise(() => {}),
+        timeout: 100,
+      }),
+    TimeoutError,
+  );
+  await settlesWithin(flow, 10_000);
+  assertPortFree(port);
+});
+
+Deno.test("authenticate: a browser that stays open is left running, not waited for", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  const pidFile = await Deno.makeTempFile();
+  const script = new URL("./_lingering_browser.ts", import.meta.url).pathname;
+  try {
+    const auth = new UserAuthenticator(twitch, ["chat:read"], {
+      url: redirect,
+    });
+    const token = await settlesWithin(
+      auth.authenticate({
+        browser: `"${Deno.execPath()}" run -A ${script} ${pidFile}`,
+        timeout: 20_000,
+      }),
+      30_000,
+    );
+    assert(token.accessToken);
+    let pid = 0;
+    for (let i = 0; i < 100 && !pid; i++) {
+      pid = Number(await Deno.readTextFile(pidFile)) || 0;
+      if (!pid) await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert(pid > 0, "the browser never reported its pid");
+    Deno.kill(pid, "SIGTERM"); // still running: the sign-in did not wait for it to exit
+  } finally {
+    await Deno.remove(pidFile);
+  }
+});
+
+Deno.test("authenticate: stop() during the code exchange aborts the exchange too", async () => {
+  const { mock, twitch, redirect } = await setup();
+  await using _ = mock;
+  mock.injectFault({ path: "/oauth2/token", delay: 30_000 });
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const b = browser();
+  const flow = assertRejects(
+    () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
+    CancelledError,
+  );
+  while (mock.countRequests({ grantType: "authorization_code" }) === 0) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  auth.stop();
+  await flow;
+  const page = await b.visited;
+  // the browser's page comes from the aborted exchange, not from a 30 s wait
+  assertStringIncludes(page.text, "cancelled");
+});
+
+/** The local addresses listening on `port`, read from /proc/net/tcp{,6}. */
+async function listeningAddresses(port: number): Promise<string[]> {
+  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
+  const addresses: string[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"]) {
+    const text = await Deno.readTextFile(file).catch(() => "");
+    for (const line of text.split("\n").slice(1)) {
+      const [, local, , state] = line.trim().split(/\s+/);
+      if (state === "0A" && local?.endsWith(`:${hexPort}`)) {
+        addresses.push(local.slice(0, -5));
+      }
+    }
+  }
+  return addresses.toSorted();
+}
+
+Deno.test({
+  name: "authenticate: the callback server listens on loopback addresses only",
+  ignore: Deno.build.os !== "linux",
+  async fn() {
+    const { mock, twitch, port, redirect } = await setup();
+    await using _ = mock;
+    const hasIpv6Loopback = (() => {
+      try {
+        Deno.listen({ hostname: "::1", port: 0 }).close();
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const auth = new UserAuthenticator(twitch, ["chat:read"], {
+      url: redirect,
+    });
+    const b = catcher();
+    const flow = assertRejects(
+      () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
+      CancelledError,
+    );
+    await b.url;
+    const addresses = await listeningAddresses(port);
+    auth.stop();
+    await flow;
+    const IPV4_LOOPBACK = "0100007F"; // 127.0.0.1, little-endian hex
+    const IPV6_LOOPBACK = "00000000000000000000000001000000"; // ::1
+    assertEquals(
+      addresses,
+      hasIpv6Loopback
+        ? [IPV6_LOOPBACK, IPV4_LOOPBACK].toSorted()
+        : [IPV4_LOOPBACK],
+    );
+  },
+});
