@@ -41,16 +41,16 @@ export async function readTokenArgument(
 
 /**
  * Asks for a secret on the terminal without echoing it, with `promptSecret`
- * from `@std/cli`. It writes its prompt to stdout, so it is asked only when
- * stdin and stdout are both a terminal: with stdout redirected the prompt
- * would end up in the result.
+ * from `@std/cli`; when stdout is redirected the prompt goes to stderr
+ * instead, so it never ends up in the result.
  *
  * @param message The prompt.
  * @param io The terminal.
  * @returns What was typed, or `null` when nobody can be asked.
  */
 export function askSecret(message: string, io: CliIo): string | null {
-  if (!io.stdinIsTerminal() || !io.stdoutIsTerminal()) return null;
+  if (!io.stdinIsTerminal()) return null;
+  if (!io.stdoutIsTerminal() && !io.stderrIsTerminal()) return null;
   return io.promptSecret(message);
 }
 
@@ -59,7 +59,7 @@ export type SecretNeed = "required" | "optional";
 
 /** The flags and environment a missing secret is explained with. */
 const SECRET_HINT =
-  "set TWITCH_CLIENT_SECRET (or pass --client-secret); on a terminal with stdout not redirected, it is asked for";
+  "set TWITCH_CLIENT_SECRET (or pass --client-secret); on a terminal it is asked for";
 
 /**
  * The client secret: given (flag or environment), else asked for on the

@@ -23,7 +23,10 @@ export interface CliIo {
   stderrIsTerminal(): boolean;
   /** An environment variable, `undefined` when unset or empty. */
   env(name: string): string | undefined;
-  /** Asks for a secret on the terminal without echoing it; `null` when there is none. */
+  /**
+   * Asks for a secret on the terminal without echoing it (on stdout, or on
+   * stderr when stdout is redirected); `null` when there is no terminal.
+   */
   promptSecret(message: string): string | null;
   /** Calls `listener` on Ctrl+C (SIGINT); returns a function that stops listening. */
   onInterrupt(listener: () => void): () => void;
@@ -46,9 +49,36 @@ export function denoIo(): CliIo {
     stdoutIsTerminal: () => Deno.stdout.isTerminal(),
     stderrIsTerminal: () => Deno.stderr.isTerminal(),
     env: readEnv,
-    promptSecret: (message) => promptSecret(message),
+    promptSecret: (message) =>
+      Deno.stdout.isTerminal()
+        ? promptSecret(message)
+        : promptSecretOnStderr(message),
     onInterrupt: listenForSigint,
   };
+}
+
+/**
+ * A hidden prompt on stderr, for when stdout is redirected (`> .env`) and
+ * `promptSecret`, which writes to stdout, would put its prompt in the
+ * result. Nothing typed is echoed; Enter ends, Backspace deletes.
+ */
+function promptSecretOnStderr(message: string): string | null {
+  if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return null;
+  writeAllSync(Deno.stderr, encoder.encode(`${message} `));
+  Deno.stdin.setRaw(true, { cbreak: Deno.build.os !== "windows" });
+  const typed: number[] = [];
+  const byte = new Uint8Array(1);
+  try {
+    while (Deno.stdin.readSync(byte)) {
+      if (byte[0] === 0x0d || byte[0] === 0x0a) break;
+      if (byte[0] === 0x7f || byte[0] === 0x08) typed.pop();
+      else typed.push(byte[0]);
+    }
+  } finally {
+    Deno.stdin.setRaw(false);
+    writeAllSync(Deno.stderr, encoder.encode("\n"));
+  }
+  return new TextDecoder().decode(new Uint8Array(typed));
 }
 
 function readEnv(name: string): string | undefined {

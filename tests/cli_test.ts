@@ -1023,6 +1023,7 @@ function fakeTerminal(
     env?: Record<string, string>;
     terminal?: boolean;
     stdoutTerminal?: boolean;
+    stderrTerminal?: boolean;
     answer?: string;
   } = {},
 ): FakeTerminal {
@@ -1046,7 +1047,7 @@ function fakeTerminal(
       readIn: () => Promise.resolve(""),
       stdinIsTerminal: () => terminal,
       stdoutIsTerminal: () => options.stdoutTerminal ?? terminal,
-      stderrIsTerminal: () => terminal,
+      stderrIsTerminal: () => options.stderrTerminal ?? terminal,
       env: (name) => options.env?.[name] || undefined,
       promptSecret: (message) => {
         prompts.push(message);
@@ -1087,16 +1088,39 @@ Deno.test(
   },
 );
 
-Deno.test("in-process: no prompt when stdout is redirected (the prompt would land in the result)", async () => {
-  const terminal = fakeTerminal({
-    env: { TWITCH_CLIENT_ID: CLIENT_ID },
-    stdoutTerminal: false,
-    answer: CLIENT_SECRET,
-  });
-  assertEquals(await main(["app"], terminal.io), 2);
-  assertEquals(terminal.prompts, []);
-  assertStringIncludes(terminal.stderr(), "TWITCH_CLIENT_SECRET");
-});
+Deno.test(
+  "in-process: with stdout redirected the secret is still asked (on stderr), never without a terminal",
+  TEST_OPTIONS,
+  async () => {
+    await using mock = await startMock("approve");
+    const env = {
+      TWITCH_CLIENT_ID: CLIENT_ID,
+      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
+    };
+    const redirected = fakeTerminal({
+      env,
+      stdoutTerminal: false,
+      answer: CLIENT_SECRET,
+    });
+    assertEquals(
+      await main(["app", "--format", "env"], redirected.io),
+      0,
+      redirected.stderr(),
+    );
+    assertEquals(redirected.prompts.length, 1);
+    assertStringIncludes(redirected.stdout(), "TWITCH_ACCESS_TOKEN=");
+    assertFalse(redirected.stdout().includes("Client secret"));
+    const noTerminal = fakeTerminal({
+      env,
+      stdoutTerminal: false,
+      stderrTerminal: false,
+      answer: CLIENT_SECRET,
+    });
+    assertEquals(await main(["app"], noTerminal.io), 2);
+    assertEquals(noTerminal.prompts, []);
+    assertStringIncludes(noTerminal.stderr(), "TWITCH_CLIENT_SECRET");
+  },
+);
 
 Deno.test(
   "in-process: a token left out on a terminal is asked with a hidden prompt",
