@@ -1,5 +1,5 @@
 // The command line, run as a subprocess (`deno run -A mod.ts ...`) against the
-// mock Twitch, with the browser played by tests/_fake_browser.ts. A few tests
+// mock Twitch, with the browser played by tests/_fetch_browser.ts. A few tests
 // call main() in-process with a fake terminal (prompt, progress line, Ctrl+C).
 
 import {
@@ -26,7 +26,7 @@ import { closedPort } from "./_util.ts";
 const ROOT = new URL("..", import.meta.url);
 const CLIENT_ID = "cli0test0client0id000000000001";
 const CLIENT_SECRET = "cli0test0client0secret00000001";
-const FAKE_BROWSER = `"${Deno.execPath()}" run -A tests/_fake_browser.ts`;
+const FAKE_BROWSER = `"${Deno.execPath()}" run -A tests/_fetch_browser.ts`;
 /** The environment every run starts from: no Twitch settings of the machine's. */
 const CLEAN_ENV = {
   TWITCH_CLIENT_ID: "",
