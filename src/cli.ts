@@ -137,14 +137,7 @@ const COMMAND_RUNNERS: Record<
 
 async function runToken(options: CliOptions, run: Run): Promise<number> {
   return await withTarget(options, run, async (target) => {
-    const clientId = requireClientId(target.clientId);
-    const secret = resolveClientSecret(
-      target.clientSecret,
-      clientId,
-      "required",
-      run.io,
-    );
-    remember(run, secret);
+    const { clientId, secret } = appCredentials(target, "required", run);
     const twitch = new Twitch(clientId, secret, {
       authBaseUrl: target.authBaseUrl,
       timeout: options.timeout,
@@ -168,18 +161,11 @@ async function runToken(options: CliOptions, run: Run): Promise<number> {
 
 async function runApp(options: CliOptions, run: Run): Promise<number> {
   return await withTarget(options, run, async (target) => {
-    const clientId = requireClientId(target.clientId);
-    const secret = resolveClientSecret(
-      target.clientSecret,
-      clientId,
-      "required",
-      run.io,
-    )!;
-    remember(run, secret);
+    const { clientId, secret } = appCredentials(target, "required", run);
     return await interruptible(run, async (signal) => {
       const token = await getAppAccessToken(
         clientId,
-        secret,
+        secret!, // "required": resolveClientSecret throws when it is missing
         requestOptions(options, target, signal),
       );
       remember(run, token.accessToken);
@@ -194,12 +180,7 @@ async function runApp(options: CliOptions, run: Run): Promise<number> {
 }
 
 async function runValidate(options: CliOptions, run: Run): Promise<number> {
-  const token = await readTokenArgument(
-    options.tokenArgument,
-    "access token",
-    run.io,
-  );
-  remember(run, token);
+  const token = await readSecretArgument(options, "access token", run);
   return await withTarget(
     options,
     run,
@@ -217,21 +198,9 @@ async function runValidate(options: CliOptions, run: Run): Promise<number> {
 }
 
 async function runRefresh(options: CliOptions, run: Run): Promise<number> {
-  const refreshToken = await readTokenArgument(
-    options.tokenArgument,
-    "refresh token",
-    run.io,
-  );
-  remember(run, refreshToken);
+  const refreshToken = await readSecretArgument(options, "refresh token", run);
   return await withTarget(options, run, async (target) => {
-    const clientId = requireClientId(target.clientId);
-    const secret = resolveClientSecret(
-      target.clientSecret,
-      clientId,
-      "optional",
-      run.io,
-    );
-    remember(run, secret);
+    const { clientId, secret } = appCredentials(target, "optional", run);
     return await interruptible(run, async (signal) => {
       const token = await refreshAccessToken(
         refreshToken,
@@ -246,12 +215,7 @@ async function runRefresh(options: CliOptions, run: Run): Promise<number> {
 }
 
 async function runRevoke(options: CliOptions, run: Run): Promise<number> {
-  const token = await readTokenArgument(
-    options.tokenArgument,
-    "token",
-    run.io,
-  );
-  remember(run, token);
+  const token = await readSecretArgument(options, "token", run);
   return await withTarget(options, run, async (target) => {
     const clientId = requireClientId(target.clientId);
     return await interruptible(run, async (signal) => {
@@ -276,6 +240,34 @@ async function runRevoke(options: CliOptions, run: Run): Promise<number> {
 async function runScopes(options: CliOptions, run: Run): Promise<number> {
   await emit(formatScopes(options.format as "text" | "json"), options, run);
   return EXIT_OK;
+}
+
+/** The app's client id and secret, asked for when missing; never printed. */
+function appCredentials(
+  target: Target,
+  need: "required" | "optional",
+  run: Run,
+): { clientId: string; secret: string | undefined } {
+  const clientId = requireClientId(target.clientId);
+  const secret = resolveClientSecret(
+    target.clientSecret,
+    clientId,
+    need,
+    run.io,
+  );
+  remember(run, secret);
+  return { clientId, secret };
+}
+
+/** The token argument (or stdin, or a hidden prompt); never printed. */
+async function readSecretArgument(
+  options: CliOptions,
+  what: string,
+  run: Run,
+): Promise<string> {
+  const token = await readTokenArgument(options.tokenArgument, what, run.io);
+  remember(run, token);
+  return token;
 }
 
 // -- the browser sign-in -------------------------------------------------------
