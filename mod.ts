@@ -15,30 +15,17 @@
  * @module
  */
 
-export * from "./src/access_token.ts";
-export * from "./src/app_access_token.ts";
-export * from "./src/authorize_url.ts";
-export * from "./src/device_code_flow.ts";
-export * from "./src/errors.ts";
-export * from "./src/exchange_code.ts";
-export * from "./src/parse_scopes.ts";
-export * from "./src/redact.ts";
-export * from "./src/refresh_access_token.ts";
-export * from "./src/revoke_token.ts";
-export * from "./src/scopes.ts";
-export * from "./src/token_file.ts";
-export * from "./src/twitch.ts";
-export * from "./src/user_authenticator.ts";
-export * from "./src/user_info.ts";
-export * from "./src/user_token_storage.ts";
-export * from "./src/validate_token.ts";
-export type { RequestOptions } from "./src/_request.ts";
+// Everything that runs on any runtime (see `web.ts`), then what needs Deno.
+export * from "./web.ts";
+export * from "./src/deno/token_file.ts";
+export * from "./src/deno/user_authenticator.ts";
+export * from "./src/deno/user_token_storage.ts";
 
 // `deno run -A jsr:@x/twitch-auth` runs the command line. A dynamic import
 // without top-level await: importing this module never loads the CLI, and
 // runtimes without top-level await (some edge workers) can still load it.
 if (import.meta.main) {
-  import("./src/cli.ts").then(async ({ main }) =>
+  import("./src/cli/main.ts").then(async ({ main }) =>
     Deno.exit(await main(Deno.args))
   );
 }

@@ -1,4 +1,4 @@
-// Runs the token helpers, bundled from mod.ts, under Node: `node _node_helpers.mjs BUNDLE BASE ID SECRET REFRESH`.
+// Runs the token helpers, bundled from web.ts, under Node: `node _node_helpers.mjs BUNDLE BASE ID SECRET REFRESH`.
 // Prints one JSON line with what it saw; the test asserts on it.
 import { inspect } from "node:util";
 import { pathToFileURL } from "node:url";

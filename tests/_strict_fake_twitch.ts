@@ -1,7 +1,7 @@
 /**
  * A deliberately STRICT fake of Twitch's ID service (`/oauth2/*`) and of
  * `GET /helix/users`, written from `shared/twitch-oauth.md` alone and
- * independently of `src/mock_server.ts`. Test fixture only: not published.
+ * independently of `src/testing/mock_server.ts`. Test fixture only: not published.
  *
  * Where our own mock forgives, this one records a human-readable entry in
  * {@linkcode StrictFake.violations} AND answers with an error, so a test that

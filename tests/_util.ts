@@ -1,6 +1,6 @@
 // Shared test helpers: get codes the way a browser would, over real HTTP.
 
-import type { MockTwitch } from "../src/mock_server.ts";
+import type { MockTwitch } from "../testing.ts";
 
 /** Follows Twitch's authorize redirect (consent "approve") and returns the code. */
 export async function authorizeCode(

@@ -23,7 +23,7 @@ import {
   Twitch,
   UserAuthenticator,
 } from "../mod.ts";
-import { type MockTwitch, startMockTwitch } from "../src/mock_server.ts";
+import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
 import { authorizeCode, closedPort } from "./_util.ts";
 

@@ -10,7 +10,7 @@ import {
   UserAuthenticator,
   validateToken,
 } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
 import { assertValid, closedPort } from "./_util.ts";
 

@@ -3,7 +3,7 @@
 // for the client secret, with stdout redirected to a file.
 
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const hasScript = Deno.build.os === "linux" &&

@@ -12,15 +12,15 @@ import {
 } from "@std/assert";
 import denoJson from "../deno.json" with { type: "json" };
 import { SCOPE_DESCRIPTIONS } from "../mod.ts";
-import { type CliIo, main } from "../src/cli.ts";
-import { ProgressLine, renderProgress } from "../src/cli_progress.ts";
+import { type CliIo, main } from "../src/cli/main.ts";
+import { ProgressLine, renderProgress } from "../src/cli/progress.ts";
 import {
   type ConsentMode,
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
   type MockTwitch,
   startMockTwitch,
-} from "../src/mock_server.ts";
+} from "../testing.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url);
@@ -297,7 +297,7 @@ Deno.test("importing mod.ts does not load the CLI or @std/cli", async () => {
   const cli = [...loaded].filter((s) => /cli|mock_server|prompt/.test(s));
   assertEquals(cli, []);
   assert(
-    graph.modules.some((m) => m.specifier.endsWith("/src/cli.ts")),
+    graph.modules.some((m) => m.specifier.endsWith("/src/cli/main.ts")),
     "the CLI is in the graph as a dynamic import",
   );
 });

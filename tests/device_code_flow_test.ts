@@ -14,7 +14,7 @@ import {
   validateToken,
   waitForDeviceToken,
 } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
 import { assertValid } from "./_util.ts";
 

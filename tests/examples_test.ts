@@ -1,7 +1,7 @@
 // The examples run as programs against the mock server, from a fresh clone.
 
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
 import { closedPort } from "./_util.ts";
 

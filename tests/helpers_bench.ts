@@ -7,7 +7,7 @@
 // that every call got the answer it should.
 
 import { refreshAccessToken, validateToken } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 
 const mock = await startMockTwitch();
 // `deno bench` has no teardown hook: close the mock when the module unloads.

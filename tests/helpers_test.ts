@@ -25,7 +25,7 @@ import {
   TwitchApiError,
   validateToken,
 } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 import { assertValid, authorizeCode, closedPort } from "./_util.ts";
 
 const REDIRECT = "http://localhost:17563";

@@ -16,7 +16,7 @@ import {
   type MockTwitch,
   type MockUser,
   startMockTwitch,
-} from "../src/mock_server.ts";
+} from "../testing.ts";
 
 const REDIRECT = "http://localhost:17563";
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";

@@ -1,9 +1,9 @@
 // The helpers claim to run unchanged outside Deno (web-standard fetch, URL,
-// AbortSignal, crypto only). This bundles mod.ts and runs them under Node,
+// AbortSignal, crypto only). This bundles web.ts and runs them under Node,
 // which every machine of ours has, against the mock over loopback.
 
 import { assertEquals } from "@std/assert";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const node = await new Deno.Command("node", {
@@ -15,12 +15,12 @@ const node = await new Deno.Command("node", {
 
 Deno.test({
   name:
-    "the token helpers run under Node, bundled from mod.ts, and print tokens redacted",
+    "the token helpers run under Node, bundled from web.ts, and print tokens redacted",
   ignore: !node,
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
-      const bundle = `${dir}/mod.mjs`;
+      const bundle = `${dir}/web.mjs`;
       const bundled = await new Deno.Command(Deno.execPath(), {
         args: [
           "bundle",
@@ -31,7 +31,7 @@ Deno.test({
           "esm",
           "-o",
           bundle,
-          "mod.ts",
+          "web.ts",
         ],
         cwd: ROOT,
       }).output();

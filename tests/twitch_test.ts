@@ -16,7 +16,7 @@ import {
   TwitchAuthError,
   UnknownScopeError,
 } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 
 async function setup() {
   const mock = await startMockTwitch();

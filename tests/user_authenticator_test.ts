@@ -20,7 +20,7 @@ import {
   Twitch,
   UserAuthenticator,
 } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 import { type Visit, visit } from "./_browser.ts";
 import { authorizeCode, closedPort } from "./_util.ts";
 

@@ -1,6 +1,6 @@
 import { assertEquals, assertNotEquals } from "@std/assert";
 import { Twitch, UserTokenStorage } from "../mod.ts";
-import { startMockTwitch } from "../src/mock_server.ts";
+import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
 import { closedPort } from "./_util.ts";
 

@@ -5,14 +5,14 @@
  * @module
  */
 
-import { AccessToken, type AccessTokenData } from "./access_token.ts";
+import { AccessToken, type AccessTokenData } from "../web/access_token.ts";
 import {
   InvalidRefreshTokenError,
   InvalidTokenError,
   MissingScopeError,
-} from "./errors.ts";
+} from "../web/errors.ts";
 import { writeSecretFile } from "./token_file.ts";
-import type { Twitch } from "./twitch.ts";
+import type { Twitch } from "../web/twitch.ts";
 import {
   type AuthenticateOptions,
   UserAuthenticator,

@@ -5,10 +5,10 @@
  * @module
  */
 
-import type { AccessToken } from "./access_token.ts";
-import type { Format } from "./cli_options.ts";
-import { SCOPE_DESCRIPTIONS } from "./scopes.ts";
-import type { TokenValidation } from "./validate_token.ts";
+import type { AccessToken } from "../web/access_token.ts";
+import type { Format } from "./options.ts";
+import { SCOPE_DESCRIPTIONS } from "../web/scopes.ts";
+import type { TokenValidation } from "../web/validate_token.ts";
 
 /** A token with what is known of its owner, for {@linkcode formatToken}. */
 export interface TokenReport {

@@ -40,7 +40,7 @@
  * @module
  */
 
-import { SCOPE_DESCRIPTIONS } from "./scopes.ts";
+import { SCOPE_DESCRIPTIONS } from "../web/scopes.ts";
 import { STATUS_TEXT } from "@std/http/status";
 import {
   type PageApp,

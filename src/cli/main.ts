@@ -8,51 +8,51 @@
  * @module
  */
 
-import type { AccessToken } from "./access_token.ts";
-import { getAppAccessToken } from "./app_access_token.ts";
-import type { Demo } from "./cli_demo.ts";
-import { helpText, PROGRAM, versionText } from "./cli_help.ts";
+import type { AccessToken } from "../web/access_token.ts";
+import { getAppAccessToken } from "../web/app_access_token.ts";
+import type { Demo } from "./demo.ts";
+import { helpText, PROGRAM, versionText } from "./help.ts";
 import {
   readTokenArgument,
   requireClientId,
   resolveClientSecret,
-} from "./cli_input.ts";
-import { type CliIo, denoIo } from "./cli_io.ts";
+} from "./input.ts";
+import { type CliIo, denoIo } from "./io.ts";
 import {
   type CliOptions,
   type Command,
   parseCliArgs,
   UsageError,
-} from "./cli_options.ts";
+} from "./options.ts";
 import {
   formatRevoked,
   formatScopes,
   formatToken,
   formatValidation,
   type TokenReport,
-} from "./cli_output.ts";
-import { ProgressLine } from "./cli_progress.ts";
+} from "./output.ts";
+import { ProgressLine } from "./progress.ts";
 import {
   CancelledError,
   InvalidArgumentError,
   InvalidTokenError,
   TwitchAuthError,
   UnknownScopeError,
-} from "./errors.ts";
-import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
-import { redact } from "./redact.ts";
-import { refreshAccessToken } from "./refresh_access_token.ts";
-import { revokeToken } from "./revoke_token.ts";
-import { writeSecretFile } from "./token_file.ts";
-import type { RequestOptions } from "./_request.ts";
-import { Twitch } from "./twitch.ts";
+} from "../web/errors.ts";
+import { openBrowser, type OpenedBrowser } from "../deno/open_browser.ts";
+import { redact } from "../web/redact.ts";
+import { refreshAccessToken } from "../web/refresh_access_token.ts";
+import { revokeToken } from "../web/revoke_token.ts";
+import { writeSecretFile } from "../deno/token_file.ts";
+import type { RequestOptions } from "../web/_request.ts";
+import { Twitch } from "../web/twitch.ts";
 import {
   DEFAULT_REDIRECT_URL,
   UserAuthenticator,
-} from "./user_authenticator.ts";
-import { validateToken } from "./validate_token.ts";
+} from "../deno/user_authenticator.ts";
+import { validateToken } from "../web/validate_token.ts";
 
-export type { CliIo } from "./cli_io.ts";
+export type { CliIo } from "./io.ts";
 
 /** Exit code: the command worked. */
 export const EXIT_OK = 0;
@@ -95,7 +95,7 @@ const DEMO_SCOPES: readonly string[] = ["chat:read", "chat:edit"];
  *
  * @example Run it as a program
  * ```ts ignore
- * import { main } from "./cli.ts";
+ * import { main } from "./main.ts";
  *
  * Deno.exit(await main(Deno.args));
  * ```
@@ -460,7 +460,7 @@ async function withTarget<T>(
           : DEFAULT_REDIRECT_URL),
     });
   }
-  const { freeLoopbackPort, startDemo } = await import("./cli_demo.ts");
+  const { freeLoopbackPort, startDemo } = await import("./demo.ts");
   const redirectUrl = options.redirectUrl ??
     `http://localhost:${options.port ?? freeLoopbackPort()}`;
   const demo = await startDemo(redirectUrl);

@@ -6,9 +6,9 @@
  */
 
 import { parseArgs } from "@std/cli/parse-args";
-import { parseScopes } from "./parse_scopes.ts";
-import { redact } from "./redact.ts";
-import type { AuthScope } from "./scopes.ts";
+import { parseScopes } from "../web/parse_scopes.ts";
+import { redact } from "../web/redact.ts";
+import type { AuthScope } from "../web/scopes.ts";
 
 /** The commands of the command line. */
 export const COMMANDS = [

@@ -10,7 +10,7 @@ import {
   DEMO_CLIENT_SECRET,
   type MockTwitch,
   startMockTwitch,
-} from "./mock_server.ts";
+} from "../../testing.ts";
 
 /** A running demo: the mock and the demo app's credentials. */
 export interface Demo {

@@ -4,7 +4,7 @@
  * @module
  */
 
-import denoJson from "../deno.json" with { type: "json" };
+import denoJson from "../../deno.json" with { type: "json" };
 
 /** The program name shown in messages. */
 export const PROGRAM = "twitch-auth";

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { PortInUseError } from "./errors.ts";
-import { htmlResponse, renderPage } from "./pages.ts";
+import { PortInUseError } from "../web/errors.ts";
+import { htmlResponse, renderPage } from "../web/pages.ts";
 
 /** What Twitch sent back to the redirect URL, once the state matched. */
 export type Callback =

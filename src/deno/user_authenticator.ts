@@ -5,8 +5,8 @@
  * @module
  */
 
-import type { AccessToken } from "./access_token.ts";
-import { buildAuthorizeUrl, generateState } from "./authorize_url.ts";
+import type { AccessToken } from "../web/access_token.ts";
+import { buildAuthorizeUrl, generateState } from "../web/authorize_url.ts";
 import {
   type Callback,
   type CallbackServer,
@@ -21,11 +21,11 @@ import {
   TimeoutError,
   TwitchApiError,
   TwitchAuthError,
-} from "./errors.ts";
-import { exchangeCode } from "./exchange_code.ts";
+} from "../web/errors.ts";
+import { exchangeCode } from "../web/exchange_code.ts";
 import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
-import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "./pages.ts";
-import type { Twitch } from "./twitch.ts";
+import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/pages.ts";
+import type { Twitch } from "../web/twitch.ts";
 
 /**
  * The redirect URL to register in the Twitch developer console.
