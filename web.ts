@@ -37,6 +37,7 @@ export * from "./src/web/redact.ts";
 export * from "./src/web/refresh_access_token.ts";
 export * from "./src/web/revoke_token.ts";
 export * from "./src/web/scopes.ts";
+export * from "./src/web/token_store.ts";
 export * from "./src/web/twitch.ts";
 export * from "./src/web/user_info.ts";
 export * from "./src/web/validate_token.ts";
