@@ -21,7 +21,55 @@
  * console.log((await res.json()).login);
  * ```
  *
+ * @example Get a user token with the authorization code flow
+ * ```ts
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch({ consent: "approve" });
+ * const authorize = new URL(`${mock.authBaseUrl}/authorize`);
+ * authorize.search = new URLSearchParams({
+ *   response_type: "code",
+ *   client_id: mock.clientId,
+ *   redirect_uri: "http://localhost:17563",
+ *   scope: "user:read:email",
+ *   state: "s1",
+ * }).toString();
+ * const redirect = await fetch(authorize, { redirect: "manual" });
+ * const code = new URL(redirect.headers.get("location")!).searchParams.get("code")!;
+ * const res = await fetch(`${mock.authBaseUrl}/token`, {
+ *   method: "POST",
+ *   body: new URLSearchParams({
+ *     client_id: mock.clientId,
+ *     client_secret: mock.clientSecret,
+ *     code,
+ *     grant_type: "authorization_code",
+ *     redirect_uri: "http://localhost:17563",
+ *   }),
+ * });
+ * const { access_token } = await res.json();
+ * ```
+ *
  * @module
  */
 
-export * from "./src/testing/mock_server.ts";
+export {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_USER,
+} from "./src/testing/mock_demo.ts";
+export type {
+  ConsentMode,
+  IssuedUserToken,
+  IssueUserTokenOptions,
+  MockClient,
+  MockFault,
+  MockRequest,
+  MockTwitchOptions,
+  MockUser,
+  RequestFilter,
+} from "./src/testing/mock_types.ts";
+export {
+  createMockTwitchHandler,
+  type MockTwitchHandler,
+} from "./src/testing/mock_handler.ts";
+export { type MockTwitch, startMockTwitch } from "./src/testing/mock_server.ts";
