@@ -7,7 +7,9 @@
  * startMockTwitch} serves it with `Deno.serve` on the loopback interface.
  * Requests, answers and error bodies follow Twitch's wire format: the
  * authorization code, implicit, client credentials, refresh and device code
- * flows, `validate`, `revoke`, OIDC `userinfo`, discovery and keys.
+ * flows, `validate`, `revoke`, OIDC `userinfo`, discovery and keys. As on
+ * Twitch, a public client (a {@linkcode MockClient} without a secret) may use
+ * only the device code flow and refresh its tokens.
  *
  * @example Start the mock and validate a token it issued
  * ```ts

@@ -311,6 +311,28 @@ Deno.test("authorize: unregistered redirect_uri or unknown client -> error page,
   assertStringIncludes(await mismatch.text(), "redirect_mismatch");
 });
 
+Deno.test("authorize: a public client (no secret) gets the error page, no code and no implicit token", async () => {
+  const publicWithRedirect: MockClient = {
+    clientId: "publicredirect0000000000000001",
+    redirectUris: [REDIRECT],
+  };
+  await using mock = await startMockTwitch({ clients: [publicWithRedirect] });
+  for (const consent of ["approve", "page"] as const) {
+    mock.consent = consent;
+    for (const responseType of ["code", "token"]) {
+      const res = await authorize(mock, { response_type: responseType });
+      assertEquals(res.status, 400, `${consent} ${responseType}`);
+      assertEquals(res.headers.get("location"), null);
+      assertStringIncludes(res.headers.get("content-type") ?? "", "text/html");
+      const html = await res.text();
+      assertStringIncludes(html, "unauthorized_client");
+      assertFalse(html.includes("<form"), "no consent page");
+    }
+  }
+  // The device code flow stays open to it.
+  assertEquals(typeof (await startDevice(mock)).device_code, "string");
+});
+
 Deno.test("authorize: unknown scope -> invalid_scope redirect with state", async () => {
   await using mock = await startMockTwitch({ consent: "approve" });
   const loc = new URL(

@@ -2,12 +2,13 @@
  * `/oauth2/authorize` on the mock Twitch: checks the request, shows the
  * consent page (or answers at once, by the consent mode), takes its Authorize
  * or Cancel, and redirects with a code (or, for the implicit flow, a token in
- * the fragment) or with Twitch's `access_denied`.
+ * the fragment) or with Twitch's `access_denied`. Public clients (no secret)
+ * get an error page: Twitch allows them only the device code flow.
  *
  * @module
  */
 
-import { pageApp } from "./mock_clients.ts";
+import { isPublicClient, pageApp } from "./mock_clients.ts";
 import {
   type Context,
   htmlResponse,
@@ -49,7 +50,11 @@ function errorRedirect(
   return redirect(withParams(redirectUri, params.toString(), inFragment));
 }
 
-/** Checks an authorize request; unknown client or redirect URI -> error page, other errors -> redirect. */
+/**
+ * Checks an authorize request. An unknown client, a public client or an
+ * unregistered redirect URI gets the error page (the user is not sent back to
+ * the app); other errors redirect.
+ */
 function parseAuthorize(
   state: MockState,
   params: URLSearchParams,
@@ -61,6 +66,15 @@ function parseAuthorize(
       response: errorPage(
         "invalid_client",
         "The client_id is missing or unknown.",
+      ),
+    };
+  }
+  if (isPublicClient(client)) {
+    // Twitch lets a public client (no secret) use only the device code flow.
+    return {
+      response: errorPage(
+        "unauthorized_client",
+        "This app is a public client: it may use only the device code flow.",
       ),
     };
   }
