@@ -934,7 +934,7 @@ Deno.test("userinfo: needs Bearer and the openid scope; email with user:read:ema
   assertEquals(claims.aud, DEMO_CLIENT_ID);
   assertEquals(claims.iss, "https://id.twitch.tv/oauth2");
   assertEquals(claims.sub, "141981764");
-  assertEquals(claims.preferred_username, "twitchdev");
+  assertEquals(claims.preferred_username, "TwitchDev");
   assertEquals(claims.email, "twitchdev@example.com");
   assertEquals(claims.email_verified, true);
   assert(Math.abs((claims.iat as number) - now) <= 2);
@@ -960,6 +960,33 @@ Deno.test("userinfo: needs Bearer and the openid scope; email with user:read:ema
     assertEquals(Object.keys(body), ["status", "message"]);
     assertEquals(body.status, 401);
   }
+});
+
+Deno.test("preferred_username is the display name in both the ID token and userinfo", async () => {
+  // Twitch documents the claim as "the user's display name", which may differ
+  // from the login by more than case.
+  const user: MockUser = {
+    id: "139470326",
+    login: "handongsuk",
+    displayName: "\uD55C\uB3D9\uC219",
+  };
+  await using mock = await startMockTwitch({
+    consent: "approve",
+    users: [user],
+  });
+  const body = await userToken(mock, "openid");
+  const payload = (body.id_token as string).split(".")[1];
+  const idClaims = JSON.parse(
+    new TextDecoder().decode(base64UrlDecode(payload)),
+  );
+  const res = await fetch(`${mock.authBaseUrl}/userinfo`, {
+    headers: { Authorization: `Bearer ${body.access_token}` },
+  });
+  const userinfo = await readJson(res);
+  assertEquals(idClaims.sub, user.id);
+  assertEquals(userinfo.sub, user.id);
+  assertEquals(idClaims.preferred_username, user.displayName);
+  assertEquals(userinfo.preferred_username, user.displayName);
 });
 
 Deno.test("discovery document: plausible, no PKCE", async () => {

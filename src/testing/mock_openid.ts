@@ -73,14 +73,23 @@ async function signJwt(
   return `${header}.${payload}.${base64Url(signature)}`;
 }
 
-/** The e-mail claims, for a token with `user:read:email` of a user with an e-mail. */
-function emailClaims(
+/**
+ * The claims about the user, the same in the ID token and in `/userinfo`:
+ * `preferred_username` is the display name (Twitch's docs: "the user's display
+ * name"), and the e-mail comes with `user:read:email` when the user has one.
+ */
+function userClaims(
   user: MockUser,
   token: AccessTokenRecord,
 ): Record<string, unknown> {
-  return token.scopes.includes("user:read:email") && user.email
-    ? { email: user.email, email_verified: true }
-    : {};
+  const claims: Record<string, unknown> = {
+    preferred_username: user.displayName ?? user.login,
+  };
+  if (token.scopes.includes("user:read:email") && user.email) {
+    claims.email = user.email;
+    claims.email_verified = true;
+  }
+  return claims;
 }
 
 /** The signed ID token of a user token that has the `openid` scope. */
@@ -98,10 +107,9 @@ export async function idToken(
     iss: ISSUER,
     sub: user.id,
     azp: clientId,
-    preferred_username: user.displayName ?? user.login,
+    ...userClaims(user, token),
   };
   if (nonce !== null) claims.nonce = nonce;
-  Object.assign(claims, emailClaims(user, token));
   return signJwt(await signingKey(state), claims);
 }
 
@@ -121,8 +129,7 @@ export function userinfo(state: MockState, ctx: Context): Response {
     iat: Math.floor(record.issuedAt / 1000),
     iss: ISSUER,
     sub: user.id,
-    preferred_username: user.login,
-    ...emailClaims(user, record),
+    ...userClaims(user, record),
   });
 }
 
