@@ -1408,6 +1408,33 @@ Deno.test("createMockTwitchHandler: the handler works without a server and uses 
   assertEquals(mock.requests.length, 2);
 });
 
+Deno.test("createMockTwitchHandler's module bundles for the browser with no Deno API in it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/mock_handler.js`;
+    const bundled = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform",
+        "browser",
+        "-o",
+        out,
+        "src/testing/mock_handler.ts",
+      ],
+      cwd: new URL("..", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+    const bundle = await Deno.readTextFile(out);
+    assertStringIncludes(bundle, "/oauth2/authorize");
+    assertEquals(bundle.match(/\bDeno\s*[.[]/g), null, "the bundle uses Deno");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("issueUserToken and approveDevice reject unknown clients and codes", () => {
   const mock = createMockTwitchHandler();
   let threw = 0;
