@@ -33,11 +33,10 @@ import {
   checkConsentMode,
   checkSeconds,
   createMockState,
-  knowUser,
   type MockState,
 } from "./mock_state.ts";
 import { tokenEndpoint } from "./mock_token_grants.ts";
-import { issueAccessToken, issueRefreshToken } from "./mock_token_store.ts";
+import { expireAccessToken, issueUserToken } from "./mock_token_store.ts";
 import type {
   ConsentMode,
   IssuedUserToken,
@@ -289,37 +288,11 @@ export class Handler implements MockTwitchHandler {
   }
 
   issueUserToken(options: IssueUserTokenOptions = {}): IssuedUserToken {
-    const state = this.#state;
-    const client = options.clientId === undefined
-      ? state.firstClient
-      : state.clients.get(options.clientId);
-    if (!client) {
-      throw new Error(`unknown client id ${JSON.stringify(options.clientId)}`);
-    }
-    const user = options.user ?? state.currentUser;
-    knowUser(state, user);
-    const scopes = options.scopes ?? [];
-    const refreshToken = issueRefreshToken(
-      state,
-      client.clientId,
-      user,
-      scopes,
-    );
-    const accessToken = issueAccessToken(
-      state,
-      client.clientId,
-      user,
-      scopes,
-      refreshToken,
-      options.expiresIn,
-    );
-    return { accessToken, refreshToken };
+    return issueUserToken(this.#state, options);
   }
 
   expireAccessToken(accessToken: string): void {
-    const record = this.#state.accessTokens.get(accessToken);
-    if (!record) throw new Error("unknown access token");
-    record.expiresAt = Math.min(record.expiresAt, this.#state.now() - 1);
+    expireAccessToken(this.#state, accessToken);
   }
 
   approveDevice(userCode: string, user?: MockUser): void {

@@ -6,12 +6,17 @@
  */
 
 import { randomToken } from "./mock_http.ts";
-import type {
-  AccessTokenRecord,
-  MockState,
-  RefreshTokenRecord,
+import {
+  type AccessTokenRecord,
+  knowUser,
+  type MockState,
+  type RefreshTokenRecord,
 } from "./mock_state.ts";
-import type { MockUser } from "./mock_types.ts";
+import type {
+  IssuedUserToken,
+  IssueUserTokenOptions,
+  MockUser,
+} from "./mock_types.ts";
 
 /** A new access token (an app token when `user` is absent). */
 export function issueAccessToken(
@@ -83,4 +88,37 @@ export function revokeAccessTokensOf(
 /** The whole seconds an access token has left (Twitch's `expires_in`). */
 export function expiresIn(state: MockState, record: AccessTokenRecord): number {
   return Math.max(0, Math.round((record.expiresAt - state.now()) / 1000));
+}
+
+/** A user token pair made without any flow (see `MockTwitchHandler.issueUserToken`). */
+export function issueUserToken(
+  state: MockState,
+  options: IssueUserTokenOptions,
+): IssuedUserToken {
+  const client = options.clientId === undefined
+    ? state.firstClient
+    : state.clients.get(options.clientId);
+  if (!client) {
+    throw new Error(`unknown client id ${JSON.stringify(options.clientId)}`);
+  }
+  const user = options.user ?? state.currentUser;
+  knowUser(state, user);
+  const scopes = options.scopes ?? [];
+  const refreshToken = issueRefreshToken(state, client.clientId, user, scopes);
+  const accessToken = issueAccessToken(
+    state,
+    client.clientId,
+    user,
+    scopes,
+    refreshToken,
+    options.expiresIn,
+  );
+  return { accessToken, refreshToken };
+}
+
+/** Makes an access token invalid, as if it had expired. */
+export function expireAccessToken(state: MockState, accessToken: string): void {
+  const record = state.accessTokens.get(accessToken);
+  if (!record) throw new Error("unknown access token");
+  record.expiresAt = Math.min(record.expiresAt, state.now() - 1);
 }
