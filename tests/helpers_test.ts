@@ -264,7 +264,7 @@ Deno.test("getUserInfo reads the claims of an openid token, with the email when 
   });
   const info = await getUserInfo(withEmail.accessToken, options);
   assertEquals(info.sub, "141981764");
-  assertEquals(info.preferred_username, "twitchdev");
+  assertEquals(info.preferred_username, "TwitchDev");
   assertEquals(info.aud, mock.clientId);
   assertEquals(info.email, "twitchdev@example.com");
   const request = mock.requests.findLast((r) =>

@@ -311,6 +311,28 @@ Deno.test("authorize: unregistered redirect_uri or unknown client -> error page,
   assertStringIncludes(await mismatch.text(), "redirect_mismatch");
 });
 
+Deno.test("authorize: a public client (no secret) gets the error page, no code and no implicit token", async () => {
+  const publicWithRedirect: MockClient = {
+    clientId: "publicredirect0000000000000001",
+    redirectUris: [REDIRECT],
+  };
+  await using mock = await startMockTwitch({ clients: [publicWithRedirect] });
+  for (const consent of ["approve", "page"] as const) {
+    mock.consent = consent;
+    for (const responseType of ["code", "token"]) {
+      const res = await authorize(mock, { response_type: responseType });
+      assertEquals(res.status, 400, `${consent} ${responseType}`);
+      assertEquals(res.headers.get("location"), null);
+      assertStringIncludes(res.headers.get("content-type") ?? "", "text/html");
+      const html = await res.text();
+      assertStringIncludes(html, "unauthorized_client");
+      assertFalse(html.includes("<form"), "no consent page");
+    }
+  }
+  // The device code flow stays open to it.
+  assertEquals(typeof (await startDevice(mock)).device_code, "string");
+});
+
 Deno.test("authorize: unknown scope -> invalid_scope redirect with state", async () => {
   await using mock = await startMockTwitch({ consent: "approve" });
   const loc = new URL(
@@ -912,7 +934,7 @@ Deno.test("userinfo: needs Bearer and the openid scope; email with user:read:ema
   assertEquals(claims.aud, DEMO_CLIENT_ID);
   assertEquals(claims.iss, "https://id.twitch.tv/oauth2");
   assertEquals(claims.sub, "141981764");
-  assertEquals(claims.preferred_username, "twitchdev");
+  assertEquals(claims.preferred_username, "TwitchDev");
   assertEquals(claims.email, "twitchdev@example.com");
   assertEquals(claims.email_verified, true);
   assert(Math.abs((claims.iat as number) - now) <= 2);
@@ -938,6 +960,33 @@ Deno.test("userinfo: needs Bearer and the openid scope; email with user:read:ema
     assertEquals(Object.keys(body), ["status", "message"]);
     assertEquals(body.status, 401);
   }
+});
+
+Deno.test("preferred_username is the display name in both the ID token and userinfo", async () => {
+  // Twitch documents the claim as "the user's display name", which may differ
+  // from the login by more than case.
+  const user: MockUser = {
+    id: "139470326",
+    login: "handongsuk",
+    displayName: "\uD55C\uB3D9\uC219",
+  };
+  await using mock = await startMockTwitch({
+    consent: "approve",
+    users: [user],
+  });
+  const body = await userToken(mock, "openid");
+  const payload = (body.id_token as string).split(".")[1];
+  const idClaims = JSON.parse(
+    new TextDecoder().decode(base64UrlDecode(payload)),
+  );
+  const res = await fetch(`${mock.authBaseUrl}/userinfo`, {
+    headers: { Authorization: `Bearer ${body.access_token}` },
+  });
+  const userinfo = await readJson(res);
+  assertEquals(idClaims.sub, user.id);
+  assertEquals(userinfo.sub, user.id);
+  assertEquals(idClaims.preferred_username, user.displayName);
+  assertEquals(userinfo.preferred_username, user.displayName);
 });
 
 Deno.test("discovery document: plausible, no PKCE", async () => {
@@ -1357,6 +1406,33 @@ Deno.test("createMockTwitchHandler: the handler works without a server and uses 
     `http://mock.test/activate?device-code=${body.user_code}`,
   );
   assertEquals(mock.requests.length, 2);
+});
+
+Deno.test("createMockTwitchHandler's module bundles for the browser with no Deno API in it", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const out = `${dir}/mock_handler.js`;
+    const bundled = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "bundle",
+        "--quiet",
+        "--platform",
+        "browser",
+        "-o",
+        out,
+        "src/testing/mock_handler.ts",
+      ],
+      cwd: new URL("..", import.meta.url),
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+    const bundle = await Deno.readTextFile(out);
+    assertStringIncludes(bundle, "/oauth2/authorize");
+    assertEquals(bundle.match(/\bDeno\s*[.[]/g), null, "the bundle uses Deno");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("issueUserToken and approveDevice reject unknown clients and codes", () => {

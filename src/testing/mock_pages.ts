@@ -1,8 +1,9 @@
 /**
- * The HTML pages of the mock Twitch ID server (`./mock_server.ts`): the
- * consent page, the device activation pages and the error page. Every page is
- * self-contained (inline CSS, no scripts, no external assets) and every value
- * that may have come from a request is HTML-escaped.
+ * The HTML pages of the mock Twitch ID server (used by `./mock_authorize.ts`
+ * and `./mock_device_flow.ts`): the consent page, the device activation pages
+ * and the error page. Every page is self-contained (inline CSS, no scripts,
+ * no external assets) and every value that may have come from a request is
+ * HTML-escaped.
  *
  * @module
  */

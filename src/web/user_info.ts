@@ -35,7 +35,7 @@ export interface UserInfo {
   iss: string;
   /** The user's id. */
   sub: string;
-  /** The user's login name. */
+  /** The user's display name (Twitch's docs); the login is in `validateToken`'s answer. */
   preferred_username?: string;
   /** The user's email; needs the `user:read:email` scope. */
   email?: string;

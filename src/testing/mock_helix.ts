@@ -1,0 +1,114 @@
+/**
+ * Helix on the mock Twitch: `GET /helix/users`, with Helix's token and
+ * `Client-Id` checks, error shape and rate-limit headers.
+ *
+ * @module
+ */
+
+import {
+  apiError,
+  type Context,
+  credentials,
+  jsonResponse,
+} from "./mock_http.ts";
+import type { MockState } from "./mock_state.ts";
+import { liveAccessToken } from "./mock_token_store.ts";
+import type { MockUser } from "./mock_types.ts";
+
+const HELIX_RATE_LIMIT = 800;
+const HELIX_RATE_WINDOW_MS = 60 * 1000;
+const MAX_LOOKUPS = 100;
+
+/** `GET /helix/users`: the token's user, or the users of `id` and `login`. */
+export function helixUsers(state: MockState, ctx: Context): Response {
+  const token = credentials(ctx.req.headers, "Bearer");
+  if (!token) return apiError(401, "OAuth token is missing");
+  const record = liveAccessToken(state, token);
+  if (!record) return apiError(401, "Invalid OAuth token");
+  const clientId = ctx.req.headers.get("client-id");
+  if (!clientId) return apiError(401, "Client-Id header required");
+  if (clientId !== record.clientId) {
+    return apiError(401, "Client ID and OAuth token do not match");
+  }
+  const rate = takeRateLimit(state, clientId);
+  if (rate.limited) return apiError(429, "Too Many Requests", rate.headers);
+  const ids = ctx.url.searchParams.getAll("id");
+  const logins = ctx.url.searchParams.getAll("login").map((login) =>
+    login.toLowerCase()
+  );
+  if (ids.length + logins.length > MAX_LOOKUPS) {
+    return apiError(
+      400,
+      "The request exceeds the maximum allowed number of 'id' and/or 'login' query parameters.",
+      rate.headers,
+    );
+  }
+  let users: MockUser[];
+  if (ids.length + logins.length === 0) {
+    if (!record.user) {
+      return apiError(
+        400,
+        "Must provide an ID, Login or OAuth Token",
+        rate.headers,
+      );
+    }
+    users = [record.user];
+  } else {
+    users = state.users.filter((u) =>
+      ids.includes(u.id) || logins.includes(u.login.toLowerCase())
+    );
+  }
+  const canSeeEmail = record.user !== undefined &&
+    record.scopes.includes("user:read:email");
+  const data = users.map((u) =>
+    helixUser(u, canSeeEmail && u.id === record.user?.id)
+  );
+  return jsonResponse(200, { data }, rate.headers);
+}
+
+/** Takes one request from the client's bucket; `limited` when it is empty. */
+function takeRateLimit(
+  state: MockState,
+  clientId: string,
+): { limited: boolean; headers: Record<string, string> } {
+  const now = state.now();
+  let bucket = state.rateLimits.get(clientId);
+  if (!bucket || bucket.resetAt <= now) {
+    bucket = {
+      remaining: HELIX_RATE_LIMIT,
+      resetAt: now + HELIX_RATE_WINDOW_MS,
+    };
+    state.rateLimits.set(clientId, bucket);
+  }
+  const limited = bucket.remaining === 0;
+  if (!limited) bucket.remaining--;
+  return {
+    limited,
+    headers: {
+      "Ratelimit-Limit": String(HELIX_RATE_LIMIT),
+      "Ratelimit-Remaining": String(bucket.remaining),
+      "Ratelimit-Reset": String(Math.ceil(bucket.resetAt / 1000)),
+    },
+  };
+}
+
+function helixUser(
+  user: MockUser,
+  withEmail: boolean,
+): Record<string, unknown> {
+  const data: Record<string, unknown> = {
+    id: user.id,
+    login: user.login,
+    display_name: user.displayName ?? user.login,
+    type: "",
+    broadcaster_type: "",
+    description: "",
+    profile_image_url:
+      `https://static-cdn.jtvnw.net/user-default-pictures-uv/ebe4cd89-b4f4-4cd9-adac-2f30151b4209-profile_image-300x300.png`,
+    offline_image_url: "",
+    view_count: 0,
+    created_at: "2016-12-14T20:32:28Z",
+  };
+  if (withEmail && user.email) data.email = user.email;
+  return data;
+}

@@ -1,0 +1,220 @@
+/**
+ * The public types of the mock Twitch: the apps and users it knows, its
+ * options, the faults it can play and the requests it records.
+ *
+ * @module
+ */
+
+/**
+ * An application registered with the mock.
+ *
+ * @example
+ * ```ts
+ * import type { MockClient } from "@x/twitch-auth/testing";
+ * const confidential: MockClient = {
+ *   clientId: "myclientid",
+ *   clientSecret: "mysecret",
+ *   redirectUris: ["http://localhost:3000/callback"],
+ * };
+ * const publicClient: MockClient = { clientId: "mypublicclient", redirectUris: [] };
+ * ```
+ */
+export interface MockClient {
+  /** The client id. */
+  clientId: string;
+  /** The client secret; absent for a public client (device code flow only). */
+  clientSecret?: string;
+  /** The redirect URIs registered for the app; `redirect_uri` must match one exactly. */
+  redirectUris: string[];
+  /** The app's name, shown on the consent page (the client id when absent). */
+  name?: string;
+}
+
+/**
+ * A Twitch user known to the mock.
+ *
+ * @example
+ * ```ts
+ * import type { MockUser } from "@x/twitch-auth/testing";
+ * const bot: MockUser = { id: "12345", login: "mybot", displayName: "MyBot" };
+ * ```
+ */
+export interface MockUser {
+  /** The user id (digits). */
+  id: string;
+  /** The login name (lowercase). */
+  login: string;
+  /** The display name; the login when absent. */
+  displayName?: string;
+  /** The e-mail address, returned to tokens with `user:read:email`. */
+  email?: string;
+}
+
+/**
+ * What the signed-in user does when an app sends them to `/oauth2/authorize`
+ * (or to the device activation page): `"page"` shows the consent page with
+ * Authorize and Cancel buttons, `"approve"` and `"deny"` answer at once.
+ *
+ * @example
+ * ```ts
+ * import { type ConsentMode, startMockTwitch } from "@x/twitch-auth/testing";
+ * const consent: ConsentMode = "deny";
+ * await using mock = await startMockTwitch({ consent });
+ * ```
+ */
+export type ConsentMode = "page" | "approve" | "deny";
+
+/**
+ * A failure to play on the next matching requests (see
+ * {@linkcode MockTwitchHandler.injectFault}).
+ *
+ * A fault with a `status` or a `body` answers in place of the mock; one with
+ * neither (only `delay` and/or `headers`) waits, then lets the mock answer and
+ * adds the headers.
+ *
+ * @example
+ * ```ts
+ * import type { MockFault } from "@x/twitch-auth/testing";
+ * const rateLimited: MockFault = {
+ *   path: "/helix/users",
+ *   status: 429,
+ *   headers: { "Ratelimit-Reset": String(Math.ceil(Date.now() / 1000) + 1) },
+ * };
+ * const slow: MockFault = { path: "/oauth2/token", delay: 2_000 };
+ * ```
+ */
+export interface MockFault {
+  /** The pathname to match, e.g. `"/oauth2/token"`; any path when absent. */
+  path?: string;
+  /** The status to answer (default 500 when `body` is set). */
+  status?: number;
+  /** The raw body to answer (default a Twitch-shaped JSON error). May be malformed on purpose. */
+  body?: string;
+  /** Headers to add, e.g. `{ "Retry-After": "1" }`. */
+  headers?: Record<string, string>;
+  /** Milliseconds to wait before answering (cancelled by `close()`). */
+  delay?: number;
+  /** How many matching requests the fault applies to (default 1). */
+  times?: number;
+}
+
+/**
+ * Options of {@linkcode startMockTwitch}.
+ *
+ * @example
+ * ```ts
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
+ * await using mock = await startMockTwitch({
+ *   port: 0,
+ *   consent: "approve",
+ *   accessTokenLifetime: 60,
+ *   deviceInterval: 0,
+ * });
+ * ```
+ */
+export interface MockTwitchOptions {
+  /** The address to listen on (default `"127.0.0.1"`). */
+  hostname?: string;
+  /** The port to listen on (default 0: any free port). */
+  port?: number;
+  /** Registered apps; default the demo app with redirect URI `http://localhost:17563`. */
+  clients?: MockClient[];
+  /** Known users; default `[DEMO_USER]`. The first is the signed-in user. */
+  users?: MockUser[];
+  /** What the user does on the consent page (default `"page"`). */
+  consent?: ConsentMode;
+  /** Lifetime of user and app access tokens, in seconds (default 14400, like Twitch's ~4h). */
+  accessTokenLifetime?: number;
+  /** Polling interval of the device code flow, in seconds (default 5). */
+  deviceInterval?: number;
+  /** The clock, in milliseconds since the epoch (default `Date.now`); lets tests move time. */
+  now?: () => number;
+}
+
+/**
+ * A request the mock received, as recorded in
+ * {@linkcode MockTwitchHandler.requests}.
+ *
+ * @example
+ * ```ts
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
+ * await using mock = await startMockTwitch();
+ * // ... after the code under test ran:
+ * for (const req of mock.requests) {
+ *   if (req.query.has("client_secret")) throw new Error("secret sent in a URL");
+ * }
+ * ```
+ */
+export interface MockRequest {
+  /** The HTTP method. */
+  method: string;
+  /** The URL's pathname, e.g. `/oauth2/token`. */
+  pathname: string;
+  /** The URL's query parameters. */
+  query: URLSearchParams;
+  /** The body's parameters, when it was `application/x-www-form-urlencoded`. */
+  form?: URLSearchParams;
+  /** The request headers. */
+  headers: Headers;
+}
+
+/**
+ * Options of {@linkcode MockTwitchHandler.issueUserToken}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type IssueUserTokenOptions, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch();
+ * const options: IssueUserTokenOptions = { scopes: ["chat:read"], expiresIn: 30 };
+ * const { accessToken } = mock.issueUserToken(options);
+ * ```
+ */
+export interface IssueUserTokenOptions {
+  /** The client the token is for (default the first client). */
+  clientId?: string;
+  /** The user (default the signed-in user). */
+  user?: MockUser;
+  /** The scopes (default none). */
+  scopes?: string[];
+  /** The access token's lifetime in seconds (default `accessTokenLifetime`). */
+  expiresIn?: number;
+}
+
+/**
+ * A user token made by {@linkcode MockTwitchHandler.issueUserToken}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type IssuedUserToken, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch();
+ * const issued: IssuedUserToken = mock.issueUserToken({ scopes: ["chat:read"] });
+ * console.log(issued.refreshToken.length); // 50
+ * ```
+ */
+export interface IssuedUserToken {
+  /** The access token. */
+  accessToken: string;
+  /** The refresh token. */
+  refreshToken: string;
+}
+
+/**
+ * The filter of {@linkcode MockTwitchHandler.countRequests}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type RequestFilter, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * await using mock = await startMockTwitch();
+ * const refreshes: RequestFilter = { grantType: "refresh_token" };
+ * console.log(mock.countRequests(refreshes)); // 0
+ * ```
+ */
+export interface RequestFilter {
+  /** Count only requests to this pathname. */
+  pathname?: string;
+  /** Count only requests with this `grant_type` (in the body or the query). */
+  grantType?: string;
+}
