@@ -3,6 +3,13 @@
 // need nothing but npm. Outside CI a runtime that cannot be had makes its
 // tests skip with the reason; in CI (CI=true) the tests fail instead.
 
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  type MockTwitch,
+  startMockTwitch,
+} from "../testing.ts";
+
 const ROOT = new URL("..", import.meta.url).pathname;
 /** The pinned runtime packages. */
 const PACKAGES = ["workerd@1.20261117.1", "bun@1.4.4"];
@@ -119,7 +126,7 @@ export async function bundle(entry: string, out: string): Promise<void> {
 }
 
 /**
- * Waits until `url` answers, or the process ends (then throws with its
+ * Waits until `url` answers (any status), or the process ends (then throws with its
  * output). Gives up after `attempts` tries 100 ms apart.
  */
 export async function waitForServer(
@@ -136,7 +143,7 @@ export async function waitForServer(
     try {
       const response = await fetch(url);
       await response.body?.cancel();
-      if (response.ok) return;
+      return; // any HTTP answer: the server is up
     } catch {
       // not listening yet
     }
@@ -144,4 +151,106 @@ export async function waitForServer(
   }
   if (done) throw new Error(`the server exited (${(await ended).code})`);
   throw new Error(`${url} did not answer`);
+}
+
+/** An app under test: how to start it once the port and the mock are known. */
+export type Launch = (app: {
+  port: number;
+  /** `http://localhost:PORT`; the mock accepts `${base}/callback`. */
+  base: string;
+  mock: MockTwitch;
+}) => Promise<
+  { command: string; args: string[]; env?: Record<string, string> }
+>;
+
+/**
+ * Starts the mock (consent approved, the demo app registered with
+ * `${base}/callback`) and the app on a free port, retrying with another port
+ * when the app cannot start (the port was taken meanwhile), waits for `ready`
+ * to answer, runs `check`, then stops the app and the mock.
+ */
+export async function withApp(
+  launch: Launch,
+  check: (base: string, mock: MockTwitch) => Promise<void>,
+  ready = "/health",
+): Promise<void> {
+  let lastFailure = "";
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = freePort();
+    const base = `http://localhost:${port}`;
+    await using mock = await startMockTwitch({
+      consent: "approve",
+      clients: [{
+        clientId: DEMO_CLIENT_ID,
+        clientSecret: DEMO_CLIENT_SECRET,
+        redirectUris: [`${base}/callback`],
+      }],
+    });
+    const { command, args, env } = await launch({ port, base, mock });
+    const child = new Deno.Command(command, {
+      args,
+      env,
+      cwd: ROOT,
+      stdin: "null",
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    let started = false;
+    try {
+      await waitForServer(`http://127.0.0.1:${port}${ready}`, child.status);
+      started = true;
+      await check(base, mock);
+      return;
+    } catch (error) {
+      if (started) throw error;
+      lastFailure = `${error}`;
+    } finally {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // already exited
+      }
+      await child.status;
+      const output = await stderr;
+      if (!started) lastFailure += `\n${output.slice(-2000)}`;
+    }
+  }
+  throw new Error(`the app did not start: ${lastFailure}`);
+}
+
+/**
+ * A workerd config serving the ES module `module` (a file name beside the
+ * config) on `port` with text `bindings`, its outbound allowed to loopback.
+ */
+export function workerdConfig(
+  port: number,
+  module: string,
+  bindings: Record<string, string>,
+): string {
+  const list = Object.entries(bindings)
+    .map(([name, text]) =>
+      `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`
+    )
+    .join(",\n    ");
+  return `using Workerd = import "/workerd/workerd.capnp";
+
+const config :Workerd.Config = (
+  services = [
+    (name = "main", worker = .worker),
+    # The default outbound reaches public addresses only; the mock is on loopback.
+    (name = "loopback-net", network = (allow = ["public", "private", "local"])),
+  ],
+  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
+);
+
+const worker :Workerd.Worker = (
+  modules = [(name = "worker", esModule = embed ${JSON.stringify(module)})],
+  compatibilityDate = "2025-09-01",
+  globalOutbound = "loopback-net",
+  bindings = [
+    ${list}
+  ],
+);
+`;
 }

@@ -19,11 +19,12 @@ import { CookieClient } from "./_cookie_client.ts";
 import type { EdgeAppEnv } from "./_edge_app.ts";
 import {
   bundle,
-  freePort,
+  type Launch,
   pathOf,
   runtime,
   skipUnless,
-  waitForServer,
+  withApp,
+  workerdConfig,
 } from "./_runtimes.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -43,69 +44,25 @@ const EXPECTED_REPORT = {
   badRefresh: "InvalidRefreshTokenError",
 };
 
-/** How to start the app on `port` with `env`, given a temp dir. */
-type Launch = (
-  port: number,
-  env: EdgeAppEnv,
-) => Promise<{ command: string; args: string[]; env?: Record<string, string> }>;
+/** The edge app's settings for an app at `base` against `mock`. */
+function appEnv(base: string, mock: MockTwitch): EdgeAppEnv {
+  return {
+    AUTH_BASE_URL: mock.authBaseUrl,
+    CLIENT_ID: DEMO_CLIENT_ID,
+    CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    REDIRECT_URI: `${base}/callback`,
+    COOKIE_SECRET: "edge-runtime-test-cookie-secret-0123456789",
+  };
+}
 
-/**
- * Starts the mock and the app on a free port (retrying when the port was
- * taken meanwhile), runs `check`, then stops both and returns.
- */
-async function withApp(
-  launch: Launch,
-  check: (base: string, mock: MockTwitch) => Promise<void>,
-): Promise<void> {
-  let lastFailure = "";
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const port = freePort();
-    const base = `http://localhost:${port}`;
-    await using mock = await startMockTwitch({
-      consent: "approve",
-      clients: [{
-        clientId: DEMO_CLIENT_ID,
-        clientSecret: DEMO_CLIENT_SECRET,
-        redirectUris: [`${base}/callback`],
-      }],
+/** Serves the bundled edge app with `bin` (Bun or Node) through _serve_edge_app.mjs. */
+function served(bin: string, bundlePath: string): Launch {
+  return ({ port, base, mock }) =>
+    Promise.resolve({
+      command: bin,
+      args: [`${ROOT}tests/_serve_edge_app.mjs`, bundlePath],
+      env: { ...appEnv(base, mock), PORT: String(port) },
     });
-    const env: EdgeAppEnv = {
-      AUTH_BASE_URL: mock.authBaseUrl,
-      CLIENT_ID: DEMO_CLIENT_ID,
-      CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      REDIRECT_URI: `${base}/callback`,
-      COOKIE_SECRET: "edge-runtime-test-cookie-secret-0123456789",
-    };
-    const { command, args, env: extraEnv } = await launch(port, env);
-    const child = new Deno.Command(command, {
-      args,
-      env: extraEnv,
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-    }).spawn();
-    const stderr = new Response(child.stderr).text();
-    let started = false;
-    try {
-      await waitForServer(`http://127.0.0.1:${port}/health`, child.status);
-      started = true;
-      await check(base, mock);
-      return;
-    } catch (error) {
-      if (started) throw error;
-      lastFailure = `${error}`;
-    } finally {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // already exited
-      }
-      await child.status;
-      const output = await stderr;
-      if (!started) lastFailure += `\n${output.slice(-2000)}`;
-    }
-  }
-  throw new Error(`the app did not start: ${lastFailure}`);
 }
 
 /** The whole login through the app, then a forged callback. */
@@ -133,10 +90,10 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     try {
       await bundle("tests/_workerd_worker.ts", `${dir}/worker.js`);
-      await withApp(async (port, env) => {
+      await withApp(async ({ port, base, mock }) => {
         await Deno.writeTextFile(
           `${dir}/config.capnp`,
-          workerdConfig(port, env),
+          workerdConfig(port, "worker.js", { ...appEnv(base, mock) }),
         );
         return { command: bin, args: ["serve", `${dir}/config.capnp`] };
       }, loginThrough);
@@ -176,12 +133,7 @@ Deno.test({
       });
 
       await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
-      await withApp((port, env) =>
-        Promise.resolve({
-          command: bin,
-          args: [`${ROOT}tests/_serve_edge_app.mjs`, `${dir}/app.mjs`],
-          env: { ...env, PORT: String(port) },
-        }), loginThrough);
+      await withApp(served(bin, `${dir}/app.mjs`), loginThrough);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -192,42 +144,8 @@ Deno.test("Node: the login handler, bundled from web.ts, serves the whole login 
   const dir = await Deno.makeTempDir();
   try {
     await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
-    await withApp((port, env) =>
-      Promise.resolve({
-        command: "node",
-        args: [`${ROOT}tests/_serve_edge_app.mjs`, `${dir}/app.mjs`],
-        env: { ...env, PORT: String(port) },
-      }), loginThrough);
+    await withApp(served("node", `${dir}/app.mjs`), loginThrough);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-/** A workerd config: the worker on `port`, its outbound allowed to loopback. */
-function workerdConfig(port: number, env: EdgeAppEnv): string {
-  const bindings = Object.entries(env)
-    .map(([name, text]) =>
-      `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`
-    )
-    .join(",\n      ");
-  return `using Workerd = import "/workerd/workerd.capnp";
-
-const config :Workerd.Config = (
-  services = [
-    (name = "main", worker = .worker),
-    # The default outbound reaches public addresses only; the mock is on loopback.
-    (name = "loopback-net", network = (allow = ["public", "private", "local"])),
-  ],
-  sockets = [(name = "http", address = "127.0.0.1:${port}", http = (), service = "main")],
-);
-
-const worker :Workerd.Worker = (
-  modules = [(name = "worker", esModule = embed "worker.js")],
-  compatibilityDate = "2025-09-01",
-  globalOutbound = "loopback-net",
-  bindings = [
-      ${bindings}
-  ],
-);
-`;
-}
