@@ -263,3 +263,42 @@ Deno.test("a key set that cannot be fetched is a typed error, not a refusal of t
     NetworkError,
   );
 });
+
+Deno.test("the key set is cached for ten minutes, and fetched again for an unknown key id at most every 30 s", async () => {
+  const first = await rsaKey("k1");
+  const second = await rsaKey("k2");
+  let served = [first.jwk];
+  await using keys = serveKeys(() => served);
+  const verify = async (key: CryptoKey, kid: string) =>
+    await verifyIdToken(await sign(key, kid, claims()), {
+      clientId: CLIENT_ID,
+      authBaseUrl: keys.authBaseUrl,
+    });
+  // Only the cache's clock moves (jose reads Date.now); tokens keep real times.
+  const realNow = Date.now;
+  let skew = 0;
+  Date.now = () => realNow() + skew;
+  try {
+    await verify(first.privateKey, "k1");
+    assertEquals(keys.fetches, 1);
+    served = [second.jwk]; // Twitch rotates its key
+    await refused(sign(second.privateKey, "k2", claims()), "signature", {
+      authBaseUrl: keys.authBaseUrl,
+    });
+    assertEquals(
+      keys.fetches,
+      1,
+      "an unknown kid refetched within the cooldown",
+    );
+    skew = 31_000;
+    await verify(second.privateKey, "k2");
+    assertEquals(keys.fetches, 2, "an unknown kid did not refetch the key set");
+    await verify(second.privateKey, "k2");
+    assertEquals(keys.fetches, 2);
+    skew += 10 * 60_000 + 1_000;
+    await verify(second.privateKey, "k2");
+    assertEquals(keys.fetches, 3, "the key set was kept past its lifetime");
+  } finally {
+    Date.now = realNow;
+  }
+});

@@ -78,6 +78,8 @@ Deno.test("the boundary check catches what it is there to catch", () => {
     "e.ts": 'const m = await import("../cli/main.ts");',
     "f.ts": 'import { parseArgs } from "@std/cli/parse-args";',
     "g.ts": "const d = globalThis.Deno;",
+    "h.ts": 'import { STATUS_TEXT } from "@std/http/status";',
+    "i.ts": 'import { x } from "jose-but-not-jose";',
   };
   for (const [path, source] of Object.entries(bad)) {
     assert(boundaryViolations(path, source).length > 0, `${path} passed`);
