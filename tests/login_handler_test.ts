@@ -128,6 +128,7 @@ Deno.test("a login over real HTTP: redirect, cookie, code exchange, verified ID 
   assert(token.idToken, "the AccessToken lost the id_token");
   assertFalse(Deno.inspect(token).includes(token.idToken!), "id_token printed");
   assertEquals(new URL(request.url).pathname, "/callback");
+  assertEquals(visit.hops.length, 4); // /login, Twitch, /callback, /home
   assertEquals(
     loginCookie(client),
     undefined,
@@ -214,7 +215,10 @@ Deno.test("a missing state is refused (403) and a missing code is a bad request 
   const client = new CookieClient();
   const noState = await callbackUrl(app, client);
   noState.searchParams.delete("state");
-  await client.visit(noState.href);
+  const refused = await client.visit(noState.href);
+  // onError's own response gets the cookie cleared and no Referer leak.
+  assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
+  assertStringIncludes(refused.headers.get("Set-Cookie")!, "twitch_login=;");
   assertInstanceOf(app.failures[0], LoginStateError);
   assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
 
@@ -396,6 +400,10 @@ Deno.test("other paths answer 404 and other methods 405", async () => {
       .status,
     405,
   );
+  const head = new Request("https://example.com/callback?code=c&state=s", {
+    method: "HEAD",
+  });
+  assertEquals((await handler(head)).status, 405);
 });
 
 Deno.test("bad options fail at creation with a typed error", () => {

@@ -259,10 +259,17 @@ export function createTwitchLoginHandler(
     return clearingCookie(await options.onSuccess(success));
   }
 
-  /** A copy of `response` (its headers may be immutable) that clears the login cookie. */
+  /**
+   * A copy of `response` (its headers may be immutable) that clears the
+   * login cookie and, unless set, keeps the callback URL (it holds the code)
+   * out of `Referer` headers.
+   */
   function clearingCookie(response: Response): Response {
     const copy = new Response(response.body, response);
     deleteCookie(copy.headers, COOKIE, cookie);
+    if (!copy.headers.has("Referrer-Policy")) {
+      copy.headers.set("Referrer-Policy", "no-referrer");
+    }
     return copy;
   }
 
@@ -274,10 +281,11 @@ export function createTwitchLoginHandler(
       ? () => callback(request, url)
       : undefined;
     if (!route) return new Response("Not Found", { status: 404 });
-    if (request.method !== "GET" && request.method !== "HEAD") {
+    // GET only: a HEAD (a link checker, say) must not spend the code.
+    if (request.method !== "GET") {
       return new Response("Method Not Allowed", {
         status: 405,
-        headers: { Allow: "GET, HEAD" },
+        headers: { Allow: "GET" },
       });
     }
     return await route();
