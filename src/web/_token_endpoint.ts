@@ -21,6 +21,7 @@ export function toAccessToken(
     expires_in?: unknown;
     scope?: unknown;
     token_type?: unknown;
+    id_token?: unknown;
   };
   if (
     typeof fields.access_token !== "string" || fields.access_token === "" ||
@@ -39,6 +40,7 @@ export function toAccessToken(
       ? fields.token_type
       : "bearer",
     obtainedAt,
+    idToken: typeof fields.id_token === "string" ? fields.id_token : undefined,
   });
 }
 

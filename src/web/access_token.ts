@@ -30,6 +30,8 @@ export interface AccessTokenData {
   tokenType: string;
   /** When the token was obtained, in epoch milliseconds. */
   obtainedAt: number;
+  /** The OpenID Connect ID token (a JWT), when the `openid` scope was granted. */
+  idToken?: string;
 }
 
 /**
@@ -69,6 +71,8 @@ export class AccessToken implements AccessTokenData {
   readonly tokenType: string;
   /** When the token was obtained, in epoch milliseconds. */
   readonly obtainedAt: number;
+  /** The OpenID Connect ID token (a JWT), when the `openid` scope was granted. */
+  readonly idToken?: string;
 
   /**
    * Creates a token from its fields.
@@ -82,6 +86,7 @@ export class AccessToken implements AccessTokenData {
     this.scopes = Object.freeze([...data.scopes]);
     this.tokenType = data.tokenType;
     this.obtainedAt = data.obtainedAt;
+    if (data.idToken !== undefined) this.idToken = data.idToken;
   }
 
   /** When the token expires, in epoch milliseconds. */
@@ -111,6 +116,7 @@ export class AccessToken implements AccessTokenData {
       scopes: [...this.scopes],
       tokenType: this.tokenType,
       obtainedAt: this.obtainedAt,
+      ...(this.idToken === undefined ? {} : { idToken: this.idToken }),
     };
   }
 
@@ -122,6 +128,7 @@ export class AccessToken implements AccessTokenData {
       ...(this.refreshToken === undefined
         ? {}
         : { refreshToken: redact(this.refreshToken) }),
+      ...(this.idToken === undefined ? {} : { idToken: redact(this.idToken) }),
     };
   }
 

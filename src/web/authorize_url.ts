@@ -37,6 +37,17 @@ export interface AuthorizeUrlOptions {
   forceVerify?: boolean;
   /** Twitch's OAuth base URL. Default `https://id.twitch.tv/oauth2`. */
   authBaseUrl?: string;
+  /**
+   * The OpenID Connect `nonce` (with the `openid` scope): Twitch copies it
+   * into the ID token, which ties that token to this sign-in (checked by
+   * `verifyIdToken`).
+   */
+  nonce?: string;
+  /**
+   * The OpenID Connect `claims` to ask for, such as
+   * `{ id_token: { preferred_username: null } }` (sent as JSON).
+   */
+  claims?: Record<string, unknown>;
 }
 
 /**
@@ -78,6 +89,10 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
     ["state", options.state],
     ["force_verify", String(options.forceVerify ?? false)],
   ];
+  if (options.nonce !== undefined) params.push(["nonce", options.nonce]);
+  if (options.claims !== undefined) {
+    params.push(["claims", JSON.stringify(options.claims)]);
+  }
   url.search = params
     .map(([name, value]) => `${name}=${encodeURIComponent(value)}`)
     .join("&");

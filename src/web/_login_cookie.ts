@@ -1,0 +1,130 @@
+// Internal: the short-lived cookie that carries a login's `state` and `nonce`
+// from the login redirect to the callback, HMAC-SHA256-signed with WebCrypto.
+// Value: base64url(JSON {s, n, x}) "." base64url(HMAC(payload)).
+
+import { InvalidArgumentError } from "./errors.ts";
+import { LoginStateError } from "./errors_login.ts";
+
+/** What a login cookie holds. */
+export interface LoginState {
+  /** The `state` sent to Twitch. */
+  state: string;
+  /** The `nonce` sent to Twitch. */
+  nonce: string;
+  /** When the login stops being accepted, in epoch milliseconds. */
+  expiresAt: number;
+}
+
+/** The shortest `cookieSecret`, in bytes (as long as the HMAC-SHA256 output). */
+export const MIN_SECRET_BYTES = 32;
+
+const encoder = new TextEncoder();
+
+/** The bytes of `secret`; throws when it is shorter than {@linkcode MIN_SECRET_BYTES}. */
+export function secretBytes(secret: unknown): Uint8Array<ArrayBuffer> {
+  const bytes = encoder.encode(typeof secret === "string" ? secret : "");
+  if (bytes.length < MIN_SECRET_BYTES) {
+    throw new InvalidArgumentError(
+      `cookieSecret must be at least ${MIN_SECRET_BYTES} bytes (it signs the login cookie): generate one with \`openssl rand -base64 32\` and keep it secret`,
+    );
+  }
+  return bytes;
+}
+
+/** Imports secret bytes as an HMAC-SHA256 key. */
+export function hmacKey(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
+  return crypto.subtle.importKey(
+    "raw",
+    bytes,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign", "verify"],
+  );
+}
+
+/** Signs `login` into a cookie value. */
+export async function sealLoginState(
+  key: CryptoKey,
+  login: LoginState,
+): Promise<string> {
+  const payload = toBase64Url(
+    encoder.encode(
+      JSON.stringify({ s: login.state, n: login.nonce, x: login.expiresAt }),
+    ),
+  );
+  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(payload));
+  return `${payload}.${toBase64Url(new Uint8Array(mac))}`;
+}
+
+/**
+ * Reads a cookie value made by {@linkcode sealLoginState}: throws a
+ * {@linkcode LoginStateError} when it is absent, not signed with `key`
+ * (`"tampered"`) or past its expiry (`"expired"`).
+ */
+export async function openLoginState(
+  key: CryptoKey,
+  value: string | undefined,
+  now: number = Date.now(),
+): Promise<LoginState> {
+  if (!value) throw new LoginStateError("missing-cookie");
+  const [payload, mac, extra] = value.split(".");
+  const signature = mac === undefined ? undefined : fromBase64Url(mac);
+  // crypto.subtle.verify compares the MACs in constant time.
+  if (
+    extra !== undefined || !payload || !signature ||
+    !await crypto.subtle.verify(
+      "HMAC",
+      key,
+      signature,
+      encoder.encode(payload),
+    )
+  ) {
+    throw new LoginStateError("tampered");
+  }
+  const bytes = fromBase64Url(payload);
+  const fields = bytes && safeJson(new TextDecoder().decode(bytes));
+  if (
+    typeof fields?.s !== "string" || typeof fields.n !== "string" ||
+    typeof fields.x !== "number"
+  ) {
+    throw new LoginStateError("tampered");
+  }
+  if (fields.x <= now) throw new LoginStateError("expired");
+  return { state: fields.s, nonce: fields.n, expiresAt: fields.x };
+}
+
+/** Compares two strings in time that depends on their length only. */
+export function timingSafeEqual(a: string, b: string): boolean {
+  const x = encoder.encode(a);
+  const y = encoder.encode(b);
+  if (x.length !== y.length) return false;
+  let diff = 0;
+  for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
+  return diff === 0;
+}
+
+function toBase64Url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
+  try {
+    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  } catch {
+    return undefined;
+  }
+}
+
+function safeJson(text: string): Record<string, unknown> | undefined {
+  try {
+    const value = JSON.parse(text);
+    return typeof value === "object" && value !== null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * Verifies the OpenID Connect ID token Twitch returns for the `openid` scope.
+ *
+ * @module
+ */
+
+import {
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  jwtVerify,
+  type RemoteJWKSet,
+} from "jose";
+import { endpointUrl } from "./_request.ts";
+import { requireString } from "./_token_endpoint.ts";
+import {
+  InvalidResponseError,
+  NetworkError,
+  TimeoutError,
+  TwitchApiError,
+  TwitchAuthError,
+} from "./errors.ts";
+import { type IdTokenFailure, InvalidIdTokenError } from "./errors_id_token.ts";
+import type { UserInfo } from "./user_info.ts";
+
+/**
+ * The issuer (`iss`) of every Twitch ID token. Twitch's mock, served on
+ * another base URL, keeps it too, so it does not follow `authBaseUrl`.
+ */
+const TWITCH_ISSUER = "https://id.twitch.tv/oauth2";
+/** Clock skew allowed on `exp` and `iat`, in seconds. */
+const CLOCK_TOLERANCE = 60;
+/** How long the key set is trusted before it is fetched again (ms). */
+const KEYS_MAX_AGE = 10 * 60_000;
+/** The shortest time between two fetches of the key set for an unknown `kid` (ms). */
+const KEYS_COOLDOWN = 30_000;
+/** How long one fetch of the key set may take (ms). */
+const KEYS_TIMEOUT = 10_000;
+/** Key sets kept at once per `fetch` (one per `authBaseUrl`). */
+const KEY_SETS_KEPT = 8;
+
+/**
+ * The claims of a verified Twitch ID token: the {@linkcode UserInfo} claims
+ * plus `nonce` and `azp`.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type IdTokenClaims, verifyIdToken } from "@x/twitch-auth/web";
+ *
+ * const claims: IdTokenClaims = await verifyIdToken(token.idToken!, { clientId: "my_app_id" });
+ * console.log(claims.sub, claims.preferred_username);
+ * ```
+ */
+export interface IdTokenClaims extends UserInfo {
+  /** The `nonce` the sign-in sent, copied by Twitch. */
+  nonce?: string;
+  /** The client id the token was issued to. */
+  azp?: string;
+}
+
+/**
+ * Options of {@linkcode verifyIdToken}.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { verifyIdToken, type VerifyIdTokenOptions } from "@x/twitch-auth/web";
+ *
+ * const options: VerifyIdTokenOptions = { clientId: "my_app_id", nonce: "from-the-login-cookie" };
+ * const claims = await verifyIdToken(token.idToken!, options);
+ * ```
+ */
+export interface VerifyIdTokenOptions {
+  /** The app's client id: the token's `aud` must be it. */
+  clientId: string;
+  /** The `nonce` this sign-in sent; when given, the token's must equal it. */
+  nonce?: string;
+  /** Twitch's OAuth base URL; the key set is at `{authBaseUrl}/keys`. Default `https://id.twitch.tv/oauth2`. */
+  authBaseUrl?: string;
+  /** The `fetch` that gets the key set. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+}
+
+// One cached key set per base URL, per fetch function (the global one under
+// the `fetch` key itself), so a test's or app's own fetch never shares keys.
+const keySets = new WeakMap<typeof fetch, Map<string, RemoteJWKSet>>();
+
+/**
+ * Verifies a Twitch ID token and returns its claims: the RS256 signature
+ * against Twitch's key set (`{authBaseUrl}/keys`, cached for ten minutes and
+ * fetched again when a token names a key it lacks), the issuer
+ * (`https://id.twitch.tv/oauth2`), the audience (your client id), the
+ * expiry, the issue time, and the `nonce` when you pass one. The checks run
+ * in the `jose` library.
+ *
+ * @param idToken The `idToken` of an {@linkcode AccessToken} from a sign-in
+ * with the `openid` scope.
+ * @param options The client id, the expected nonce, base URL and `fetch`.
+ * @returns The token's claims: `sub` is the user's id.
+ * @throws {InvalidIdTokenError} when a check fails (`reason` says which);
+ * {@linkcode NetworkError} or {@linkcode TwitchApiError} when the key set
+ * cannot be fetched.
+ *
+ * @example Verify the ID token of a sign-in
+ * ```ts ignore
+ * import { exchangeCode, verifyIdToken } from "@x/twitch-auth/web";
+ *
+ * const token = await exchangeCode("my_app_id", "my_app_secret", code, "https://example.com/callback");
+ * const claims = await verifyIdToken(token.idToken!, { clientId: "my_app_id", nonce });
+ * console.log(`signed in: ${claims.sub}`);
+ * ```
+ */
+export async function verifyIdToken(
+  idToken: string,
+  options: VerifyIdTokenOptions,
+): Promise<IdTokenClaims> {
+  requireString(options?.clientId, "clientId");
+  if (typeof idToken !== "string" || idToken === "") {
+    throw new InvalidIdTokenError("malformed");
+  }
+  const keysUrl = endpointUrl("keys", options.authBaseUrl);
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(idToken, keySet(keysUrl, options.fetch), {
+      algorithms: ["RS256"],
+      issuer: TWITCH_ISSUER,
+      audience: options.clientId,
+      clockTolerance: CLOCK_TOLERANCE,
+      requiredClaims: ["iss", "aud", "exp", "iat", "sub"],
+    }));
+  } catch (error) {
+    throw failure(error, keysUrl);
+  }
+  const now = Math.floor(Date.now() / 1000);
+  if (typeof payload.iat !== "number" || payload.iat > now + CLOCK_TOLERANCE) {
+    throw new InvalidIdTokenError("issued-at");
+  }
+  if (options.nonce !== undefined && payload.nonce !== options.nonce) {
+    throw new InvalidIdTokenError("nonce");
+  }
+  if (typeof payload.sub !== "string" || typeof payload.aud !== "string") {
+    throw new InvalidIdTokenError("malformed");
+  }
+  return payload as IdTokenClaims;
+}
+
+/** The cached key set of `url` for `fetchFn`, created on first use. */
+function keySet(url: URL, fetchFn: typeof fetch = fetch): RemoteJWKSet {
+  let sets = keySets.get(fetchFn);
+  if (!sets) keySets.set(fetchFn, sets = new Map());
+  let set = sets.get(url.href);
+  if (!set) {
+    if (sets.size >= KEY_SETS_KEPT) sets.delete(sets.keys().next().value!);
+    set = createRemoteJWKSet(url, {
+      cacheMaxAge: KEYS_MAX_AGE,
+      cooldownDuration: KEYS_COOLDOWN,
+      timeoutDuration: KEYS_TIMEOUT,
+      [customFetch]: keysFetch(url, fetchFn),
+    });
+    sets.set(url.href, set);
+  }
+  return set;
+}
+
+/** A fetch for jose that turns transport and status failures into ours. */
+function keysFetch(url: URL, fetchFn: typeof fetch) {
+  const where = `${url.origin}${url.pathname}`;
+  return async (
+    input: string,
+    init: RequestInit,
+  ): Promise<Response> => {
+    let response: Response;
+    try {
+      response = await fetchFn(input, init);
+    } catch (error) {
+      if ((error as Error)?.name === "TimeoutError") throw error; // jose's
+      throw new NetworkError(where, { cause: error });
+    }
+    if (response.status !== 200) {
+      await response.body?.cancel();
+      throw new TwitchApiError(
+        `Twitch's ${url.pathname} answered HTTP ${response.status} instead of its key set: try again in a minute`,
+        response.status,
+      );
+    }
+    return response;
+  };
+}
+
+/** The typed error for what jose threw. */
+function failure(error: unknown, keysUrl: URL): Error {
+  if (error instanceof TwitchAuthError) return error;
+  if (error instanceof errors.JWKSTimeout) {
+    return new TimeoutError("Fetching Twitch's key set", KEYS_TIMEOUT);
+  }
+  if (
+    error instanceof errors.JWKSInvalid ||
+    (error instanceof errors.JOSEError &&
+      error.constructor === errors.JOSEError)
+  ) {
+    // A key set that is not JSON or not a JWKS.
+    return new InvalidResponseError(keysUrl.pathname, 200, { cause: error });
+  }
+  return new InvalidIdTokenError(reasonOf(error), { cause: error });
+}
+
+function reasonOf(error: unknown): IdTokenFailure {
+  if (error instanceof errors.JWTExpired) return "expired";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const byClaim: Record<string, IdTokenFailure> = {
+      iss: "issuer",
+      aud: "audience",
+      exp: "expired",
+      iat: "issued-at",
+    };
+    return byClaim[error.claim] ?? "malformed";
+  }
+  if (
+    error instanceof errors.JWSSignatureVerificationFailed ||
+    error instanceof errors.JWKSNoMatchingKey ||
+    error instanceof errors.JWKSMultipleMatchingKeys ||
+    error instanceof errors.JOSEAlgNotAllowed
+  ) {
+    return "signature";
+  }
+  return "malformed";
+}

@@ -1,0 +1,151 @@
+// The web entry on real non-Deno runtimes: the login handler and the token
+// helpers, bundled from web.ts with `deno bundle`, serve a whole "Log in with
+// Twitch" inside Cloudflare's workerd, Bun and Node 20, against the mock
+// Twitch on loopback, driven by a cookie-keeping HTTP client that follows the
+// redirects. After the login the app validates, refreshes and revokes the
+// token from inside the runtime and reports what it saw.
+// workerd and Bun come from npm (see _runtimes.ts); they skip with a reason
+// outside CI when npm cannot install them, and fail in CI.
+
+import { assertEquals } from "@std/assert";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_USER,
+  type MockTwitch,
+  startMockTwitch,
+} from "../testing.ts";
+import { CookieClient } from "./_cookie_client.ts";
+import type { EdgeAppEnv } from "./_edge_app.ts";
+import {
+  bundle,
+  type Launch,
+  pathOf,
+  runtime,
+  skipUnless,
+  withApp,
+  workerdConfig,
+} from "./_runtimes.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const workerd = await runtime("workerd");
+const bun = await runtime("bun");
+
+/** What the app reports after a login (see _edge_app.ts). */
+const EXPECTED_REPORT = {
+  user: DEMO_USER.id,
+  name: DEMO_USER.displayName,
+  email: DEMO_USER.email,
+  hadIdToken: true,
+  validatedLogin: DEMO_USER.login,
+  refreshed: true,
+  revoked: true,
+  validAfterRevoke: false,
+  badRefresh: "InvalidRefreshTokenError",
+};
+
+/** The edge app's settings for an app at `base` against `mock`. */
+function appEnv(base: string, mock: MockTwitch): EdgeAppEnv {
+  return {
+    AUTH_BASE_URL: mock.authBaseUrl,
+    CLIENT_ID: DEMO_CLIENT_ID,
+    CLIENT_SECRET: DEMO_CLIENT_SECRET,
+    REDIRECT_URI: `${base}/callback`,
+    COOKIE_SECRET: "edge-runtime-test-cookie-secret-0123456789",
+  };
+}
+
+/** Serves the bundled edge app with `bin` (Bun or Node) through _serve_edge_app.mjs. */
+function served(bin: string, bundlePath: string): Launch {
+  return ({ port, base, mock }) =>
+    Promise.resolve({
+      command: bin,
+      args: [`${ROOT}tests/_serve_edge_app.mjs`, bundlePath],
+      env: { ...appEnv(base, mock), PORT: String(port) },
+    });
+}
+
+/** The whole login through the app, then a forged callback. */
+async function loginThrough(base: string, mock: MockTwitch): Promise<void> {
+  const client = new CookieClient();
+  const visit = await client.visit(`${base}/login`);
+  assertEquals(visit.status, 200, visit.text);
+  assertEquals(new URL(visit.url).pathname, "/callback");
+  assertEquals(JSON.parse(visit.text), EXPECTED_REPORT);
+  assertEquals(client.jar.size, 0, "the login cookie was not cleared");
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 2);
+  assertEquals(mock.countRequests({ pathname: "/oauth2/keys" }), 1);
+
+  const forged = await client.visit(`${base}/callback?code=abc&state=forged`);
+  assertEquals(forged.status, 400);
+  assertEquals(JSON.parse(forged.text).error, "LoginStateError");
+}
+
+Deno.test({
+  name:
+    "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
+  ...skipUnless(workerd, "workerd"),
+  async fn() {
+    const bin = pathOf(workerd);
+    const dir = await Deno.makeTempDir();
+    try {
+      await bundle("tests/_workerd_worker.ts", `${dir}/worker.js`);
+      await withApp(async ({ port, base, mock }) => {
+        await Deno.writeTextFile(
+          `${dir}/config.capnp`,
+          workerdConfig(port, "worker.js", { ...appEnv(base, mock) }),
+        );
+        return { command: bin, args: ["serve", `${dir}/config.capnp`] };
+      }, loginThrough);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "Bun: the token helpers and the login handler, bundled from web.ts, run under Bun",
+  ...skipUnless(bun, "Bun"),
+  async fn() {
+    const bin = pathOf(bun);
+    const dir = await Deno.makeTempDir();
+    try {
+      await bundle("web.ts", `${dir}/web.mjs`);
+      await using mock = await startMockTwitch();
+      const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+      const run = await new Deno.Command(bin, {
+        args: [
+          `${ROOT}tests/_node_helpers.mjs`,
+          `${dir}/web.mjs`,
+          mock.authBaseUrl,
+          mock.clientId,
+          mock.clientSecret,
+          issued.refreshToken,
+        ],
+      }).output();
+      assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
+      assertEquals(JSON.parse(new TextDecoder().decode(run.stdout)), {
+        appClientId: mock.clientId,
+        revoked: true,
+        refused: "InvalidRefreshTokenError",
+        printedInFull: false,
+      });
+
+      await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
+      await withApp(served(bin, `${dir}/app.mjs`), loginThrough);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test("Node: the login handler, bundled from web.ts, serves the whole login under node:http", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
+    await withApp(served("node", `${dir}/app.mjs`), loginThrough);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
