@@ -40,7 +40,7 @@ Deno.test("examples/edge_login.ts: log in, then /me finds the user again from th
       assertEquals(new URL(login.url).pathname, "/me");
       const me = {
         id: DEMO_USER.id,
-        name: DEMO_USER.login, // from /userinfo
+        name: DEMO_USER.displayName, // preferred_username from /userinfo
         scopes: ["openid", "user:read:email"],
       };
       assertEquals(JSON.parse(login.text), me);
