@@ -17,8 +17,6 @@
 
 // Everything that runs on any runtime (see `web.ts`), then what needs Deno.
 export * from "./web.ts";
-// Lets the hourly token validation's timers not keep a Deno process alive.
-import "./src/deno/background_timers.ts";
 export * from "./src/deno/token_file.ts";
 export * from "./src/deno/user_authenticator.ts";
 export * from "./src/deno/user_token_storage.ts";

@@ -1,5 +1,9 @@
 import { assertEquals, assertFalse, assertThrows } from "@std/assert";
-import { AccessToken, InvalidArgumentError } from "../mod.ts";
+import {
+  AccessToken,
+  type AccessTokenData,
+  InvalidArgumentError,
+} from "../mod.ts";
 
 const own = {
   accessToken: "0123456789abcdefghijklmnopqrst",
@@ -71,22 +75,13 @@ Deno.test("bad token JSON gets an InvalidArgumentError naming the field, never t
 });
 
 Deno.test("the constructor fails clearly on bad fields", () => {
+  const bad = (data: unknown) => () => new AccessToken(data as AccessTokenData);
   assertThrows(
-    // deno-lint-ignore no-explicit-any
-    () =>
-      new AccessToken({ ...own, scopes: "chat:read" as any, expiresIn: -1 }),
+    bad({ ...own, expiresIn: -1 }),
     InvalidArgumentError,
     "expiresIn",
   );
-  assertThrows(
-    // deno-lint-ignore no-explicit-any
-    () => new AccessToken(undefined as any),
-    InvalidArgumentError,
-    "fromJSON",
-  );
-  // deno-lint-ignore no-explicit-any
-  const legacy = JSON.parse(
-    JSON.stringify({ ...own, scopes: undefined }),
-  ) as any;
-  assertThrows(() => new AccessToken(legacy), InvalidArgumentError, "scopes");
+  assertThrows(bad(undefined), InvalidArgumentError, "fromJSON");
+  const legacy = JSON.parse(JSON.stringify({ ...own, scopes: undefined }));
+  assertThrows(bad(legacy), InvalidArgumentError, "scopes");
 });

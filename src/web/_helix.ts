@@ -38,7 +38,8 @@ export function helixUrl(base: string, input: string | URL): URL {
 /**
  * Sends the request; on a 401, runs the refresh rule and sends it once more
  * with the token it gives. A streamed body over 1 MiB cannot be sent twice:
- * then the 401 response is returned as it is.
+ * then the token is renewed all the same (for the caller's next attempt)
+ * and the 401 response returned as it is.
  */
 export async function callHelix(call: HelixCall): Promise<Response> {
   const send = (token: string, init: RequestInit): Promise<Response> => {
@@ -50,7 +51,11 @@ export async function callHelix(call: HelixCall): Promise<Response> {
   const token = await call.token();
   const request = await prepareRequest(call.init);
   const response = await send(token.accessToken, request.first);
-  if (response.status !== 401 || !request.retry) return response;
+  if (response.status !== 401) return response;
+  if (!request.retry) {
+    await token.renew();
+    return response;
+  }
   await response.body?.cancel();
   return await send(await token.renew(), request.retry);
 }

@@ -255,10 +255,9 @@ export class TokenProvider {
    * @returns The stored record.
    */
   async setToken(userId: string, token: AccessToken): Promise<StoredToken> {
-    if (!(token instanceof AccessToken)) {
-      throw new InvalidArgumentError(
-        "token must be an AccessToken: read stored JSON with AccessToken.fromJSON()",
-      );
+    requireAccessToken(token);
+    if (typeof userId !== "string" || userId === "") {
+      throw new InvalidArgumentError("userId must be a non-empty string");
     }
     for (;;) {
       const current = await this.store.get(userId);
@@ -287,7 +286,7 @@ export class TokenProvider {
    * @throws {InvalidArgumentError} when it is an app token (no user).
    */
   async checkToken(token: AccessToken): Promise<CheckedToken> {
-    let current = token;
+    let current = requireAccessToken(token);
     let refreshed = false;
     for (;;) {
       const result = await validateToken(
@@ -577,4 +576,13 @@ export class TokenProvider {
       JSON.stringify(redact(this.#clientSecret))
     }, users: ${this.#watched.size} }`;
   }
+}
+
+function requireAccessToken(token: unknown): AccessToken {
+  if (!(token instanceof AccessToken)) {
+    throw new InvalidArgumentError(
+      "token must be an AccessToken: read stored JSON with AccessToken.fromJSON()",
+    );
+  }
+  return token;
 }
