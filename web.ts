@@ -40,6 +40,7 @@ export * from "./src/web/refresh_access_token.ts";
 export * from "./src/web/revoke_token.ts";
 export * from "./src/web/scopes.ts";
 export * from "./src/web/token_provider.ts";
+export * from "./src/web/token_provider_options.ts";
 export * from "./src/web/token_store.ts";
 export * from "./src/web/twitch.ts";
 export * from "./src/web/user_info.ts";

@@ -10,138 +10,24 @@ import { MemoryTokenStore } from "./memory_token_store.ts";
 import { redact } from "./redact.ts";
 import { refreshAccessToken } from "./refresh_access_token.ts";
 import type { StoredToken, TokenStore } from "./token_store.ts";
+import {
+  type CheckedToken,
+  DEFAULT_HELIX_BASE_URL,
+  DEFAULT_VALIDATE_INTERVAL,
+  type RefreshFailureListener,
+  type TokenProviderOptions,
+  type UserRefreshListener,
+} from "./token_provider_options.ts";
 import { validateToken } from "./validate_token.ts";
-import { startBackgroundTimer } from "./_background_timer.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
 import { DEFAULT_TIMEOUT, type RequestOptions } from "./_request.ts";
-
-/**
- * Twitch's Helix API base URL.
- *
- * @example Use it
- * ```ts ignore
- * import { DEFAULT_HELIX_BASE_URL } from "@x/twitch-auth";
- *
- * console.log(`${DEFAULT_HELIX_BASE_URL}/users`);
- * ```
- */
-export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
-
-/**
- * How often tokens are validated at Twitch by default: every hour, as
- * Twitch requires, in milliseconds.
- *
- * @example Use it
- * ```ts
- * import { DEFAULT_VALIDATE_INTERVAL } from "@x/twitch-auth";
- *
- * console.log(DEFAULT_VALIDATE_INTERVAL / 60_000); // 60
- * ```
- */
-export const DEFAULT_VALIDATE_INTERVAL = 3_600_000;
+import { ValidationSchedule } from "./_validation_schedule.ts";
 
 /** How close to its expiry a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
 /** The refresh request must end well inside the refresh lease. */
 const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
-
-/**
- * Options of a {@linkcode TokenProvider}.
- *
- * @example Share tokens through a store
- * ```ts ignore
- * import { MemoryTokenStore, TokenProvider, type TokenProviderOptions } from "@x/twitch-auth";
- *
- * const options: TokenProviderOptions = {
- *   clientId: "my_app_id",
- *   clientSecret: "my_app_secret",
- *   store: new MemoryTokenStore(),
- * };
- * const provider = new TokenProvider(options);
- * ```
- */
-export interface TokenProviderOptions {
-  /** The app's client id. */
-  clientId: string;
-  /** The app's client secret; leave it out for a public client. */
-  clientSecret?: string;
-  /** Twitch's OAuth base URL. Default `https://id.twitch.tv/oauth2`. */
-  authBaseUrl?: string;
-  /** Twitch's Helix base URL. Default `https://api.twitch.tv/helix`. */
-  helixBaseUrl?: string;
-  /** The `fetch` to use for every call. Default: the global `fetch`. */
-  fetch?: typeof fetch;
-  /**
-   * Milliseconds each call to Twitch may take. Default 30 000; a refresh
-   * gets at most 8 000, so that it ends inside its refresh lease.
-   */
-  timeout?: number;
-  /** Where the tokens live. Default: a new {@linkcode MemoryTokenStore}. */
-  store?: TokenStore;
-  /**
-   * How often each user's token is validated at Twitch, in milliseconds.
-   * Default {@linkcode DEFAULT_VALIDATE_INTERVAL} (one hour).
-   */
-  validateInterval?: number;
-}
-
-/**
- * Called with a user's new token after each refresh this process made,
- * once the token is in the store.
- *
- * @example Log refreshes
- * ```ts ignore
- * import type { UserRefreshListener } from "@x/twitch-auth";
- *
- * const log: UserRefreshListener = (userId, token) =>
- *   console.log(`refreshed ${userId}, valid until ${new Date(token.expiresAt)}`);
- * ```
- */
-export type UserRefreshListener = (
-  userId: string,
-  token: AccessToken,
-) => void | Promise<void>;
-
-/**
- * Called when a user's token could not be refreshed: `error` is an
- * `InvalidRefreshTokenError` (the user must sign in again), an
- * `InvalidTokenError` (no refresh token) or a transient failure (network,
- * timeout, Twitch down).
- *
- * @example Ask users to sign in again
- * ```ts ignore
- * import { InvalidRefreshTokenError, type RefreshFailureListener } from "@x/twitch-auth";
- *
- * const onFailure: RefreshFailureListener = (userId, error) => {
- *   if (error instanceof InvalidRefreshTokenError) console.log(`${userId} must sign in again`);
- * };
- * ```
- */
-export type RefreshFailureListener = (userId: string, error: Error) => void;
-
-/**
- * What {@linkcode TokenProvider.checkToken} found: the token with its real
- * lifetime and scopes, and whose it is.
- *
- * @example Use it
- * ```ts ignore
- * import { type CheckedToken, TokenProvider } from "@x/twitch-auth";
- *
- * declare const provider: TokenProvider;
- * declare const token: import("@x/twitch-auth").AccessToken;
- * const checked: CheckedToken = await provider.checkToken(token);
- * console.log(checked.userId, checked.refreshed);
- * ```
- */
-export interface CheckedToken {
-  /** The token, with the lifetime and scopes Twitch gave. */
-  token: AccessToken;
-  /** The Twitch user id it belongs to. */
-  userId: string;
-  /** Whether Twitch called the given token invalid and it was refreshed. */
-  refreshed: boolean;
-}
 
 /**
  * Many users' tokens, kept valid: `getAccessToken` hands out a token that
@@ -175,15 +61,10 @@ export class TokenProvider {
   readonly store: TokenStore;
   readonly #clientSecret: string | undefined;
   readonly #requestOptions: RequestOptions;
-  readonly #validateInterval: number;
   readonly #coordinator: RefreshCoordinator;
   readonly #refreshListeners = new Set<UserRefreshListener>();
   readonly #failureListeners = new Set<RefreshFailureListener>();
-  /** The users this provider validates every `validateInterval`. */
-  readonly #watched = new Set<string>();
-  #stopTimer: (() => void) | undefined;
-  #validating: AbortController | undefined;
-  #closed = false;
+  readonly #schedule: ValidationSchedule;
 
   /**
    * Creates the provider; it holds no timer until a user is added.
@@ -215,7 +96,10 @@ export class TokenProvider {
       fetch: options.fetch,
       timeout: options.timeout,
     };
-    this.#validateInterval = validateInterval;
+    this.#schedule = new ValidationSchedule(
+      validateInterval,
+      (userId, signal) => this.#validateUser(userId, signal),
+    );
     this.#coordinator = new RefreshCoordinator({
       store: this.store,
       refresh: (token) => this.#refreshAtTwitch(token),
@@ -269,7 +153,7 @@ export class TokenProvider {
       if (written) {
         this.#coordinator.forget(userId);
         this.#coordinator.remember(userId, written);
-        this.#watch(userId);
+        this.#schedule.watch(userId);
         return written;
       }
     }
@@ -355,7 +239,7 @@ export class TokenProvider {
    * @throws {InvalidRefreshTokenError} when Twitch refuses the refresh token.
    */
   async refresh(userId: string): Promise<AccessToken> {
-    this.#watch(userId);
+    this.#schedule.watch(userId);
     const current = await this.#coordinator.current(userId);
     const refusal = this.#coordinator.refusal(userId, current.version);
     if (refusal) throw refusal;
@@ -407,7 +291,7 @@ export class TokenProvider {
    * @param userId The Twitch user id.
    */
   async removeUser(userId: string): Promise<void> {
-    this.#watched.delete(userId);
+    this.#schedule.unwatch(userId);
     this.#coordinator.forget(userId);
     await this.store.delete(userId);
   }
@@ -454,19 +338,7 @@ export class TokenProvider {
    * listeners. This is what runs every `validateInterval`.
    */
   async validateNow(): Promise<void> {
-    const controller = new AbortController();
-    this.#validating = controller;
-    try {
-      for (const userId of [...this.#watched]) {
-        if (controller.signal.aborted) return;
-        await this.#validateUser(userId, controller.signal).catch(() => {
-          // Reported to the failure listeners when a refresh failed;
-          // otherwise (network, Twitch down) tried again next time.
-        });
-      }
-    } finally {
-      if (this.#validating === controller) this.#validating = undefined;
-    }
+    await this.#schedule.runNow();
   }
 
   /**
@@ -475,10 +347,7 @@ export class TokenProvider {
    * drop a provider. The provider keeps working otherwise.
    */
   close(): void {
-    this.#closed = true;
-    this.#stopTimer?.();
-    this.#stopTimer = undefined;
-    this.#validating?.abort();
+    this.#schedule.close();
   }
 
   /** Same as {@linkcode close}, for `using`. */
@@ -487,7 +356,7 @@ export class TokenProvider {
   }
 
   async #valid(userId: string): Promise<StoredToken> {
-    this.#watch(userId);
+    this.#schedule.watch(userId);
     const stored = await this.#coordinator.current(userId);
     const refusal = this.#coordinator.refusal(userId, stored.version);
     if (refusal) throw refusal;
@@ -550,20 +419,6 @@ export class TokenProvider {
     }
   }
 
-  #watch(userId: string): void {
-    this.#watched.add(userId);
-    if (!this.#stopTimer && !this.#closed) this.#schedule();
-  }
-
-  #schedule(): void {
-    this.#stopTimer = startBackgroundTimer(() => {
-      this.#stopTimer = undefined;
-      this.validateNow().finally(() => {
-        if (!this.#closed && !this.#stopTimer) this.#schedule();
-      });
-    }, this.#validateInterval);
-  }
-
   /**
    * Shows the provider without its secret or tokens.
    *
@@ -574,7 +429,7 @@ export class TokenProvider {
       JSON.stringify(this.clientId)
     }, clientSecret: ${
       JSON.stringify(redact(this.#clientSecret))
-    }, users: ${this.#watched.size} }`;
+    }, users: ${this.#schedule.size} }`;
   }
 }
 
