@@ -360,11 +360,14 @@ export class TokenProvider {
     const stored = await this.#coordinator.current(userId);
     const refusal = this.#coordinator.refusal(userId, stored.version);
     if (refusal) throw refusal;
-    const { token } = stored;
-    if (token.expiresIn > 0 && token.isExpired(EXPIRY_MARGIN)) {
-      return await this.#coordinator.refresh(userId, stored.version);
-    }
-    return stored;
+    if (!expiring(stored.token, EXPIRY_MARGIN)) return stored;
+    const fresh = await this.#coordinator.refresh(userId, stored.version);
+    // What replaced our token (another process's, read from the store) may
+    // itself be long expired: refresh that one too. Our own new token is not
+    // refreshed again, even if Twitch gave it less than the margin.
+    return expiring(fresh.token, 0)
+      ? await this.#coordinator.refresh(userId, fresh.version)
+      : fresh;
   }
 
   async #validateUser(userId: string, signal: AbortSignal): Promise<void> {
@@ -440,4 +443,9 @@ function requireAccessToken(token: unknown): AccessToken {
     );
   }
   return token;
+}
+
+/** Whether a token's known lifetime ends within `margin` milliseconds. */
+function expiring(token: AccessToken, margin: number): boolean {
+  return token.expiresIn > 0 && token.isExpired(margin);
 }
