@@ -4,8 +4,13 @@
 // used up; a 429 comes only after Helix accepted the token, so every
 // answer here is a 200 or a 429, never a 401.
 
-import { assertEquals } from "@std/assert";
-import { AccessToken, TokenProvider, Twitch } from "../mod.ts";
+import { assertEquals, assertNotEquals } from "@std/assert";
+import {
+  AccessToken,
+  refreshAccessToken,
+  TokenProvider,
+  Twitch,
+} from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
 
 const CALLERS = 1_000;
@@ -106,4 +111,43 @@ Deno.test(`${CALLERS} concurrent twitch.fetch with an app token after a server-s
       round + 1,
     );
   }
+});
+
+Deno.test(`a public client: ${CALLERS} concurrent twitch.fetch per expiry rotate the refresh token once, and the kept one works`, async () => {
+  let offset = 0;
+  await using mock = await startMockTwitch({
+    clients: [{
+      clientId: "public0client000000000000000000",
+      redirectUris: [],
+    }],
+    now: () => Date.now() + offset,
+  });
+  using twitch = new Twitch(mock.clientId, undefined, {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+  });
+  const issued = mock.issueUserToken();
+  await twitch.setUserAuthentication(
+    issued.accessToken,
+    [],
+    issued.refreshToken,
+  );
+  for (let round = 1; round <= 5; round++) {
+    offset += 61_000;
+    mock.expireAccessToken(twitch.getUserToken()!.accessToken);
+    assertNo401(
+      await statuses(
+        Array.from({ length: CALLERS }, () => twitch.fetch("users")),
+      ),
+    );
+    assertEquals(mock.countRequests({ grantType: "refresh_token" }), round);
+  }
+  const kept = twitch.getUserToken()!;
+  const next = await refreshAccessToken(
+    kept.refreshToken!,
+    mock.clientId,
+    undefined,
+    { authBaseUrl: mock.authBaseUrl },
+  );
+  assertNotEquals(next.refreshToken, kept.refreshToken);
 });

@@ -174,6 +174,25 @@ Deno.test("providers sharing a store make one refresh between them", async () =>
   assertEquals(heard.length, 1);
 });
 
+Deno.test("a lease left by a process that died holds the others up only until it runs out", async () => {
+  await using mock = await startMockTwitch();
+  const store = new MemoryTokenStore();
+  using provider = providerFor(mock, { store });
+  const userId = await provider.addUser(
+    held(mock.issueUserToken({ expiresIn: 30 })), // due for a refresh
+  );
+  const stored = (await store.get(userId))!;
+  // The "dead process": took the lease for this version and never came back.
+  const ttl = 300;
+  const taken = Date.now();
+  const dead = await store.acquireLease(userId, stored.version, ttl);
+  assert(dead);
+  const token = await provider.getAccessToken(userId);
+  assert(Date.now() - taken >= ttl, "refreshed while the lease was held");
+  assertNotEquals(token.accessToken, stored.token.accessToken);
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+});
+
 Deno.test("a public client's rotating refresh token: no extra refresh, and the stored one still works", async () => {
   await using mock = await startMockTwitch({
     clients: [{

@@ -5,7 +5,11 @@
 // written to the store before anything else happens (no listener first).
 
 import type { AccessToken } from "./access_token.ts";
-import { InvalidRefreshTokenError, InvalidTokenError } from "./errors.ts";
+import {
+  InvalidRefreshTokenError,
+  InvalidTokenError,
+  TimeoutError,
+} from "./errors.ts";
 import { UnknownUserError } from "./errors_lifecycle.ts";
 import type { StoredToken, TokenStore } from "./token_store.ts";
 import { sleep } from "./_request.ts";
@@ -15,6 +19,11 @@ export const LEASE_TTL = 10_000;
 /** The first and the longest wait between two looks at a refresh elsewhere. */
 const POLL_FIRST = 5;
 const POLL_MAX = 200;
+/**
+ * How long a caller waits for a refresh in another process that neither
+ * writes nor lets its lease run out (it keeps failing and trying again).
+ */
+const WAIT_LIMIT = 2 * LEASE_TTL;
 
 /** What the coordinator needs from its owner. */
 export interface RefreshCoordinatorOptions {
@@ -103,6 +112,7 @@ export class RefreshCoordinator {
 
   async #flight(userId: string, failed: string): Promise<StoredToken> {
     const { store } = this.#options;
+    const deadline = Date.now() + WAIT_LIMIT;
     for (let wait = POLL_FIRST;; wait = Math.min(wait * 2, POLL_MAX)) {
       const stored = await this.reload(userId);
       if (stored.version !== failed) return stored;
@@ -117,6 +127,12 @@ export class RefreshCoordinator {
         }
       }
       // Another process is refreshing: wait for its write, or its lease's end.
+      if (Date.now() > deadline) {
+        throw new TimeoutError(
+          "Waiting for another process to refresh the token",
+          WAIT_LIMIT,
+        );
+      }
       await sleep(wait);
     }
   }
