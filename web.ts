@@ -3,7 +3,8 @@
  * `fetch`, `URL`, `Request`/`Response`, WebCrypto and timers: Cloudflare
  * Workers, Deno Deploy, Bun, Node 18+ and browsers. The token helpers
  * (exchange, refresh, validate, revoke, user info, app tokens), the device
- * code flow, the authorize URL, `AccessToken`, scopes, errors and the
+ * code flow, the authorize URL, `AccessToken`, scopes, errors, token keeping
+ * (`TokenProvider`, `MemoryTokenStore`, the `TokenStore` contract) and the
  * `Twitch` app object. Nothing here touches `Deno.*` or `node:` modules, so
  * edge bundlers (esbuild, `deno bundle --platform browser`) take it as is.
  *
