@@ -78,8 +78,7 @@ export class RefreshCoordinator {
 
   /** Notes a token this process wrote or read. */
   remember(userId: string, stored: StoredToken): StoredToken {
-    const cached = this.#cache.get(userId);
-    if (cached !== stored) this.#cache.set(userId, stored);
+    this.#cache.set(userId, stored);
     return stored;
   }
 

@@ -90,7 +90,7 @@ export class AccessToken implements AccessTokenData {
     if (refreshToken !== undefined) this.refreshToken = refreshToken;
     this.expiresIn = requireNumber(data.expiresIn, "expiresIn");
     this.scopes = Object.freeze(requireScopes(data.scopes, "scopes"));
-    this.tokenType = requireToken(data.tokenType, "tokenType");
+    this.tokenType = optionalToken(data.tokenType, "tokenType") ?? "bearer";
     this.obtainedAt = requireNumber(data.obtainedAt, "obtainedAt");
   }
 
