@@ -369,3 +369,27 @@ Deno.test("TokenProvider checks its options and prints without secrets", async (
     InvalidArgumentError,
   );
 });
+
+Deno.test("a token set without validation (lifetime unknown) is used until Twitch refuses it, then refreshed", async () => {
+  await using mock = await startMockTwitch();
+  using twitch = new Twitch(mock.clientId, mock.clientSecret, {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+  });
+  const issued = mock.issueUserToken();
+  await twitch.setUserAuthentication(
+    issued.accessToken,
+    [],
+    issued.refreshToken,
+    false,
+  );
+  assertEquals(await twitch.getUserAuthToken(), issued.accessToken);
+  assertEquals(mock.countRequests({ pathname: "/oauth2/validate" }), 0);
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 0);
+  mock.expireAccessToken(issued.accessToken);
+  const response = await twitch.fetch("users");
+  assertEquals(response.status, 200);
+  await response.body?.cancel();
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+  assert(twitch.getUserToken()!.expiresIn > 14_000); // known from now on
+});
