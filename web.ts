@@ -3,9 +3,11 @@
  * `fetch`, `URL`, `Request`/`Response`, WebCrypto and timers: Cloudflare
  * Workers, Deno Deploy, Bun, Node 18+ and browsers. The token helpers
  * (exchange, refresh, validate, revoke, user info, app tokens), the device
- * code flow, the authorize URL, `AccessToken`, scopes, errors, the
+ * code flow, the authorize URL, `AccessToken`, scopes, errors, token keeping
+ * (`TokenProvider`, `MemoryTokenStore`, the `TokenStore` contract), the
  * `Twitch` app object, ID token verification and the "Log in with Twitch"
- * handler ({@linkcode createTwitchLoginHandler}). Nothing here touches `Deno.*` or `node:` modules, so
+ * handler ({@linkcode createTwitchLoginHandler}). Nothing here touches
+ * `Deno.*` or `node:` modules, so
  * edge bundlers (esbuild, `deno bundle --platform browser`) take it as is.
  *
  * For the local browser sign-in, token files and the CLI, import the package
@@ -33,15 +35,19 @@ export * from "./src/web/authorize_url.ts";
 export * from "./src/web/device_code_flow.ts";
 export * from "./src/web/errors.ts";
 export * from "./src/web/errors_id_token.ts";
+export * from "./src/web/errors_lifecycle.ts";
 export * from "./src/web/errors_login.ts";
 export * from "./src/web/exchange_code.ts";
 export * from "./src/web/id_token.ts";
 export * from "./src/web/login_handler.ts";
+export * from "./src/web/memory_token_store.ts";
 export * from "./src/web/parse_scopes.ts";
 export * from "./src/web/redact.ts";
 export * from "./src/web/refresh_access_token.ts";
 export * from "./src/web/revoke_token.ts";
 export * from "./src/web/scopes.ts";
+export * from "./src/web/token_provider.ts";
+export * from "./src/web/token_provider_options.ts";
 export * from "./src/web/token_store.ts";
 export * from "./src/web/twitch.ts";
 export * from "./src/web/user_info.ts";

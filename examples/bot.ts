@@ -17,12 +17,14 @@ import {
   InvalidRefreshTokenError,
   Twitch,
   UserTokenStorage,
-  validateToken,
 } from "../mod.ts";
 
 const env = (name: string) => Deno.env.get(name) || undefined;
-const HOUR = 3_600_000;
 
+// Twitch validates the token when it is set and then every hour (as Twitch
+// requires), refreshes it when it expires or Twitch refuses it, and
+// UserTokenStorage writes every new token to the file. None of that keeps
+// the process alive or needs stopping.
 const twitch = new Twitch(
   env("TWITCH_CLIENT_ID") ?? "",
   env("TWITCH_CLIENT_SECRET"),
@@ -40,30 +42,28 @@ const storage = new UserTokenStorage(twitch, [
 });
 await storage.bind();
 
-// Twitch audits that apps validate their tokens every hour. A failed check
-// (Twitch down, network gone) is logged and tried again next hour.
-const hourly = setInterval(async () => {
-  try {
-    const token = await twitch.getUserAuthToken();
-    const result = await validateToken(token, twitch.requestOptions());
-    if ("status" in result) await twitch.refreshUserToken();
-  } catch (error) {
-    if (error instanceof InvalidRefreshTokenError) {
-      console.error(
-        "The tokens were revoked: restart the bot to sign in again.",
-      );
-      Deno.exit(1);
-    }
-    console.error(
-      `Hourly token check failed, retrying in an hour: ${
-        (error as Error).message
-      }`,
-    );
+// A refresh that fails: the sign-in was revoked (only a new one helps), or
+// Twitch could not be reached (tried again at the next use or check).
+twitch.onUserAuthRefreshFailure((error) => {
+  if (error instanceof InvalidRefreshTokenError) {
+    console.error("The tokens were revoked: restart the bot to sign in again.");
+    Deno.exit(1);
   }
-}, HOUR);
+  console.error(`Refreshing the token failed, will retry: ${error.message}`);
+});
+
+// The bot's own work keeps it running; a Helix call every five minutes
+// stands in here for a chat connection.
+const work = setInterval(async () => {
+  try {
+    await (await twitch.fetch("users")).body?.cancel();
+  } catch (error) {
+    console.error(`Helix call failed: ${(error as Error).message}`);
+  }
+}, 5 * 60_000);
 
 Deno.addSignalListener("SIGINT", () => {
-  clearInterval(hourly);
+  clearInterval(work);
   storage.unbind();
   console.log("Bot stopped.");
   Deno.exit(0);

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { InvalidArgumentError } from "./errors.ts";
 import { redact } from "./redact.ts";
 
 /**
@@ -39,7 +40,8 @@ export interface AccessTokenData {
  *
  * Printing one (`console.log`, `Deno.inspect`, Node's `util.inspect`) shows
  * the tokens redacted; `JSON.stringify` gives every field in full, for
- * storage, and `new AccessToken(JSON.parse(text))` reads it back.
+ * storage, and {@linkcode AccessToken.fromJSON} reads it back (as well as
+ * Twitch's own token JSON, such as the CLI's `--format json` output).
  *
  * @example Store and restore a token
  * ```ts
@@ -78,15 +80,92 @@ export class AccessToken implements AccessTokenData {
    * Creates a token from its fields.
    *
    * @param data The token's fields.
+   * @throws {InvalidArgumentError} naming the first field that is missing or
+   * of the wrong type.
    */
   constructor(data: AccessTokenData) {
-    this.accessToken = data.accessToken;
-    if (data.refreshToken !== undefined) this.refreshToken = data.refreshToken;
-    this.expiresIn = data.expiresIn;
-    this.scopes = Object.freeze([...data.scopes]);
-    this.tokenType = data.tokenType;
-    this.obtainedAt = data.obtainedAt;
-    if (data.idToken !== undefined) this.idToken = data.idToken;
+    if (typeof data !== "object" || data === null) {
+      throw new InvalidArgumentError(
+        "An AccessToken needs its fields (accessToken, expiresIn, scopes, tokenType, obtainedAt): use AccessToken.fromJSON() to read stored JSON",
+      );
+    }
+    this.accessToken = requireToken(data.accessToken, "accessToken");
+    const refreshToken = optionalToken(data.refreshToken, "refreshToken");
+    if (refreshToken !== undefined) this.refreshToken = refreshToken;
+    this.expiresIn = requireNumber(data.expiresIn, "expiresIn");
+    this.scopes = Object.freeze(requireScopes(data.scopes, "scopes"));
+    this.tokenType = optionalToken(data.tokenType, "tokenType") ?? "bearer";
+    this.obtainedAt = requireNumber(data.obtainedAt, "obtainedAt");
+    const idToken = optionalToken(data.idToken, "idToken");
+    if (idToken !== undefined) this.idToken = idToken;
+  }
+
+  /**
+   * Reads a token from JSON: this class's own (`JSON.stringify(token)`) or
+   * Twitch's token answer (`access_token`, `refresh_token`, `expires_in`,
+   * `scope` as a list or a space-separated string, `token_type`) plus
+   * `obtained_at`, the time the token was obtained in epoch milliseconds, as
+   * the CLI's `--format json` writes it. Without `obtained_at` (or
+   * `obtainedAt`) the time is unknown and the token counts as expired, so it
+   * is validated or refreshed before use. Unknown fields are ignored.
+   *
+   * @param value The parsed JSON, or the JSON text.
+   * @returns The token.
+   * @throws {InvalidArgumentError} naming the field that is missing or of
+   * the wrong type, or saying the text is not JSON.
+   *
+   * @example Load the CLI's token file
+   * ```ts
+   * import { AccessToken } from "@x/twitch-auth";
+   *
+   * const token = AccessToken.fromJSON({
+   *   access_token: "0123456789abcdefghijklmnopqrst",
+   *   refresh_token: "refresh-token-of-fifty-characters-0123456789abcdef",
+   *   expires_in: 14_400,
+   *   scope: ["chat:read"],
+   *   token_type: "bearer",
+   *   obtained_at: Date.now(),
+   * });
+   * console.log(token.expiresAt > Date.now()); // true
+   * ```
+   */
+  static fromJSON(value: unknown): AccessToken {
+    const fields = typeof value === "string" ? parseJson(value) : value;
+    if (
+      typeof fields !== "object" || fields === null || Array.isArray(fields)
+    ) {
+      throw new InvalidArgumentError(
+        "A stored token must be a JSON object with accessToken (or Twitch's access_token)",
+      );
+    }
+    const f = fields as Record<string, unknown>;
+    if ("access_token" in f) {
+      return new AccessToken({
+        accessToken: requireToken(f.access_token, "access_token"),
+        refreshToken: optionalToken(f.refresh_token, "refresh_token"),
+        expiresIn: requireNumber(f.expires_in, "expires_in"),
+        scopes: requireScopes(f.scope ?? [], "scope"),
+        tokenType: optionalToken(f.token_type, "token_type") ?? "bearer",
+        obtainedAt: f.obtained_at === undefined
+          ? 0
+          : requireNumber(f.obtained_at, "obtained_at"),
+        idToken: optionalToken(f.id_token, "id_token"),
+      });
+    }
+    if (!("accessToken" in f)) {
+      throw new InvalidArgumentError(
+        "The token JSON has no accessToken (nor Twitch's access_token): is this a token file?",
+      );
+    }
+    return new AccessToken({
+      accessToken: f.accessToken as string,
+      refreshToken: f.refreshToken as string | undefined,
+      expiresIn: f.expiresIn as number,
+      scopes: requireScopes(f.scopes, "scopes"),
+      tokenType: optionalToken(f.tokenType, "tokenType") ?? "bearer",
+      obtainedAt: f.obtainedAt === undefined ? 0 : f.obtainedAt as number,
+      idToken: f.idToken as string | undefined,
+    });
   }
 
   /** When the token expires, in epoch milliseconds. */
@@ -161,4 +240,60 @@ export class AccessToken implements AccessTokenData {
   ): string {
     return `AccessToken ${inspect(this.#redacted(), options)}`;
   }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new InvalidArgumentError(
+      "The token text is not JSON: pass the contents of a token file",
+    );
+  }
+}
+
+function requireToken(value: unknown, field: string): string {
+  if (typeof value !== "string" || value === "") {
+    throw new InvalidArgumentError(
+      `The token's ${field} must be a non-empty string, got ${describe(value)}`,
+    );
+  }
+  return value;
+}
+
+function optionalToken(value: unknown, field: string): string | undefined {
+  return value === undefined || value === null || value === ""
+    ? undefined
+    : requireToken(value, field);
+}
+
+function requireNumber(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(
+      `The token's ${field} must be a number of at least 0, got ${
+        describe(value)
+      }`,
+    );
+  }
+  return value;
+}
+
+function requireScopes(value: unknown, field: string): string[] {
+  if (typeof value === "string") return value.split(" ").filter(Boolean);
+  if (Array.isArray(value) && value.every((s) => typeof s === "string")) {
+    return [...value];
+  }
+  throw new InvalidArgumentError(
+    `The token's ${field} must be a list of scope names (or one space-separated string), got ${
+      describe(value)
+    }`,
+  );
+}
+
+/** Names a value's type, never its content (it may be a secret). */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list with other things than strings";
+  if (value === "") return "an empty string";
+  return typeof value === "number" ? String(value) : typeof value;
 }

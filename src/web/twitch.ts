@@ -1,5 +1,5 @@
 /**
- * The app object: its credentials, the user's tokens kept fresh, and a
+ * The app object: its credentials, one user's tokens kept fresh, and a
  * `fetch` for Helix.
  *
  * @module
@@ -9,31 +9,20 @@ import { AccessToken } from "./access_token.ts";
 import { getAppAccessToken } from "./app_access_token.ts";
 import {
   InvalidArgumentError,
-  InvalidRefreshTokenError,
-  InvalidTokenError,
   MissingScopeError,
   TwitchAuthError,
 } from "./errors.ts";
 import { parseScopes } from "./parse_scopes.ts";
-import { refreshAccessToken } from "./refresh_access_token.ts";
 import { redact } from "./redact.ts";
+import { TokenProvider } from "./token_provider.ts";
+import { AppTokenSource } from "./_app_token_source.ts";
+import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./_request.ts";
-import { validateToken } from "./validate_token.ts";
 
-/**
- * Twitch's Helix API base URL.
- *
- * @example Use it
- * ```ts ignore
- * import { DEFAULT_HELIX_BASE_URL } from "@x/twitch-auth";
- *
- * console.log(`${DEFAULT_HELIX_BASE_URL}/users`);
- * ```
- */
-export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
-
-/** How close to its expiry a token is refreshed, in milliseconds. */
+/** How close to its expiry a token is renewed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
+/** The key of the one user in this object's own store. */
+const USER = "user";
 
 /**
  * Options of a {@linkcode Twitch} app object.
@@ -55,6 +44,11 @@ export interface TwitchOptions {
   fetch?: typeof fetch;
   /** Milliseconds each call to Twitch may take. Default 30 000. */
   timeout?: number;
+  /**
+   * How often the user's token is validated at Twitch, in milliseconds.
+   * Default 3 600 000 (one hour, as Twitch requires).
+   */
+  validateInterval?: number;
 }
 
 /**
@@ -71,11 +65,13 @@ export interface TwitchOptions {
 export type TokenRefreshListener = (token: AccessToken) => void | Promise<void>;
 
 /**
- * An app registered with Twitch, holding its credentials and the user's
- * authentication: it hands out a valid access token at any time (refreshing
- * it when it is about to expire, with one shared request however many
- * callers wait), and a `fetch` for Helix that adds the headers and retries
- * once after a refresh when Twitch answers 401.
+ * An app registered with Twitch, holding its credentials and one user's
+ * authentication: a one-user view on a {@linkcode TokenProvider}. It hands
+ * out a valid access token at any time (refreshing it when it is about to
+ * expire, or after Twitch refused it, with one request however many callers
+ * wait), validates it when set and every hour (timers that do not keep the
+ * process alive), and has a `fetch` for Helix that adds the headers and
+ * retries once after a 401.
  *
  * @example Keep a bot's token alive
  * ```ts ignore
@@ -100,12 +96,9 @@ export class Twitch {
   #appSecret: string | undefined;
   #fetch: typeof fetch | undefined;
   #timeout: number | undefined;
+  #provider: TokenProvider;
   #userToken: AccessToken | undefined;
-  #userExpiryKnown = false;
-  #refreshing: Promise<AccessToken> | undefined;
-  #refreshFailure: InvalidRefreshTokenError | undefined;
-  #appToken: AccessToken | undefined;
-  #appTokenRequest: Promise<AccessToken> | undefined;
+  #appToken: AppTokenSource;
   #listeners = new Set<TokenRefreshListener>();
 
   /**
@@ -113,7 +106,7 @@ export class Twitch {
    *
    * @param appId The app's client id.
    * @param appSecret The app's client secret; leave it out for a public client.
-   * @param options Base URLs, `fetch` and `timeout`.
+   * @param options Base URLs, `fetch`, `timeout` and `validateInterval`.
    */
   constructor(appId: string, appSecret?: string, options: TwitchOptions = {}) {
     if (typeof appId !== "string" || appId.trim() === "") {
@@ -124,10 +117,22 @@ export class Twitch {
     this.appId = appId;
     this.#appSecret = appSecret || undefined;
     this.authBaseUrl = options.authBaseUrl;
-    this.helixBaseUrl = (options.helixBaseUrl ?? DEFAULT_HELIX_BASE_URL)
-      .replace(/\/+$/, "");
     this.#fetch = options.fetch;
     this.#timeout = options.timeout;
+    this.#provider = new TokenProvider({
+      clientId: appId,
+      clientSecret: this.#appSecret,
+      authBaseUrl: options.authBaseUrl,
+      helixBaseUrl: options.helixBaseUrl,
+      fetch: options.fetch,
+      timeout: options.timeout,
+      validateInterval: options.validateInterval,
+    });
+    this.helixBaseUrl = this.#provider.helixBaseUrl;
+    this.#provider.onRefresh((_, token) => this.#refreshed(token));
+    this.#appToken = new AppTokenSource(() =>
+      getAppAccessToken(this.appId, this.#appSecret!, this.requestOptions())
+    );
   }
 
   /** The app's client secret, for the sign-in flows of this module. */
@@ -154,7 +159,8 @@ export class Twitch {
    * Sets the user's tokens. With `validate` (the default) it asks Twitch
    * first, refreshing once when Twitch calls the token invalid and a refresh
    * token is there, and checks that the token belongs to this app and
-   * carries every scope in `scopes`.
+   * carries every scope in `scopes`. The token is then validated again every
+   * `validateInterval` (an hour by default).
    *
    * @param token The access token, or a whole {@linkcode AccessToken}.
    * @param scopes The scopes the app needs.
@@ -162,7 +168,8 @@ export class Twitch {
    * {@linkcode AccessToken}).
    * @param validate Ask Twitch whether the token is valid. Default `true`.
    * Without it, a token given as a string has no known expiry: it is then
-   * refreshed when Helix answers 401 through {@linkcode Twitch.fetch}.
+   * refreshed when Helix answers 401 through {@linkcode Twitch.fetch}, or
+   * when the hourly validation finds it invalid.
    * @throws {InvalidTokenError} when the token is invalid and cannot be
    * refreshed, or belongs to another app.
    * @throws {MissingScopeError} when the token lacks some of `scopes`.
@@ -177,7 +184,7 @@ export class Twitch {
       ? new AccessToken({
         accessToken: token,
         refreshToken,
-        expiresIn: 0,
+        expiresIn: 0, // unknown
         scopes,
         tokenType: "bearer",
         obtainedAt: Date.now(),
@@ -186,50 +193,15 @@ export class Twitch {
     const withRefresh = refreshToken && typeof token !== "string"
       ? new AccessToken({ ...given.toJSON(), refreshToken })
       : given;
-    this.#refreshFailure = undefined;
     if (!validate) {
-      this.#userToken = withRefresh;
-      this.#userExpiryKnown = typeof token !== "string";
+      await this.#setUserToken(withRefresh);
       return;
     }
-    this.#userToken = await this.#validated(withRefresh);
-    this.#userExpiryKnown = true;
-    const missing = scopes.filter((s) => !this.#userToken!.scopes.includes(s));
+    const checked = await this.#provider.checkToken(withRefresh);
+    await this.#setUserToken(checked.token);
+    if (checked.refreshed) await this.#tell(checked.token);
+    const missing = scopes.filter((s) => !checked.token.scopes.includes(s));
     if (missing.length > 0) throw new MissingScopeError(missing);
-  }
-
-  async #validated(
-    token: AccessToken,
-    mayRefresh = true,
-  ): Promise<AccessToken> {
-    const result = await validateToken(
-      token.accessToken,
-      this.requestOptions(),
-    );
-    if ("status" in result) {
-      if (!token.refreshToken || !mayRefresh) {
-        throw new InvalidTokenError(
-          `Twitch refused the access token ${
-            redact(token.accessToken)
-          } and it cannot be refreshed: sign in again`,
-        );
-      }
-      this.#userToken = token;
-      return this.#validated(await this.#refreshUserToken(), false);
-    }
-    if (result.client_id !== this.appId) {
-      throw new InvalidTokenError(
-        `The access token belongs to another app (client id ${
-          redact(result.client_id)
-        }), not ${this.appId}: get a token for this app`,
-      );
-    }
-    return new AccessToken({
-      ...token.toJSON(),
-      expiresIn: result.expires_in,
-      scopes: result.scopes,
-      obtainedAt: Date.now(),
-    });
   }
 
   /**
@@ -252,17 +224,8 @@ export class Twitch {
    * @throws {InvalidRefreshTokenError} when the token cannot be refreshed.
    */
   async getUserAuthToken(): Promise<string> {
-    const token = this.#userToken;
-    if (!token) {
-      throw new TwitchAuthError(
-        "No user token is set: call setUserAuthentication() or sign in with UserAuthenticator first",
-      );
-    }
-    if (this.#refreshFailure) throw this.#refreshFailure;
-    if (this.#userExpiryKnown && token.isExpired(EXPIRY_MARGIN)) {
-      return (await this.#refreshUserToken()).accessToken;
-    }
-    return token.accessToken;
+    this.#requireUser();
+    return (await this.#provider.getAccessToken(USER)).accessToken;
   }
 
   /**
@@ -272,51 +235,15 @@ export class Twitch {
    * @returns The new tokens.
    * @throws {InvalidRefreshTokenError} when Twitch refuses the refresh token.
    */
-  refreshUserToken(): Promise<AccessToken> {
-    if (this.#refreshFailure) return Promise.reject(this.#refreshFailure);
-    return this.#refreshUserToken();
-  }
-
-  #refreshUserToken(): Promise<AccessToken> {
-    this.#refreshing ??= this.#refresh().finally(() => {
-      this.#refreshing = undefined;
-    });
-    return this.#refreshing;
-  }
-
-  async #refresh(): Promise<AccessToken> {
-    const current = this.#userToken;
-    if (!current?.refreshToken) {
-      throw new InvalidTokenError(
-        "The access token expired and there is no refresh token: sign in again",
-      );
-    }
-    let token: AccessToken;
-    try {
-      token = await refreshAccessToken(
-        current.refreshToken,
-        this.appId,
-        this.#appSecret,
-        this.requestOptions(),
-      );
-    } catch (error) {
-      if (error instanceof InvalidRefreshTokenError) {
-        this.#refreshFailure = error;
-      }
-      throw error;
-    }
-    this.#userToken = token.refreshToken ? token : new AccessToken({
-      ...token.toJSON(),
-      refreshToken: current.refreshToken,
-    });
-    this.#userExpiryKnown = true;
-    for (const listener of this.#listeners) await listener(this.#userToken);
-    return this.#userToken;
+  async refreshUserToken(): Promise<AccessToken> {
+    this.#requireUser();
+    return await this.#provider.refresh(USER);
   }
 
   /**
-   * Calls `listener` with the new tokens after every refresh, so they can be
-   * stored (Twitch may rotate the refresh token: always store what comes).
+   * Calls `listener` with the new tokens after every refresh (exactly once
+   * per refresh), so they can be stored (Twitch may rotate the refresh
+   * token: always store what comes).
    *
    * @param listener Called with the new tokens; awaited.
    * @returns A function that removes the listener.
@@ -324,6 +251,28 @@ export class Twitch {
   onUserAuthRefresh(listener: TokenRefreshListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when refreshing the user's token fails, including a
+   * refresh started by the hourly validation (which has no caller to throw
+   * to): an `InvalidRefreshTokenError` means the user must sign in again.
+   *
+   * @param listener Called with the error.
+   * @returns A function that removes the listener.
+   *
+   * @example Notice a revoked sign-in
+   * ```ts ignore
+   * import { Twitch } from "@x/twitch-auth";
+   *
+   * const twitch = new Twitch("my_app_id", "my_app_secret");
+   * twitch.onUserAuthRefreshFailure((error) => console.error(error.message));
+   * ```
+   */
+  onUserAuthRefreshFailure(listener: (error: Error) => void): () => void {
+    return this.#provider.onRefreshFailure((userId, error) => {
+      if (userId === USER) listener(error);
+    });
   }
 
   /**
@@ -340,32 +289,19 @@ export class Twitch {
    */
   async authenticateApp(scopes: readonly string[] = []): Promise<AccessToken> {
     parseScopes(scopes);
-    const secret = this.#appSecret;
-    if (!secret) {
-      throw new InvalidArgumentError(
-        "An app token needs the client secret: pass it to new Twitch(appId, appSecret)",
-      );
-    }
-    this.#appTokenRequest ??= getAppAccessToken(
-      this.appId,
-      secret,
-      this.requestOptions(),
-    ).then((token) => (this.#appToken = token)).finally(() => {
-      this.#appTokenRequest = undefined;
-    });
-    return await this.#appTokenRequest;
+    this.#requireSecret();
+    return await this.#appToken.renew(this.#appToken.current);
   }
 
   /**
    * A valid app access token, renewed when it expires within a minute.
    *
    * @returns The app access token string.
+   * @throws {InvalidArgumentError} when the app has no client secret.
    */
   async getAppAuthToken(): Promise<string> {
-    if (!this.#appToken || this.#appToken.isExpired(EXPIRY_MARGIN)) {
-      await this.authenticateApp();
-    }
-    return this.#appToken!.accessToken;
+    this.#requireSecret();
+    return (await this.#appToken.valid(EXPIRY_MARGIN)).accessToken;
   }
 
   /**
@@ -373,7 +309,10 @@ export class Twitch {
    * (`"users?login=twitchdev"`) or a full URL under it; any other address is
    * refused, so the token never goes to another host. It adds `Client-Id`
    * and `Authorization: Bearer` (the user's token, else the app's), and on a
-   * 401 refreshes once and retries the request once.
+   * 401 refreshes (only if no one did since that token was sent) and retries
+   * the request once. A `ReadableStream` body is buffered (up to 1 MiB) so
+   * the retry sends it whole; a longer one is streamed once and its 401
+   * response returned unretried.
    *
    * @param input A Helix path or URL.
    * @param init The usual `fetch` options.
@@ -381,34 +320,66 @@ export class Twitch {
    * @throws {InvalidArgumentError} when `input` is not under the Helix base.
    */
   async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
-    const url = this.#helixUrl(input);
-    const send = async (token: string): Promise<Response> => {
-      const headers = new Headers(init.headers);
-      headers.set("Client-Id", this.appId);
-      headers.set("Authorization", `Bearer ${token}`);
-      return await (this.#fetch ?? fetch)(url, { ...init, headers });
-    };
-    const asUser = this.#userToken !== undefined;
-    const response = await send(
-      asUser ? await this.getUserAuthToken() : await this.getAppAuthToken(),
-    );
-    if (response.status !== 401) return response;
-    await response.body?.cancel();
-    const fresh = asUser
-      ? (await this.#refreshUserToken()).accessToken
-      : (await this.authenticateApp()).accessToken;
-    return await send(fresh);
+    if (this.#userToken) return await this.#provider.fetch(USER, input, init);
+    const url = helixUrl(this.helixBaseUrl, input);
+    this.#requireSecret();
+    return await callHelix({
+      url,
+      init,
+      clientId: this.appId,
+      fetch: this.#fetch,
+      token: async () => {
+        const used = await this.#appToken.valid(EXPIRY_MARGIN);
+        return {
+          accessToken: used.accessToken,
+          renew: async () => (await this.#appToken.renew(used)).accessToken,
+        };
+      },
+    });
   }
 
-  #helixUrl(input: string | URL): URL {
-    const base = `${this.helixBaseUrl}/`;
-    const url = new URL(String(input).replace(/^\/+/, ""), base);
-    if (!url.href.startsWith(base) && url.href !== this.helixBaseUrl) {
-      throw new InvalidArgumentError(
-        `twitch.fetch only calls Helix (${this.helixBaseUrl}); refused ${url.origin}${url.pathname} so the token is not sent elsewhere`,
+  /**
+   * Stops the hourly validation timer. A script does not need it to exit
+   * (the timer does not keep the process alive); tests and servers that
+   * drop the object may call it.
+   */
+  close(): void {
+    this.#provider.close();
+  }
+
+  /** Same as {@linkcode close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async #setUserToken(token: AccessToken): Promise<void> {
+    await this.#provider.setToken(USER, token);
+    this.#userToken = token;
+  }
+
+  async #refreshed(token: AccessToken): Promise<void> {
+    this.#userToken = token;
+    await this.#tell(token);
+  }
+
+  async #tell(token: AccessToken): Promise<void> {
+    for (const listener of [...this.#listeners]) await listener(token);
+  }
+
+  #requireUser(): void {
+    if (!this.#userToken) {
+      throw new TwitchAuthError(
+        "No user token is set: call setUserAuthentication() or sign in with UserAuthenticator first",
       );
     }
-    return url;
+  }
+
+  #requireSecret(): void {
+    if (!this.#appSecret) {
+      throw new InvalidArgumentError(
+        "An app token needs the client secret: pass it to new Twitch(appId, appSecret)",
+      );
+    }
   }
 
   /**

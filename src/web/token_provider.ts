@@ -1,0 +1,451 @@
+/**
+ * Many users' tokens in one place, kept valid by the refresh rule.
+ *
+ * @module
+ */
+
+import { AccessToken } from "./access_token.ts";
+import { InvalidArgumentError, InvalidTokenError } from "./errors.ts";
+import { MemoryTokenStore } from "./memory_token_store.ts";
+import { redact } from "./redact.ts";
+import { refreshAccessToken } from "./refresh_access_token.ts";
+import type { StoredToken, TokenStore } from "./token_store.ts";
+import {
+  type CheckedToken,
+  DEFAULT_HELIX_BASE_URL,
+  DEFAULT_VALIDATE_INTERVAL,
+  type RefreshFailureListener,
+  type TokenProviderOptions,
+  type UserRefreshListener,
+} from "./token_provider_options.ts";
+import { validateToken } from "./validate_token.ts";
+import { callHelix, helixUrl } from "./_helix.ts";
+import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
+import { DEFAULT_TIMEOUT, type RequestOptions } from "./_request.ts";
+import { ValidationSchedule } from "./_validation_schedule.ts";
+
+/** How close to its expiry a token is refreshed, in milliseconds. */
+const EXPIRY_MARGIN = 60_000;
+/** The refresh request must end well inside the refresh lease. */
+const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
+
+/**
+ * Many users' tokens, kept valid: `getAccessToken` hands out a token that
+ * does not expire within a minute, `fetch` calls Helix as a user and retries
+ * once after a 401. Refreshes follow one rule: a token is refreshed only
+ * while the token that failed (a 401, or expiry by the clock) is still the
+ * current one, so 1,000 concurrent callers make one refresh request, and
+ * processes sharing a store (a `FileTokenStore`, a `DenoKvTokenStore`) make
+ * one per expiry between them. The new token is written to the store before
+ * anything else happens. Each token is validated at Twitch when added and
+ * then every `validateInterval`, with timers that do not keep the process
+ * alive.
+ *
+ * @example Keep many users' tokens
+ * ```ts ignore
+ * import { AccessToken, TokenProvider } from "@x/twitch-auth";
+ *
+ * const provider = new TokenProvider({ clientId: "my_app_id", clientSecret: "my_app_secret" });
+ * provider.onRefreshFailure((userId, error) => console.error(userId, error.message));
+ * const userId = await provider.addUser(AccessToken.fromJSON(await Deno.readTextFile("token.json")));
+ * const response = await provider.fetch(userId, "users");
+ * console.log(await response.json());
+ * ```
+ */
+export class TokenProvider {
+  /** The app's client id. */
+  readonly clientId: string;
+  /** Twitch's Helix base URL, without a trailing slash. */
+  readonly helixBaseUrl: string;
+  /** Where the tokens live. */
+  readonly store: TokenStore;
+  readonly #clientSecret: string | undefined;
+  readonly #requestOptions: RequestOptions;
+  readonly #coordinator: RefreshCoordinator;
+  readonly #refreshListeners = new Set<UserRefreshListener>();
+  readonly #failureListeners = new Set<RefreshFailureListener>();
+  readonly #schedule: ValidationSchedule;
+
+  /**
+   * Creates the provider; it holds no timer until a user is added.
+   *
+   * @param options The app's credentials, the store and the base URLs.
+   * @throws {InvalidArgumentError} when `clientId` is empty or
+   * `validateInterval` is not a positive number.
+   */
+  constructor(options: TokenProviderOptions) {
+    const { clientId, validateInterval = DEFAULT_VALIDATE_INTERVAL } =
+      options ?? {};
+    if (typeof clientId !== "string" || clientId.trim() === "") {
+      throw new InvalidArgumentError(
+        "clientId is required: copy the client id from the Twitch developer console",
+      );
+    }
+    if (!(validateInterval > 0) || !Number.isFinite(validateInterval)) {
+      throw new InvalidArgumentError(
+        `validateInterval must be a positive number of milliseconds (default ${DEFAULT_VALIDATE_INTERVAL}), got ${validateInterval}`,
+      );
+    }
+    this.clientId = clientId;
+    this.#clientSecret = options.clientSecret || undefined;
+    this.helixBaseUrl = (options.helixBaseUrl ?? DEFAULT_HELIX_BASE_URL)
+      .replace(/\/+$/, "");
+    this.store = options.store ?? new MemoryTokenStore();
+    this.#requestOptions = {
+      authBaseUrl: options.authBaseUrl,
+      fetch: options.fetch,
+      timeout: options.timeout,
+    };
+    this.#schedule = new ValidationSchedule(
+      validateInterval,
+      (userId, signal) => this.#validateUser(userId, signal),
+    );
+    this.#coordinator = new RefreshCoordinator({
+      store: this.store,
+      refresh: (token) => this.#refreshAtTwitch(token),
+      onRefreshed: (userId, token) => this.#tellRefreshed(userId, token),
+      onFailure: (userId, error) => this.#tellFailure(userId, error),
+    });
+  }
+
+  /**
+   * Validates a token at Twitch, adds (or replaces) it as its user's token
+   * and watches it (validated every `validateInterval`). A token Twitch
+   * calls invalid is refreshed first when it has a refresh token.
+   *
+   * @param token The user's token.
+   * @returns The Twitch user id the token belongs to.
+   * @throws {InvalidTokenError} when Twitch refuses the token and it cannot
+   * be refreshed, or it belongs to another app.
+   * @throws {InvalidArgumentError} when it is an app token (no user).
+   */
+  async addUser(token: AccessToken): Promise<string> {
+    const checked = await this.checkToken(token);
+    await this.setToken(checked.userId, checked.token);
+    if (checked.refreshed) {
+      await this.#tellRefreshed(checked.userId, checked.token);
+    }
+    return checked.userId;
+  }
+
+  /**
+   * Stores a token for a user without asking Twitch, replacing any token
+   * stored for them, and watches it. Use {@linkcode addUser} unless you know
+   * whose token it is. A token whose lifetime is unknown (`expiresIn` 0) is
+   * used until Twitch refuses it, then refreshed.
+   *
+   * @param userId The Twitch user id the token belongs to.
+   * @param token The user's token.
+   * @returns The stored record.
+   */
+  async setToken(userId: string, token: AccessToken): Promise<StoredToken> {
+    requireAccessToken(token);
+    if (typeof userId !== "string" || userId === "") {
+      throw new InvalidArgumentError("userId must be a non-empty string");
+    }
+    for (;;) {
+      const current = await this.store.get(userId);
+      const written = await this.store.set(
+        userId,
+        token,
+        current?.version ?? null,
+      );
+      if (written) {
+        this.#coordinator.forget(userId);
+        this.#coordinator.remember(userId, written);
+        this.#schedule.watch(userId);
+        return written;
+      }
+    }
+  }
+
+  /**
+   * Asks Twitch whose token this is and what it may do, refreshing it once
+   * when Twitch calls it invalid and it has a refresh token. Stores nothing.
+   *
+   * @param token The token to check.
+   * @returns The token with its real lifetime and scopes, and its user id.
+   * @throws {InvalidTokenError} when Twitch refuses the token and it cannot
+   * be refreshed, or it belongs to another app.
+   * @throws {InvalidArgumentError} when it is an app token (no user).
+   */
+  async checkToken(token: AccessToken): Promise<CheckedToken> {
+    let current = requireAccessToken(token);
+    let refreshed = false;
+    for (;;) {
+      const result = await validateToken(
+        current.accessToken,
+        this.#requestOptions,
+      );
+      if ("status" in result) {
+        if (!current.refreshToken || refreshed) {
+          throw new InvalidTokenError(
+            `Twitch refused the access token ${
+              redact(current.accessToken)
+            } and it cannot be refreshed: sign in again`,
+          );
+        }
+        current = await this.#refreshAtTwitch(current);
+        refreshed = true;
+        continue;
+      }
+      if (result.client_id !== this.clientId) {
+        throw new InvalidTokenError(
+          `The access token belongs to another app (client id ${
+            redact(result.client_id)
+          }), not ${this.clientId}: get a token for this app`,
+        );
+      }
+      if (!result.user_id) {
+        throw new InvalidArgumentError(
+          "This is an app access token, not a user's: a TokenProvider keeps user tokens",
+        );
+      }
+      return {
+        token: new AccessToken({
+          ...current.toJSON(),
+          expiresIn: result.expires_in,
+          scopes: result.scopes,
+          obtainedAt: Date.now(),
+        }),
+        userId: result.user_id,
+        refreshed,
+      };
+    }
+  }
+
+  /**
+   * A valid token for the user: refreshed first (by the refresh rule) when
+   * it expires within a minute. After Twitch refused a user's refresh token,
+   * this rejects at once with that error until a new token is added.
+   *
+   * @param userId The Twitch user id.
+   * @returns The user's access token.
+   * @throws {UnknownUserError} when no token is stored for the user.
+   * @throws {InvalidRefreshTokenError} when the token cannot be refreshed.
+   */
+  async getAccessToken(userId: string): Promise<AccessToken> {
+    return (await this.#valid(userId)).token;
+  }
+
+  /**
+   * Refreshes the user's current token now (sharing the refresh with any
+   * other caller in this process or, through the store, in other
+   * processes). After Twitch refused the refresh token, rejects at once.
+   *
+   * @param userId The Twitch user id.
+   * @returns The new token.
+   * @throws {UnknownUserError} when no token is stored for the user.
+   * @throws {InvalidRefreshTokenError} when Twitch refuses the refresh token.
+   */
+  async refresh(userId: string): Promise<AccessToken> {
+    this.#schedule.watch(userId);
+    const current = await this.#coordinator.current(userId);
+    const refusal = this.#coordinator.refusal(userId, current.version);
+    if (refusal) throw refusal;
+    return (await this.#coordinator.refresh(userId, current.version)).token;
+  }
+
+  /**
+   * A `fetch` for Helix as the user: `input` is a path under the Helix base
+   * URL (`"users?login=twitchdev"`) or a full URL under it; any other
+   * address is refused, so the token never goes to another host. It adds
+   * `Client-Id` and `Authorization: Bearer`; on a 401 it runs the refresh
+   * rule and sends the request once more. A `ReadableStream` body is
+   * buffered (up to 1 MiB) so that the retry sends it whole; a longer one is
+   * streamed once, and its 401 response is returned unretried.
+   *
+   * @param userId The Twitch user id.
+   * @param input A Helix path or URL.
+   * @param init The usual `fetch` options.
+   * @returns Twitch's response.
+   * @throws {InvalidArgumentError} when `input` is not under the Helix base.
+   * @throws {UnknownUserError} when no token is stored for the user.
+   */
+  async fetch(
+    userId: string,
+    input: string | URL,
+    init: RequestInit = {},
+  ): Promise<Response> {
+    const url = helixUrl(this.helixBaseUrl, input);
+    return await callHelix({
+      url,
+      init,
+      clientId: this.clientId,
+      fetch: this.#requestOptions.fetch,
+      token: async () => {
+        const used = await this.#valid(userId);
+        return {
+          accessToken: used.token.accessToken,
+          renew: async () =>
+            (await this.#coordinator.refresh(userId, used.version)).token
+              .accessToken,
+        };
+      },
+    });
+  }
+
+  /**
+   * Removes a user's token from the store and stops watching it.
+   *
+   * @param userId The Twitch user id.
+   */
+  async removeUser(userId: string): Promise<void> {
+    this.#schedule.unwatch(userId);
+    this.#coordinator.forget(userId);
+    await this.store.delete(userId);
+  }
+
+  /**
+   * The users with a token in the store (added here or by another process
+   * sharing it).
+   *
+   * @returns Their Twitch user ids.
+   */
+  async users(): Promise<string[]> {
+    return await this.store.list();
+  }
+
+  /**
+   * Calls `listener` after each refresh this process makes, once the new
+   * token is stored. Awaited: the callers waiting for that token get it
+   * after the listener, and an error it throws reaches them.
+   *
+   * @param listener Called with the user id and the new token.
+   * @returns A function that removes the listener.
+   */
+  onRefresh(listener: UserRefreshListener): () => void {
+    this.#refreshListeners.add(listener);
+    return () => this.#refreshListeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` when a refresh fails, with the user id; including one
+   * started by the hourly validation, which has no caller to throw to. A
+   * refused refresh token is reported once and not tried again.
+   *
+   * @param listener Called with the user id and the error.
+   * @returns A function that removes the listener.
+   */
+  onRefreshFailure(listener: RefreshFailureListener): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
+  }
+
+  /**
+   * Validates every watched user's token at Twitch now, refreshing those
+   * Twitch calls invalid; failures go to the {@linkcode onRefreshFailure}
+   * listeners. This is what runs every `validateInterval`.
+   */
+  async validateNow(): Promise<void> {
+    await this.#schedule.runNow();
+  }
+
+  /**
+   * Stops the hourly validation timer. Not needed for a script to exit (the
+   * timer does not keep the process alive); for tests and for servers that
+   * drop a provider. The provider keeps working otherwise.
+   */
+  close(): void {
+    this.#schedule.close();
+  }
+
+  /** Same as {@linkcode close}, for `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  async #valid(userId: string): Promise<StoredToken> {
+    this.#schedule.watch(userId);
+    const stored = await this.#coordinator.current(userId);
+    const refusal = this.#coordinator.refusal(userId, stored.version);
+    if (refusal) throw refusal;
+    if (!expiring(stored.token, EXPIRY_MARGIN)) return stored;
+    const fresh = await this.#coordinator.refresh(userId, stored.version);
+    // What replaced our token (another process's, read from the store) may
+    // itself be long expired: refresh that one too. Our own new token is not
+    // refreshed again, even if Twitch gave it less than the margin.
+    return expiring(fresh.token, 0)
+      ? await this.#coordinator.refresh(userId, fresh.version)
+      : fresh;
+  }
+
+  async #validateUser(userId: string, signal: AbortSignal): Promise<void> {
+    const stored = await this.#coordinator.current(userId);
+    if (this.#coordinator.refusal(userId, stored.version)) return;
+    const result = await validateToken(stored.token.accessToken, {
+      ...this.#requestOptions,
+      signal,
+    });
+    if ("status" in result) {
+      await this.#coordinator.refresh(userId, stored.version);
+    }
+  }
+
+  async #refreshAtTwitch(token: AccessToken): Promise<AccessToken> {
+    if (!token.refreshToken) {
+      throw new InvalidTokenError(
+        "The access token expired or was refused, and there is no refresh token: sign in again",
+      );
+    }
+    const fresh = await refreshAccessToken(
+      token.refreshToken,
+      this.clientId,
+      this.#clientSecret,
+      {
+        ...this.#requestOptions,
+        timeout: Math.min(
+          this.#requestOptions.timeout ?? DEFAULT_TIMEOUT,
+          REFRESH_TIMEOUT,
+        ),
+      },
+    );
+    return fresh.refreshToken ? fresh : new AccessToken({
+      ...fresh.toJSON(),
+      refreshToken: token.refreshToken,
+    });
+  }
+
+  async #tellRefreshed(userId: string, token: AccessToken): Promise<void> {
+    for (const listener of [...this.#refreshListeners]) {
+      await listener(userId, token);
+    }
+  }
+
+  #tellFailure(userId: string, error: Error): void {
+    for (const listener of [...this.#failureListeners]) {
+      try {
+        listener(userId, error);
+      } catch {
+        // A failing failure listener must not hide the refresh's own error.
+      }
+    }
+  }
+
+  /**
+   * Shows the provider without its secret or tokens.
+   *
+   * @returns A redacted description.
+   */
+  [Symbol.for("Deno.customInspect")](): string {
+    return `TokenProvider { clientId: ${
+      JSON.stringify(this.clientId)
+    }, clientSecret: ${
+      JSON.stringify(redact(this.#clientSecret))
+    }, users: ${this.#schedule.size} }`;
+  }
+}
+
+function requireAccessToken(token: unknown): AccessToken {
+  if (!(token instanceof AccessToken)) {
+    throw new InvalidArgumentError(
+      "token must be an AccessToken: read stored JSON with AccessToken.fromJSON()",
+    );
+  }
+  return token;
+}
+
+/** Whether a token's known lifetime ends within `margin` milliseconds. */
+function expiring(token: AccessToken, margin: number): boolean {
+  return token.expiresIn > 0 && token.isExpired(margin);
+}

@@ -1,0 +1,130 @@
+/**
+ * The options and listener types of `TokenProvider`.
+ *
+ * @module
+ */
+
+import type { AccessToken } from "./access_token.ts";
+import type { TokenStore } from "./token_store.ts";
+
+/**
+ * Twitch's Helix API base URL.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { DEFAULT_HELIX_BASE_URL } from "@x/twitch-auth";
+ *
+ * console.log(`${DEFAULT_HELIX_BASE_URL}/users`);
+ * ```
+ */
+export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
+
+/**
+ * How often tokens are validated at Twitch by default: every hour, as
+ * Twitch requires, in milliseconds.
+ *
+ * @example Use it
+ * ```ts
+ * import { DEFAULT_VALIDATE_INTERVAL } from "@x/twitch-auth";
+ *
+ * console.log(DEFAULT_VALIDATE_INTERVAL / 60_000); // 60
+ * ```
+ */
+export const DEFAULT_VALIDATE_INTERVAL = 3_600_000;
+
+/**
+ * Options of a `TokenProvider`.
+ *
+ * @example Share tokens through a store
+ * ```ts ignore
+ * import { MemoryTokenStore, TokenProvider, type TokenProviderOptions } from "@x/twitch-auth";
+ *
+ * const options: TokenProviderOptions = {
+ *   clientId: "my_app_id",
+ *   clientSecret: "my_app_secret",
+ *   store: new MemoryTokenStore(),
+ * };
+ * const provider = new TokenProvider(options);
+ * ```
+ */
+export interface TokenProviderOptions {
+  /** The app's client id. */
+  clientId: string;
+  /** The app's client secret; leave it out for a public client. */
+  clientSecret?: string;
+  /** Twitch's OAuth base URL. Default `https://id.twitch.tv/oauth2`. */
+  authBaseUrl?: string;
+  /** Twitch's Helix base URL. Default `https://api.twitch.tv/helix`. */
+  helixBaseUrl?: string;
+  /** The `fetch` to use for every call. Default: the global `fetch`. */
+  fetch?: typeof fetch;
+  /**
+   * Milliseconds each call to Twitch may take. Default 30 000; a refresh
+   * gets at most 8 000, so that it ends inside its refresh lease.
+   */
+  timeout?: number;
+  /** Where the tokens live. Default: a new `MemoryTokenStore`. */
+  store?: TokenStore;
+  /**
+   * How often each user's token is validated at Twitch, in milliseconds.
+   * Default {@linkcode DEFAULT_VALIDATE_INTERVAL} (one hour).
+   */
+  validateInterval?: number;
+}
+
+/**
+ * Called with a user's new token after each refresh this process made,
+ * once the token is in the store.
+ *
+ * @example Log refreshes
+ * ```ts ignore
+ * import type { UserRefreshListener } from "@x/twitch-auth";
+ *
+ * const log: UserRefreshListener = (userId, token) =>
+ *   console.log(`refreshed ${userId}, valid until ${new Date(token.expiresAt)}`);
+ * ```
+ */
+export type UserRefreshListener = (
+  userId: string,
+  token: AccessToken,
+) => void | Promise<void>;
+
+/**
+ * Called when a user's token could not be refreshed: `error` is an
+ * `InvalidRefreshTokenError` (the user must sign in again), an
+ * `InvalidTokenError` (no refresh token) or a transient failure (network,
+ * timeout, Twitch down).
+ *
+ * @example Ask users to sign in again
+ * ```ts ignore
+ * import { InvalidRefreshTokenError, type RefreshFailureListener } from "@x/twitch-auth";
+ *
+ * const onFailure: RefreshFailureListener = (userId, error) => {
+ *   if (error instanceof InvalidRefreshTokenError) console.log(`${userId} must sign in again`);
+ * };
+ * ```
+ */
+export type RefreshFailureListener = (userId: string, error: Error) => void;
+
+/**
+ * What `TokenProvider.checkToken` found: the token with its real
+ * lifetime and scopes, and whose it is.
+ *
+ * @example Use it
+ * ```ts ignore
+ * import { type CheckedToken, TokenProvider } from "@x/twitch-auth";
+ *
+ * declare const provider: TokenProvider;
+ * declare const token: import("@x/twitch-auth").AccessToken;
+ * const checked: CheckedToken = await provider.checkToken(token);
+ * console.log(checked.userId, checked.refreshed);
+ * ```
+ */
+export interface CheckedToken {
+  /** The token, with the lifetime and scopes Twitch gave. */
+  token: AccessToken;
+  /** The Twitch user id it belongs to. */
+  userId: string;
+  /** Whether Twitch called the given token invalid and it was refreshed. */
+  refreshed: boolean;
+}

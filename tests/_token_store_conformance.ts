@@ -1,0 +1,262 @@
+// The contract of src/web/token_store.ts as tests, for every TokenStore:
+//
+//   import { testTokenStoreConformance } from "./_token_store_conformance.ts";
+//   testTokenStoreConformance("FileTokenStore", async () => {
+//     const dir = await Deno.makeTempDir();
+//     const store = new FileTokenStore(`${dir}/tokens.json`);
+//     return {
+//       store,
+//       openAnother: () => Promise.resolve(new FileTokenStore(`${dir}/tokens.json`)),
+//       [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
+//     };
+//   });
+//
+// MemoryTokenStore is the reference (tests/memory_token_store_test.ts).
+
+import {
+  assert,
+  assertEquals,
+  assertNotEquals,
+  assertStrictEquals,
+} from "@std/assert";
+import { AccessToken, type TokenStore } from "../mod.ts";
+
+/** A store under test, and how to clean it up. */
+export interface TokenStoreFixture extends AsyncDisposable {
+  /** The store, empty. */
+  store: TokenStore;
+  /**
+   * Another handle on the same data, as a second process would open it
+   * (a second `FileTokenStore` on the same path, a second KV connection).
+   * Leave it out when the store has no such thing; the fixture's dispose
+   * must close what this opens.
+   */
+  openAnother?(): Promise<TokenStore>;
+}
+
+/** A distinct token per `n`, with every field set. */
+export function sampleToken(n: number, refresh = true): AccessToken {
+  return new AccessToken({
+    accessToken: `access${String(n).padStart(24, "0")}`,
+    ...(refresh
+      ? { refreshToken: `refresh${String(n).padStart(43, "0")}` }
+      : {}),
+    expiresIn: 14_400 + n,
+    scopes: ["chat:read", `scope:${n}`],
+    tokenType: "bearer",
+    obtainedAt: 1_700_000_000_000 + n,
+  });
+}
+
+/** `value`, failing the test when it is null. */
+function present<T>(value: T | null | undefined, what: string): T {
+  assert(value !== null && value !== undefined, what);
+  return value as T;
+}
+
+const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Registers one Deno test per rule of the TokenStore contract, each on a
+ * fresh store from `makeStore`.
+ */
+export function testTokenStoreConformance(
+  name: string,
+  makeStore: () => Promise<TokenStoreFixture>,
+): void {
+  const test = (
+    title: string,
+    fn: (store: TokenStore, fixture: TokenStoreFixture) => Promise<void>,
+  ) =>
+    Deno.test(`${name}: ${title}`, async () => {
+      await using fixture = await makeStore();
+      await fn(fixture.store, fixture);
+    });
+
+  test("an empty store has no tokens and no users", async (store) => {
+    assertEquals(await store.get("1"), null);
+    assertEquals(await store.list(), []);
+  });
+
+  test("set with null creates, get reads back every field", async (store) => {
+    const written = present(
+      await store.set("1", sampleToken(1), null),
+      "the first write was refused",
+    );
+    assertEquals(written.token.toJSON(), sampleToken(1).toJSON());
+    const read = present(await store.get("1"), "read is missing");
+    assertEquals(read.version, written.version);
+    assertEquals(read.token.toJSON(), sampleToken(1).toJSON());
+    assert(read.token instanceof AccessToken);
+    present(await store.set("app", sampleToken(2, false), null), "app token");
+    assertEquals((await store.get("app"))?.token.refreshToken, undefined);
+  });
+
+  test("compare-and-set refuses a stale or missing version", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    assertEquals(await store.set("1", sampleToken(9), null), null);
+    const v2 = (await store.set("1", sampleToken(2), v1))!.version;
+    assertNotEquals(v2, v1);
+    assertEquals(await store.set("1", sampleToken(3), v1), null); // stale
+    assertEquals(await store.set("2", sampleToken(3), v2), null); // nothing there
+    assertEquals(
+      (await store.get("1"))!.token.toJSON(),
+      sampleToken(2).toJSON(),
+    );
+    assertEquals(await store.get("2"), null);
+  });
+
+  test("of concurrent writers on one version exactly one wins", async (store) => {
+    const v1 = (await store.set("1", sampleToken(0), null))!.version;
+    const results = await Promise.all(
+      Array.from(
+        { length: 20 },
+        (_, i) => store.set("1", sampleToken(i + 1), v1),
+      ),
+    );
+    const winners = results.filter((r) => r !== null);
+    assertEquals(winners.length, 1);
+    const stored = (await store.get("1"))!;
+    assertEquals(stored.version, winners[0]!.version);
+    assertEquals(stored.token.toJSON(), winners[0]!.token.toJSON());
+  });
+
+  test("versions are never reused, not even after a delete", async (store) => {
+    const seen = new Set<string>();
+    let version: string | null = null;
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 5; i++) {
+        const written: { version: string } = present(
+          await store.set("1", sampleToken(i), version),
+          "a write was refused",
+        );
+        assertEquals(seen.has(written.version), false, "a version came back");
+        seen.add(written.version);
+        version = written.version;
+      }
+      await store.delete("1");
+      version = null;
+    }
+    assertEquals(seen.size, 15);
+  });
+
+  test("one live lease per user; another version is refused", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    await store.set("2", sampleToken(2), null);
+    const lease = present(
+      await store.acquireLease("1", v1, 30_000),
+      "the first lease was refused",
+    );
+    assertEquals(await store.acquireLease("1", v1, 30_000), null);
+    const v2 = (await store.get("2"))!.version;
+    const other = await store.acquireLease("2", v2, 30_000); // other users are free
+    assert(other);
+    assertEquals(await store.acquireLease("3", v1, 30_000), null); // no token
+    await lease.release();
+    await other!.release();
+    assertEquals(await store.acquireLease("1", `${v1}-not`, 30_000), null);
+  });
+
+  test("of concurrent lease takers exactly one wins", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    const leases = await Promise.all(
+      Array.from({ length: 20 }, () => store.acquireLease("1", v1, 30_000)),
+    );
+    assertEquals(leases.filter((l) => l !== null).length, 1);
+    await Promise.all(leases.map((l) => l?.release()));
+  });
+
+  test("a lease on an old version is refused after a write", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    await store.set("1", sampleToken(2), v1);
+    assertEquals(await store.acquireLease("1", v1, 30_000), null);
+  });
+
+  test("a lease ends after its ttl", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    const ttl = 200;
+    const started = Date.now();
+    const first = present(await store.acquireLease("1", v1, ttl), "no lease");
+    if (Date.now() - started < ttl / 2) {
+      assertEquals(await store.acquireLease("1", v1, ttl), null);
+    }
+    await delay(Math.max(0, started + ttl + 100 - Date.now()));
+    const second = present(
+      await store.acquireLease("1", v1, 30_000),
+      "the lease did not expire",
+    );
+    await first.release(); // an expired lease's release leaves the new one alone
+    assertEquals(await store.acquireLease("1", v1, 30_000), null);
+    await second.release();
+  });
+
+  test("release frees the lease; releasing twice does nothing", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    const first = present(
+      await store.acquireLease("1", v1, 30_000),
+      "first is missing",
+    );
+    await first.release();
+    const second = present(
+      await store.acquireLease("1", v1, 30_000),
+      "release did not free the lease",
+    );
+    await first.release();
+    assertEquals(await store.acquireLease("1", v1, 30_000), null);
+    await second.release();
+    await second.release();
+  });
+
+  test("delete removes the token and its lease", async (store) => {
+    const v1 = (await store.set("1", sampleToken(1), null))!.version;
+    const lease = present(
+      await store.acquireLease("1", v1, 30_000),
+      "lease is missing",
+    );
+    await store.delete("1");
+    assertEquals(await store.get("1"), null);
+    const v2 = (await store.set("1", sampleToken(2), null))!.version;
+    const again = present(
+      await store.acquireLease("1", v2, 30_000),
+      "the deleted user's lease still blocks",
+    );
+    await lease.release();
+    await again.release();
+    await store.delete("1");
+    await store.delete("never-stored");
+  });
+
+  test("list names the users with a token", async (store) => {
+    for (const id of ["30", "10", "20"]) {
+      await store.set(id, sampleToken(1), null);
+    }
+    await store.delete("20");
+    assertEquals((await store.list()).toSorted(), ["10", "30"]);
+  });
+
+  test(
+    "two handles on the same data share versions and leases",
+    async (store, fixture) => {
+      if (!fixture.openAnother) return;
+      const other = await fixture.openAnother();
+      const v1 = (await store.set("1", sampleToken(1), null))!.version;
+      assertEquals((await other.get("1"))?.version, v1);
+      const lease = await store.acquireLease("1", v1, 30_000);
+      assert(lease);
+      assertEquals(await other.acquireLease("1", v1, 30_000), null);
+      await lease!.release();
+      const v2 = (await other.set("1", sampleToken(2), v1))!.version;
+      assertEquals(await store.set("1", sampleToken(3), v1), null);
+      assertStrictEquals((await store.get("1"))?.version, v2);
+      assertEquals(
+        (await store.get("1"))!.token.toJSON(),
+        sampleToken(2).toJSON(),
+      );
+      const results = await Promise.all([
+        store.set("1", sampleToken(4), v2),
+        other.set("1", sampleToken(5), v2),
+      ]);
+      assertEquals(results.filter((r) => r !== null).length, 1);
+    },
+  );
+}
