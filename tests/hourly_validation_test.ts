@@ -136,6 +136,9 @@ console.log("set", userId);
         "run",
         "-A",
         "--quiet",
+        // The script sits outside the repository: give it the import map.
+        "--config",
+        new URL("../deno.json", import.meta.url).pathname,
         script,
         mock.clientId,
         mock.clientSecret,
