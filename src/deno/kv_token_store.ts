@@ -150,6 +150,8 @@ export class DenoKvTokenStore implements TokenStore {
   ): Promise<StoredToken | null> {
     checkUserId(userId);
     checkToken(token);
+    // A versionstamp is 20 hex digits; anything else cannot be the stored one.
+    if (expected !== null && !/^[0-9a-f]{20}$/.test(expected)) return null;
     const key = this.#tokenKey(userId);
     const result = await retryLocked(() =>
       this.#kv.atomic()
