@@ -96,6 +96,8 @@ export class FileTokenStore implements TokenStore {
   /** The token file. */
   readonly path: string;
   #queue: Promise<unknown> = Promise.resolve();
+  #reading: Promise<Contents> | undefined;
+  #nextRead: Promise<Contents> | undefined;
 
   /**
    * Opens the store; nothing is read or created until the first call.
@@ -121,7 +123,7 @@ export class FileTokenStore implements TokenStore {
    */
   async get(userId: string): Promise<StoredToken | null> {
     checkUserId(userId);
-    return (await this.#read()).tokens.get(userId) ?? null;
+    return (await this.#sharedRead()).tokens.get(userId) ?? null;
   }
 
   /**
@@ -175,7 +177,7 @@ export class FileTokenStore implements TokenStore {
    * @throws {CorruptTokenStoreError} when the file is damaged.
    */
   async list(): Promise<string[]> {
-    return [...(await this.#read()).tokens.keys()];
+    return [...(await this.#sharedRead()).tokens.keys()];
   }
 
   /**
@@ -252,6 +254,23 @@ export class FileTokenStore implements TokenStore {
     } finally {
       lock.close(); // closing the file releases the lock
     }
+  }
+
+  /**
+   * A read for `get` and `list`, shared by the calls made while one is under
+   * way: they all join the next read, which starts when the current one
+   * ends, so each caller still sees every write finished before it called.
+   */
+  #sharedRead(): Promise<Contents> {
+    if (!this.#reading) {
+      this.#reading = this.#read().finally(() => this.#reading = undefined);
+      return this.#reading;
+    }
+    this.#nextRead ??= this.#reading.catch(() => {}).then(() => {
+      this.#nextRead = undefined;
+      return this.#sharedRead();
+    });
+    return this.#nextRead;
   }
 
   async #read(): Promise<Contents> {
