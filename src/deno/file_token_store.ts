@@ -30,6 +30,15 @@ interface Lease {
   expiresAt: number;
 }
 
+/** A read-modify-write: changes `contents` in place, says if it did. */
+type Change<T> = (contents: Contents) => { result: T; changed?: boolean };
+
+interface Pending {
+  change: Change<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
 interface Contents {
   tokens: Map<string, StoredToken>;
   leases: Map<string, Lease>;
@@ -95,7 +104,8 @@ interface Contents {
 export class FileTokenStore implements TokenStore {
   /** The token file. */
   readonly path: string;
-  #queue: Promise<unknown> = Promise.resolve();
+  #pending: Pending[] = [];
+  #flushing = false;
   #reading: Promise<Contents> | undefined;
   #nextRead: Promise<Contents> | undefined;
 
@@ -223,22 +233,39 @@ export class FileTokenStore implements TokenStore {
   }
 
   /**
-   * Runs one read-modify-write under the in-process queue and the OS lock;
-   * writes the file only when `change` says it changed something.
+   * Queues one read-modify-write. The changes queued while a write is under
+   * way run together next, in order, under one lock and one write (a group
+   * commit): each still sees the ones before it, and each call resolves only
+   * once the file holding its change is durable.
    */
-  #update<T>(
-    change: (contents: Contents) => { result: T; changed?: boolean },
-  ): Promise<T> {
-    const run = this.#queue.then(() =>
-      this.#locked(async () => {
-        const contents = await this.#read();
-        const { result, changed } = change(contents);
-        if (changed) await this.#write(contents);
-        return result;
-      })
-    );
-    this.#queue = run.catch(() => {});
-    return run;
+  #update<T>(change: Change<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({
+        change,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (!this.#flushing) this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0);
+      try {
+        const results = await this.#locked(async () => {
+          const contents = await this.#read();
+          const outcomes = batch.map(({ change }) => change(contents));
+          if (outcomes.some((o) => o.changed)) await this.#write(contents);
+          return outcomes.map((o) => o.result);
+        });
+        batch.forEach(({ resolve }, i) => resolve(results[i]));
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
+    }
+    this.#flushing = false;
   }
 
   async #locked<T>(work: () => Promise<T>): Promise<T> {
