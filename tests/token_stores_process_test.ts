@@ -235,6 +235,13 @@ for (const kind of ["file", "kv"] as const) {
       }
     }
     assert(windows.length > 0);
+    // For the README: TOKEN_WINDOW_LOG=path appends the raw measurements.
+    const log = Deno.env.get("TOKEN_WINDOW_LOG");
+    if (log) {
+      await Deno.writeTextFile(log, JSON.stringify({ kind, windows }) + "\n", {
+        append: true,
+      });
+    }
     const sorted = windows.toSorted((a, b) => a - b);
     const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))];
     console.log(
