@@ -157,7 +157,7 @@ Deno.test("UserTokenStorage reads the file again when another process rotated th
     );
     // The storage loads the token, then waits on /validate while another
     // process refreshes it (rotating the refresh token) and stores the result.
-    mock.injectFault({ path: "/oauth2/validate", delay: 500 });
+    mock.injectFault({ path: "/oauth2/validate", delay: 1_500 });
     const twitch = new Twitch(mock.clientId, undefined, {
       authBaseUrl: mock.authBaseUrl,
     });
@@ -182,4 +182,34 @@ Deno.test("UserTokenStorage reads the file again when another process rotated th
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("UserTokenStorage keeps a token another process wrote while it was binding", async () => {
+  await using env = await setup();
+  await env.storage().bind();
+  const store = new FileTokenStore(env.path);
+  const loaded = (await store.get("default"))!;
+  // bind() loads the file, then waits on /validate; meanwhile another process
+  // stores a newer token. The old bind() wrote back what it had loaded.
+  env.mock.injectFault({ path: "/oauth2/validate", delay: 300 });
+  const validations = env.mock.countRequests({ pathname: "/oauth2/validate" });
+  const binding = env.storage().bind();
+  while (
+    env.mock.countRequests({ pathname: "/oauth2/validate" }) === validations
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const issued = env.mock.issueUserToken({ scopes: ["chat:read"] });
+  const newer = new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: Date.now(),
+  });
+  const written = await store.set("default", newer, loaded.version);
+  await binding;
+  const now = (await store.get("default"))!;
+  assertEquals(now.version, written!.version);
+  assertEquals(now.token.refreshToken, issued.refreshToken);
 });
