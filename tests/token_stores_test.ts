@@ -192,9 +192,14 @@ for (const [kind, pair] of kinds) {
   Deno.test(`${kind}: a lease ends by itself after its ttl`, async () => {
     await using env = await pair();
     const { version } = (await env.a.set("1", token("one"), null))!;
-    const expiring = present(await env.a.acquireLease("1", version, 100));
+    // Long enough that the check right after cannot outlive it, even under load.
+    const ttl = 1_000;
+    const expiring = present(await env.a.acquireLease("1", version, ttl));
+    const expiresAt = Date.now() + ttl; // no earlier than the lease's end
     assertEquals(await env.b.acquireLease("1", version, 10_000), null);
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await new Promise((resolve) =>
+      setTimeout(resolve, expiresAt - Date.now() + 20)
+    );
     const next = present(
       await env.b.acquireLease("1", version, 10_000),
       "the expired lease still blocks",
