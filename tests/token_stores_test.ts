@@ -422,7 +422,15 @@ Deno.test("FileTokenStore: two instances in one process queue on the file lock w
   assertEquals((await env.a.list()).length, 50);
 });
 
-Deno.test("FileTokenStore: an empty path gets InvalidArgumentError", () => {
+Deno.test("FileTokenStore: an empty path, or a folder that does not exist, gets InvalidArgumentError", async () => {
+  await using env = await filePair();
+  const missing = new FileTokenStore(`${env.dir}/nowhere/tokens.json`);
+  assertEquals(await missing.get("1"), null); // nothing stored there
+  const error = await assertRejects(
+    () => missing.set("1", token("one"), null),
+    InvalidArgumentError,
+  );
+  assertStringIncludes(error.message, "nowhere/tokens.json");
   let caught: unknown;
   try {
     new FileTokenStore("");

@@ -112,7 +112,8 @@ export class FileTokenStore implements TokenStore {
   /**
    * Opens the store; nothing is read or created until the first call.
    *
-   * @param path The token file; its folder must exist.
+   * @param path The token file; its folder must exist (writes throw
+   * {@linkcode InvalidArgumentError} otherwise).
    * @throws {InvalidArgumentError} when `path` is empty.
    */
   constructor(path: string) {
@@ -274,6 +275,12 @@ export class FileTokenStore implements TokenStore {
       write: true,
       create: true,
       mode: 0o600,
+    }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new InvalidArgumentError(
+        `The folder of the token file ${this.path} does not exist: create it, or pass another path`,
+        { cause: error },
+      );
     });
     try {
       await lock.lock(true);
