@@ -17,6 +17,9 @@
 
 // Everything that runs on any runtime (see `web.ts`), then what needs Deno.
 export * from "./web.ts";
+export * from "./src/web/errors_token_store.ts";
+export * from "./src/deno/file_token_store.ts";
+export * from "./src/deno/kv_token_store.ts";
 export * from "./src/deno/token_file.ts";
 export * from "./src/deno/user_authenticator.ts";
 export * from "./src/deno/user_token_storage.ts";

@@ -1,5 +1,11 @@
 import { assertEquals, assertNotEquals } from "@std/assert";
-import { Twitch, UserTokenStorage } from "../mod.ts";
+import {
+  AccessToken,
+  FileTokenStore,
+  refreshAccessToken,
+  Twitch,
+  UserTokenStorage,
+} from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
 import { closedPort } from "./_util.ts";
@@ -115,4 +121,95 @@ Deno.test("UserTokenStorage writes every refresh to the file, until unbind()", a
   const again = await twitch.refreshUserToken();
   assertNotEquals((await stored(env.path)).data.accessToken, again.accessToken);
   assertEquals(env.signIns(), 1);
+});
+
+Deno.test("UserTokenStorage never writes back a token it loaded and did not change", async () => {
+  await using env = await setup();
+  await env.storage().bind();
+  const before = await Deno.readTextFile(env.path);
+  const inode = (await Deno.stat(env.path)).ino;
+  await env.storage().bind(); // valid: validated, used, not written
+  assertEquals(await Deno.readTextFile(env.path), before);
+  assertEquals((await Deno.stat(env.path)).ino, inode);
+});
+
+Deno.test("UserTokenStorage reads the file again when another process rotated the refresh token meanwhile", async () => {
+  const client = {
+    clientId: "storage0public0client000000000",
+    redirectUris: [`http://localhost:${closedPort()}`],
+  };
+  await using mock = await startMockTwitch({ clients: [client] });
+  const dir = await Deno.makeTempDir();
+  try {
+    const path = `${dir}/user_token.json`;
+    const store = new FileTokenStore(path);
+    const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+    const first = await store.set(
+      "default",
+      new AccessToken({
+        ...issued,
+        expiresIn: 14_400,
+        scopes: ["chat:read"],
+        tokenType: "bearer",
+        obtainedAt: Date.now(),
+      }),
+      null,
+    );
+    // The storage loads the token, then waits on /validate while another
+    // process refreshes it (rotating the refresh token) and stores the result.
+    mock.injectFault({ path: "/oauth2/validate", delay: 1_500 });
+    const twitch = new Twitch(mock.clientId, undefined, {
+      authBaseUrl: mock.authBaseUrl,
+    });
+    const binding = new UserTokenStorage(twitch, ["chat:read"], { path })
+      .bind();
+    while (mock.countRequests({ pathname: "/oauth2/validate" }) === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const rotated = await refreshAccessToken(
+      issued.refreshToken,
+      mock.clientId,
+      undefined,
+      { authBaseUrl: mock.authBaseUrl },
+    );
+    const second = await store.set("default", rotated, first!.version);
+    const bound = await binding;
+    assertEquals(bound.accessToken, rotated.accessToken);
+    assertEquals(bound.refreshToken, rotated.refreshToken);
+    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+    // Nothing changed: the other process's write stays, untouched.
+    assertEquals((await store.get("default"))?.version, second!.version);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("UserTokenStorage keeps a token another process wrote while it was binding", async () => {
+  await using env = await setup();
+  await env.storage().bind();
+  const store = new FileTokenStore(env.path);
+  const loaded = (await store.get("default"))!;
+  // bind() loads the file, then waits on /validate; meanwhile another process
+  // stores a newer token. The old bind() wrote back what it had loaded.
+  env.mock.injectFault({ path: "/oauth2/validate", delay: 300 });
+  const validations = env.mock.countRequests({ pathname: "/oauth2/validate" });
+  const binding = env.storage().bind();
+  while (
+    env.mock.countRequests({ pathname: "/oauth2/validate" }) === validations
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const issued = env.mock.issueUserToken({ scopes: ["chat:read"] });
+  const newer = new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: Date.now(),
+  });
+  const written = await store.set("default", newer, loaded.version);
+  await binding;
+  const now = (await store.get("default"))!;
+  assertEquals(now.version, written!.version);
+  assertEquals(now.token.refreshToken, issued.refreshToken);
 });

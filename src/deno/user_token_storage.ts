@@ -5,13 +5,15 @@
  * @module
  */
 
-import { AccessToken, type AccessTokenData } from "../web/access_token.ts";
+import type { AccessToken } from "../web/access_token.ts";
 import {
   InvalidRefreshTokenError,
   InvalidTokenError,
   MissingScopeError,
 } from "../web/errors.ts";
-import { writeSecretFile } from "./token_file.ts";
+import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
+import type { StoredToken } from "../web/token_store.ts";
+import { FileTokenStore } from "./file_token_store.ts";
 import type { Twitch } from "../web/twitch.ts";
 import {
   type AuthenticateOptions,
@@ -49,8 +51,16 @@ export interface UserTokenStorageOptions {
  * {@linkcode Twitch} object (validated, refreshed when needed); when there is
  * no file, it cannot be read, the refresh token is refused, or scopes are
  * missing, the user signs in through the browser instead. Every new token
- * (the sign-in's and each refresh's) is written back to the file with mode
- * 0600, atomically, so a crash never loses a rotated refresh token.
+ * (the sign-in's and each refresh's) is written to the file through a
+ * {@linkcode FileTokenStore} (mode 0600, atomic, under a file lock, as the
+ * token of the key `"default"`, at the file's top level).
+ *
+ * A token it did not change is never written back, and a write is a
+ * compare-and-set on the version it read: several processes sharing the
+ * file never overwrite a newer token with an older one. When Twitch refuses
+ * the stored refresh token, the file is read again first, in case another
+ * process rotated it meanwhile. A damaged file is moved aside to
+ * `path + ".damaged"` before the new sign-in is written.
  *
  * @example A bot that signs in once and then starts by itself
  * ```ts ignore
@@ -67,7 +77,11 @@ export class UserTokenStorage {
   #twitch: Twitch;
   #scopes: readonly string[];
   #options: UserTokenStorageOptions;
+  #store: FileTokenStore;
   #unsubscribe: (() => void) | undefined;
+  /** What the file held when last read or written by this object. */
+  #known: StoredToken | null = null;
+  #damaged = false;
 
   /**
    * Creates the storage; nothing is read until {@linkcode bind}.
@@ -85,6 +99,7 @@ export class UserTokenStorage {
     this.#scopes = [...scopes];
     this.#options = options;
     this.path = options.path ?? "user_token.json";
+    this.#store = new FileTokenStore(this.path);
   }
 
   /**
@@ -98,12 +113,7 @@ export class UserTokenStorage {
     this.#unsubscribe ??= this.#twitch.onUserAuthRefresh((token) =>
       this.#save(token)
     );
-    const stored = await this.#load();
-    if (stored && await this.#tryStored(stored)) {
-      const current = this.#twitch.getUserToken()!;
-      await this.#save(current);
-      return current;
-    }
+    if (await this.#useStored()) return this.#twitch.getUserToken()!;
     const authenticator = new UserAuthenticator(
       this.#twitch,
       this.#scopes,
@@ -122,47 +132,70 @@ export class UserTokenStorage {
     this.#unsubscribe = undefined;
   }
 
-  async #tryStored(stored: AccessToken): Promise<boolean> {
-    try {
-      await this.#twitch.setUserAuthentication(stored, this.#scopes);
-      return true;
-    } catch (error) {
-      if (
-        error instanceof InvalidRefreshTokenError ||
-        error instanceof InvalidTokenError ||
-        error instanceof MissingScopeError
-      ) {
-        return false; // sign in again
+  /**
+   * Gives the stored token to the app object; when Twitch refuses its
+   * refresh token, reads the file again in case another process rotated it.
+   */
+  async #useStored(): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const stored = await this.#load();
+      if (!stored) return false;
+      try {
+        await this.#twitch.setUserAuthentication(stored.token, this.#scopes);
+        return true;
+      } catch (error) {
+        if (
+          error instanceof InvalidRefreshTokenError ||
+          error instanceof InvalidTokenError
+        ) {
+          const now = await this.#load();
+          if (now?.version !== stored.version) continue; // rotated elsewhere
+          return false; // sign in again
+        }
+        if (error instanceof MissingScopeError) return false;
+        throw error;
       }
-      throw error;
     }
+    return false;
   }
 
-  async #load(): Promise<AccessToken | undefined> {
-    let text: string;
+  async #load(): Promise<StoredToken | null> {
     try {
-      text = await Deno.readTextFile(this.path);
+      this.#known = await this.#store.get(KEY);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return undefined;
-      throw error;
+      if (!(error instanceof CorruptTokenStoreError)) throw error;
+      this.#damaged = true; // not our file, or damaged: sign in again
+      this.#known = null;
     }
-    try {
-      const data = JSON.parse(text) as Partial<AccessTokenData>;
-      if (typeof data.accessToken !== "string") return undefined;
-      return new AccessToken({
-        accessToken: data.accessToken,
-        refreshToken: data.refreshToken,
-        expiresIn: Number(data.expiresIn) || 0,
-        scopes: Array.isArray(data.scopes) ? data.scopes : [],
-        tokenType: data.tokenType ?? "bearer",
-        obtainedAt: Number(data.obtainedAt) || 0,
-      });
-    } catch {
-      return undefined; // not our file, or damaged: sign in again
-    }
+    return this.#known;
   }
 
-  #save(token: AccessToken): Promise<void> {
-    return writeSecretFile(this.path, `${JSON.stringify(token, null, 2)}\n`);
+  /**
+   * Writes `token` unless the file already holds it. When another process
+   * wrote meanwhile, the newer of the two tokens stays.
+   */
+  async #save(token: AccessToken): Promise<void> {
+    if (this.#damaged) {
+      await Deno.rename(this.path, `${this.path}.damaged`).catch(() => {});
+      this.#damaged = false;
+    }
+    for (;;) {
+      const known = this.#known;
+      if (known && sameTokens(known.token, token)) return;
+      if (known && known.token.obtainedAt > token.obtainedAt) return;
+      const written = await this.#store.set(KEY, token, known?.version ?? null);
+      if (written) {
+        this.#known = written;
+        return;
+      }
+      this.#known = await this.#store.get(KEY); // someone else wrote: compare
+    }
   }
+}
+
+/** The key of the token in the file (its top level). */
+const KEY = "default";
+
+function sameTokens(a: AccessToken, b: AccessToken): boolean {
+  return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken;
 }

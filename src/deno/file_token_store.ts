@@ -1,0 +1,466 @@
+/**
+ * A token store in one JSON file, shared safely by every process that opens
+ * the same path.
+ *
+ * @module
+ */
+
+import type { AccessToken } from "../web/access_token.ts";
+import { InvalidArgumentError } from "../web/errors.ts";
+import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
+import type {
+  StoredToken,
+  TokenLease,
+  TokenStore,
+} from "../web/token_store.ts";
+import {
+  checkToken,
+  checkTtl,
+  checkUserId,
+  randomHex,
+} from "./_store_checks.ts";
+import { hasTokenFields, isObject, tokenFromRecord } from "./_token_record.ts";
+
+/** The key of the token a file holds at its top level (no user id). */
+const TOP_LEVEL_KEY = "default";
+
+interface Lease {
+  id: string;
+  version: string;
+  expiresAt: number;
+}
+
+/** A read-modify-write: changes `contents` in place, says if it did. */
+type Change<T> = (contents: Contents) => { result: T; changed?: boolean };
+
+interface Pending {
+  change: Change<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+interface Contents {
+  tokens: Map<string, StoredToken>;
+  leases: Map<string, Lease>;
+}
+
+/**
+ * A {@linkcode TokenStore} in one JSON file holding one or many users'
+ * tokens, for bots and services on one machine: every process that opens
+ * the same path shares the tokens and one refresh per expiry.
+ *
+ * **Guarantees.** Every read-modify-write (`set`, `delete`, `acquireLease`,
+ * a lease's `release`) runs under an exclusive OS lock (`Deno.FsFile.lock`)
+ * on the sidecar file `path + ".lock"` (created beside it, never removed:
+ * leave it there), so two processes can never lose each other's writes.
+ * The file is replaced atomically, never rewritten in place: the new content
+ * goes to `path + ".tmp"` (mode 0600), is synced, renamed over `path`, and
+ * the folder is synced. A crash leaves the old file or the new one, never a
+ * torn one; a temporary file a killed writer left behind is replaced by the
+ * next write. `get` and `list` read without the lock.
+ *
+ * **Format.** A JSON object. A token at its top level, in this module's
+ * spelling (what `JSON.stringify(token)` writes, and `UserTokenStorage`
+ * keeps) or Twitch's (what `twitch-auth --output tokens.json` writes), is
+ * the token of the key `"default"`: a file written by the CLI or by
+ * `JSON.stringify(token)` is read as is. Other users' tokens are under
+ * `users`, keyed by user id; each record has a `version`; live refresh
+ * leases are under `leases`. A token without an obtained time counts as
+ * expired, so it is refreshed before use.
+ *
+ * ```json
+ * {
+ *   "accessToken": "…", "refreshToken": "…", "expiresIn": 14400,
+ *   "scopes": ["chat:read"], "tokenType": "bearer",
+ *   "obtainedAt": 1764600000000, "version": "3.9f2c41d07a5be618",
+ *   "users": { "141981764": { "accessToken": "…", "version": "1.…" } }
+ * }
+ * ```
+ *
+ * Versions are a per-user counter and 64 random bits: never reused, even
+ * after a delete. A `set` also ends the user's lease (it was for the old
+ * version). The folder must exist; a file that is not such JSON makes every
+ * call throw {@linkcode CorruptTokenStoreError}.
+ *
+ * @example A bot's tokens, shared by every process on the machine
+ * ```ts
+ * import { AccessToken, FileTokenStore } from "@x/twitch-auth";
+ *
+ * const path = `${await Deno.makeTempDir()}/tokens.json`;
+ * const store = new FileTokenStore(path);
+ * const token = new AccessToken({
+ *   accessToken: "0123456789abcdefghijklmnopqrst",
+ *   refreshToken: "refresh-token-of-fifty-characters-0123456789abcdef",
+ *   expiresIn: 14_400,
+ *   scopes: ["chat:read"],
+ *   tokenType: "bearer",
+ *   obtainedAt: Date.now(),
+ * });
+ * const stored = await store.set("141981764", token, null);
+ * console.log(await store.list()); // ["141981764"]
+ * console.log((await store.get("141981764"))?.version === stored?.version); // true
+ * ```
+ */
+export class FileTokenStore implements TokenStore {
+  /** The token file. */
+  readonly path: string;
+  #pending: Pending[] = [];
+  #flushing = false;
+  #reading: Promise<Contents> | undefined;
+  #nextRead: Promise<Contents> | undefined;
+
+  /**
+   * Opens the store; nothing is read or created until the first call.
+   *
+   * @param path The token file; its folder must exist (writes throw
+   * {@linkcode InvalidArgumentError} otherwise).
+   * @throws {InvalidArgumentError} when `path` is empty.
+   */
+  constructor(path: string) {
+    if (typeof path !== "string" || path === "") {
+      throw new InvalidArgumentError(
+        "FileTokenStore needs the path of its token file",
+      );
+    }
+    this.path = path;
+  }
+
+  /**
+   * Reads a user's token.
+   *
+   * @param userId The Twitch user id (`"default"` for a top-level token).
+   * @returns The token and its version, or `null` when none is stored.
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async get(userId: string): Promise<StoredToken | null> {
+    checkUserId(userId);
+    return (await this.#sharedRead()).tokens.get(userId) ?? null;
+  }
+
+  /**
+   * Writes a user's token if nobody wrote since `expected`; durable (synced
+   * and renamed into place) when it resolves. It ends the user's lease.
+   *
+   * @param userId The Twitch user id.
+   * @param token The token to store.
+   * @param expected The version read before (`null`: expect no token).
+   * @returns The new record, or `null` when the stored version was not
+   * `expected`.
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async set(
+    userId: string,
+    token: AccessToken,
+    expected: string | null,
+  ): Promise<StoredToken | null> {
+    checkUserId(userId);
+    checkToken(token);
+    return await this.#update((contents) => {
+      const current = contents.tokens.get(userId);
+      if ((current?.version ?? null) !== expected) return { result: null };
+      const stored = { token, version: nextVersion(current?.version) };
+      contents.tokens.set(userId, stored);
+      contents.leases.delete(userId);
+      return { result: stored, changed: true };
+    });
+  }
+
+  /**
+   * Removes a user's token and lease; removing a user that is not stored
+   * does nothing.
+   *
+   * @param userId The Twitch user id.
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async delete(userId: string): Promise<void> {
+    checkUserId(userId);
+    await this.#update((contents) => {
+      const hadToken = contents.tokens.delete(userId);
+      const hadLease = contents.leases.delete(userId);
+      return { result: undefined, changed: hadToken || hadLease };
+    });
+  }
+
+  /**
+   * Lists the users that have a token stored.
+   *
+   * @returns Their user ids (`"default"` for a top-level token).
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async list(): Promise<string[]> {
+    return [...(await this.#sharedRead()).tokens.keys()];
+  }
+
+  /**
+   * Takes the lease to refresh `userId`'s token at `version`, under the file
+   * lock, so one process in all those sharing the file calls Twitch.
+   *
+   * @param userId The Twitch user id.
+   * @param version The version the caller found expired or refused.
+   * @param ttl How long the lease lasts unless released, in milliseconds.
+   * @returns The lease, or `null` when another live lease is held or the
+   * stored version is no longer `version`.
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async acquireLease(
+    userId: string,
+    version: string,
+    ttl: number,
+  ): Promise<TokenLease | null> {
+    checkUserId(userId);
+    checkTtl(ttl);
+    return await this.#update((contents) => {
+      const now = Date.now();
+      const held = contents.leases.get(userId);
+      if (
+        contents.tokens.get(userId)?.version !== version ||
+        (held && held.expiresAt > now)
+      ) {
+        return { result: null };
+      }
+      const id = randomHex(8);
+      contents.leases.set(userId, { id, version, expiresAt: now + ttl });
+      const lease: TokenLease = { release: () => this.#release(userId, id) };
+      return { result: lease, changed: true };
+    });
+  }
+
+  #release(userId: string, id: string): Promise<void> {
+    return this.#update((contents) => {
+      if (contents.leases.get(userId)?.id !== id) return { result: undefined };
+      contents.leases.delete(userId);
+      return { result: undefined, changed: true };
+    });
+  }
+
+  /**
+   * Queues one read-modify-write. The changes queued while a write is under
+   * way run together next, in order, under one lock and one write (a group
+   * commit): each still sees the ones before it, and each call resolves only
+   * once the file holding its change is durable.
+   */
+  #update<T>(change: Change<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({
+        change,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+      });
+      if (!this.#flushing) this.#flush();
+    });
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    while (this.#pending.length > 0) {
+      const batch = this.#pending.splice(0);
+      try {
+        const results = await this.#locked(async () => {
+          const contents = await this.#read();
+          const outcomes = batch.map(({ change }) => change(contents));
+          if (outcomes.some((o) => o.changed)) await this.#write(contents);
+          return outcomes.map((o) => o.result);
+        });
+        batch.forEach(({ resolve }, i) => resolve(results[i]));
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
+    }
+    this.#flushing = false;
+  }
+
+  async #locked<T>(work: () => Promise<T>): Promise<T> {
+    const lock = await Deno.open(`${this.path}.lock`, {
+      read: true,
+      write: true,
+      create: true,
+      mode: 0o600,
+    }).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      throw new InvalidArgumentError(
+        `The folder of the token file ${this.path} does not exist: create it, or pass another path`,
+        { cause: error },
+      );
+    });
+    try {
+      await lock.lock(true);
+      return await work();
+    } finally {
+      lock.close(); // closing the file releases the lock
+    }
+  }
+
+  /**
+   * A read for `get` and `list`, shared by the calls made while one is under
+   * way: they all join the next read, which starts when the current one
+   * ends, so each caller still sees every write finished before it called.
+   */
+  #sharedRead(): Promise<Contents> {
+    if (!this.#reading) {
+      this.#reading = this.#read().finally(() => this.#reading = undefined);
+      return this.#reading;
+    }
+    this.#nextRead ??= this.#reading.catch(() => {}).then(() => {
+      this.#nextRead = undefined;
+      return this.#sharedRead();
+    });
+    return this.#nextRead;
+  }
+
+  async #read(): Promise<Contents> {
+    let text: string;
+    try {
+      text = await Deno.readTextFile(this.path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) {
+        return { tokens: new Map(), leases: new Map() };
+      }
+      throw error;
+    }
+    return await parseContents(text, this.path);
+  }
+
+  /** Replaces the file atomically: temporary file, sync, rename, folder sync. */
+  async #write(contents: Contents): Promise<void> {
+    const temporary = `${this.path}.tmp`;
+    // Under the lock no other writer exists: a temporary file there is a
+    // killed writer's. Remove it rather than reuse it (fresh inode, 0600).
+    await Deno.remove(temporary).catch((error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+    });
+    const file = await Deno.open(temporary, {
+      write: true,
+      createNew: true,
+      mode: 0o600,
+    });
+    try {
+      const bytes = new TextEncoder().encode(serialize(contents));
+      let written = 0;
+      while (written < bytes.length) {
+        written += await file.write(bytes.subarray(written));
+      }
+      await file.sync();
+    } finally {
+      file.close();
+    }
+    await Deno.rename(temporary, this.path);
+    await syncFolderOf(this.path);
+  }
+}
+
+/** Parses the file's text into tokens and live leases. */
+async function parseContents(text: string, path: string): Promise<Contents> {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    throw new CorruptTokenStoreError(path, "it is not JSON", { cause: error });
+  }
+  if (!isObject(data)) {
+    throw new CorruptTokenStoreError(path, "it is not a JSON object");
+  }
+  const tokens = new Map<string, StoredToken>();
+  if (hasTokenFields(data)) {
+    tokens.set(TOP_LEVEL_KEY, await storedFrom(data, path));
+  }
+  const users = data.users ?? {};
+  if (!isObject(users)) {
+    throw new CorruptTokenStoreError(path, "the field users is not an object");
+  }
+  for (const [userId, record] of Object.entries(users)) {
+    const where = `${path} (user ${userId})`;
+    if (!isObject(record)) {
+      throw new CorruptTokenStoreError(where, "the record is not an object");
+    }
+    tokens.set(userId, await storedFrom(record, where));
+  }
+  return { tokens, leases: liveLeases(data.leases) };
+}
+
+/** A record's token and version; a record without one gets a stable one. */
+async function storedFrom(
+  record: Record<string, unknown>,
+  where: string,
+): Promise<StoredToken> {
+  const token = tokenFromRecord(record, where);
+  if (record.version === undefined) {
+    // Written by someone else (the CLI, JSON.stringify): a version derived
+    // from the tokens themselves, so a new token there is a new version.
+    return { token, version: `0.${await digest(token)}` };
+  }
+  if (typeof record.version !== "string" || record.version === "") {
+    throw new CorruptTokenStoreError(
+      where,
+      "the field version is not a string",
+    );
+  }
+  return { token, version: record.version };
+}
+
+/** The leases still running; malformed ones count as none. */
+function liveLeases(data: unknown): Map<string, Lease> {
+  const leases = new Map<string, Lease>();
+  if (!isObject(data)) return leases;
+  const now = Date.now();
+  for (const [userId, lease] of Object.entries(data)) {
+    if (
+      isObject(lease) && typeof lease.id === "string" &&
+      typeof lease.version === "string" &&
+      typeof lease.expiresAt === "number" && lease.expiresAt > now
+    ) {
+      leases.set(userId, {
+        id: lease.id,
+        version: lease.version,
+        expiresAt: lease.expiresAt,
+      });
+    }
+  }
+  return leases;
+}
+
+/** The file's text: the `"default"` token at the top, then users, leases. */
+function serialize({ tokens, leases }: Contents): string {
+  const record = ({ token, version }: StoredToken) => ({
+    ...token.toJSON(),
+    version,
+  });
+  const top = tokens.get(TOP_LEVEL_KEY);
+  const users = [...tokens].filter(([key]) => key !== TOP_LEVEL_KEY);
+  const data = {
+    ...(top ? record(top) : {}),
+    ...(users.length > 0
+      ? { users: Object.fromEntries(users.map(([k, v]) => [k, record(v)])) }
+      : {}),
+    ...(leases.size > 0 ? { leases: Object.fromEntries(leases) } : {}),
+  };
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
+
+/** Syncs the folder that holds `path`, so a rename in it is durable. */
+async function syncFolderOf(path: string): Promise<void> {
+  if (Deno.build.os === "windows") return; // folders cannot be opened there
+  const slash = path.lastIndexOf("/");
+  const folder = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
+  const handle = await Deno.open(folder, { read: true });
+  try {
+    await handle.sync();
+  } finally {
+    handle.close();
+  }
+}
+
+/** The version after `previous`: the counter plus one, and random bits. */
+function nextVersion(previous: string | undefined): string {
+  const counter = Number.parseInt(previous ?? "0", 10);
+  return `${(Number.isSafeInteger(counter) ? counter : 0) + 1}.${randomHex(8)}`;
+}
+
+/** 64 bits of the SHA-256 of a token's secrets (it shows neither). */
+async function digest(token: AccessToken): Promise<string> {
+  const bytes = new TextEncoder().encode(
+    `${token.accessToken}\n${token.refreshToken ?? ""}\n${token.obtainedAt}`,
+  );
+  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return Array.from(hash.subarray(0, 8), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}

@@ -1,0 +1,219 @@
+// What a token store adds to a refresh, against the mock on loopback with a
+// public client (one-time refresh tokens): a bare refreshAccessToken() is
+// the floor; each store runs the cross-process refresh rule around it (get,
+// acquireLease, refresh, set, release), in memory (a trivial Map), in a
+// FileTokenStore and in a DenoKvTokenStore on a local KV file. Then 1,000
+// users written, and refreshed all at once, through each store.
+//
+// Timings on a shared machine are noisy: nothing here asserts speed, only
+// that every refresh got its answer and every write landed.
+
+import {
+  AccessToken,
+  DenoKvTokenStore,
+  FileTokenStore,
+  refreshAccessToken,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
+} from "../mod.ts";
+import { startMockTwitch } from "../testing.ts";
+
+const mock = await startMockTwitch({
+  clients: [{
+    clientId: "bench0public0client00000000000",
+    redirectUris: ["http://localhost:17563"],
+  }],
+});
+const dir = await Deno.makeTempDir({ prefix: "stores_bench_" });
+const kvs: Deno.Kv[] = [];
+// `deno bench` has no teardown hook: clean up when the module unloads.
+globalThis.addEventListener("unload", () => {
+  for (const kv of kvs) kv.close();
+  Deno.removeSync(dir, { recursive: true });
+  void mock.close();
+});
+
+const options = { authBaseUrl: mock.authBaseUrl };
+
+/** The trivial store: a Map, versions from a counter, leases in a Map. */
+class MapStore implements TokenStore {
+  #tokens = new Map<string, StoredToken>();
+  #leases = new Map<string, { id: number; until: number }>();
+  #counter = 0;
+  get(userId: string): Promise<StoredToken | null> {
+    return Promise.resolve(this.#tokens.get(userId) ?? null);
+  }
+  set(
+    userId: string,
+    token: AccessToken,
+    expected: string | null,
+  ): Promise<StoredToken | null> {
+    if ((this.#tokens.get(userId)?.version ?? null) !== expected) {
+      return Promise.resolve(null);
+    }
+    const stored = { token, version: String(++this.#counter) };
+    this.#tokens.set(userId, stored);
+    this.#leases.delete(userId);
+    return Promise.resolve(stored);
+  }
+  delete(userId: string): Promise<void> {
+    this.#tokens.delete(userId);
+    this.#leases.delete(userId);
+    return Promise.resolve();
+  }
+  list(): Promise<string[]> {
+    return Promise.resolve([...this.#tokens.keys()]);
+  }
+  acquireLease(
+    userId: string,
+    version: string,
+    ttl: number,
+  ): Promise<TokenLease | null> {
+    const held = this.#leases.get(userId);
+    if (
+      this.#tokens.get(userId)?.version !== version ||
+      (held && held.until > Date.now())
+    ) return Promise.resolve(null);
+    const id = ++this.#counter;
+    this.#leases.set(userId, { id, until: Date.now() + ttl });
+    return Promise.resolve({
+      release: () => {
+        if (this.#leases.get(userId)?.id === id) this.#leases.delete(userId);
+        return Promise.resolve();
+      },
+    });
+  }
+}
+
+async function openKvStore(name: string): Promise<DenoKvTokenStore> {
+  const kv = await Deno.openKv(`${dir}/${name}.kv`);
+  kvs.push(kv);
+  return new DenoKvTokenStore(kv);
+}
+
+const stores: [string, () => Promise<TokenStore>][] = [
+  ["memory (Map)", () => Promise.resolve(new MapStore())],
+  [
+    "FileTokenStore",
+    () =>
+      Promise.resolve(new FileTokenStore(`${dir}/${crypto.randomUUID()}.json`)),
+  ],
+  ["DenoKvTokenStore", () => openKvStore(crypto.randomUUID())],
+];
+
+/** A token at the mock for `userId`, expired by the clock. */
+function expiredToken(userId: string): AccessToken {
+  const issued = mock.issueUserToken({
+    user: { id: userId, login: `user${userId}` },
+    scopes: ["chat:read"],
+  });
+  return new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: Date.now() - 5 * 3600_000,
+  });
+}
+
+/** The refresh rule, as one process runs it for a user nobody else refreshes. */
+async function refreshThrough(
+  store: TokenStore,
+  userId: string,
+): Promise<void> {
+  const current = await store.get(userId);
+  if (!current) throw new Error(`no token for ${userId}`);
+  const lease = await store.acquireLease(userId, current.version, 10_000);
+  if (!lease) throw new Error(`no lease for ${userId}`);
+  try {
+    const fresh = await refreshAccessToken(
+      current.token.refreshToken!,
+      mock.clientId,
+      undefined,
+      options,
+    );
+    if (!await store.set(userId, fresh, current.version)) {
+      throw new Error(`lost the write for ${userId}`);
+    }
+  } finally {
+    await lease.release();
+  }
+}
+
+/** Stores each user's current token again, expired by the clock. */
+async function expireAll(store: TokenStore, users: string[]): Promise<void> {
+  for (const id of users) {
+    const current = (await store.get(id))!;
+    const expired = new AccessToken({
+      ...current.token.toJSON(),
+      obtainedAt: Date.now() - 5 * 3600_000,
+    });
+    await store.set(id, expired, current.version);
+  }
+}
+
+// -- one refresh ----------------------------------------------------------------
+
+let bareRefreshToken = expiredToken("1").refreshToken!;
+Deno.bench({
+  name: "bare refreshAccessToken()",
+  group: "one refresh",
+  baseline: true,
+}, async () => {
+  const fresh = await refreshAccessToken(
+    bareRefreshToken,
+    mock.clientId,
+    undefined,
+    options,
+  );
+  bareRefreshToken = fresh.refreshToken!;
+});
+
+for (const [name, open] of stores) {
+  const store = await open();
+  await store.set("1", expiredToken("1"), null);
+  Deno.bench({
+    name: `${name}: get, lease, refresh, set, release`,
+    group: "one refresh",
+  }, async () => {
+    // An async function: `deno bench` runs a plain one as a synchronous bench.
+    await refreshThrough(store, "1");
+  });
+}
+
+// -- 1,000 users -----------------------------------------------------------------
+
+const users = Array.from({ length: 1000 }, (_, i) => `${100_000 + i}`);
+const seeds = users.map(expiredToken);
+
+for (const [name, open] of stores) {
+  Deno.bench({
+    name: `${name}: write 1,000 new users`,
+    group: "1,000 users written",
+    n: 3,
+    warmup: 1,
+  }, async (b) => {
+    const store = await open();
+    b.start();
+    await Promise.all(users.map((id, i) => store.set(id, seeds[i], null)));
+    b.end();
+    if ((await store.list()).length !== 1000) throw new Error("users lost");
+  });
+}
+
+for (const [name, open] of stores) {
+  const store = await open();
+  for (const id of users) await store.set(id, expiredToken(id), null);
+  Deno.bench({
+    name: `${name}: refresh 1,000 expired users at once`,
+    group: "1,000 users refreshed",
+    n: 3,
+    warmup: 0,
+  }, async (b) => {
+    await expireAll(store, users);
+    b.start();
+    await Promise.all(users.map((id) => refreshThrough(store, id)));
+    b.end();
+  });
+}

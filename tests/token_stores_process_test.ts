@@ -1,0 +1,258 @@
+// Real processes sharing one token store: four workers refreshing 100 users
+// with one-time refresh tokens, and a worker killed with SIGKILL in the middle
+// of back-to-back refreshes. The workers are tests/_store_worker.ts.
+
+import { assert, assertEquals } from "@std/assert";
+import {
+  AccessToken,
+  DenoKvTokenStore,
+  FileTokenStore,
+  InvalidRefreshTokenError,
+  refreshAccessToken,
+  type TokenStore,
+} from "../mod.ts";
+import { type MockTwitch, startMockTwitch } from "../testing.ts";
+
+const WORKER = new URL("./_store_worker.ts", import.meta.url).pathname;
+const ROOT = new URL("..", import.meta.url).pathname;
+type Kind = "file" | "kv";
+
+/** A public client: no secret, so the mock rotates its refresh tokens. */
+const PUBLIC_CLIENT = {
+  clientId: "stores0public0client0000000000",
+  redirectUris: ["http://localhost:17563"],
+};
+
+interface Env extends AsyncDisposable {
+  mock: MockTwitch;
+  path: string;
+  store: TokenStore;
+}
+
+async function setup(kind: Kind): Promise<Env> {
+  const mock = await startMockTwitch({ clients: [PUBLIC_CLIENT] });
+  const dir = await Deno.makeTempDir({ prefix: "token_stores_process_" });
+  const path = `${dir}/tokens.${kind === "file" ? "json" : "kv"}`;
+  const kv = kind === "kv" ? await Deno.openKv(path) : undefined;
+  return {
+    mock,
+    path,
+    store: kv ? new DenoKvTokenStore(kv) : new FileTokenStore(path),
+    async [Symbol.asyncDispose]() {
+      kv?.close();
+      await mock.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** Issues a token at the mock and stores it, expired by the clock and at the mock. */
+async function seedExpired(env: Env, userId: string): Promise<void> {
+  const issued = env.mock.issueUserToken({
+    user: { id: userId, login: `user${userId}` },
+    scopes: ["chat:read"],
+  });
+  env.mock.expireAccessToken(issued.accessToken);
+  const token = new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: Date.now() - 5 * 3600_000,
+  });
+  const current = await env.store.get(userId);
+  assert(await env.store.set(userId, token, current?.version ?? null));
+}
+
+function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
+  return new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-kv", WORKER, JSON.stringify(job)],
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+}
+
+/** Reads a child's output line by line, then the rest. */
+class Lines {
+  #reader: ReadableStreamDefaultReader<string>;
+  #buffer = "";
+  #done = false;
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  async next(): Promise<string | null> {
+    for (;;) {
+      const newline = this.#buffer.indexOf("\n");
+      if (newline >= 0) {
+        const line = this.#buffer.slice(0, newline);
+        this.#buffer = this.#buffer.slice(newline + 1);
+        return line;
+      }
+      if (this.#done) return null;
+      const { value, done } = await this.#reader.read();
+      if (done) this.#done = true;
+      else this.#buffer += value;
+    }
+  }
+
+  async rest(): Promise<string[]> {
+    const lines: string[] = [];
+    for (
+      let line = await this.next();
+      line !== null;
+      line = await this.next()
+    ) {
+      lines.push(line);
+    }
+    if (this.#buffer) lines.push(this.#buffer);
+    return lines;
+  }
+}
+
+async function textOf(stream: ReadableStream<Uint8Array>): Promise<string> {
+  return await new Response(stream).text();
+}
+
+for (const kind of ["file", "kv"] as const) {
+  Deno.test(`4 processes × 100 users on one ${kind} store, rotating refresh tokens: exactly one refresh per user, same tokens everywhere`, async () => {
+    await using env = await setup(kind);
+    const users = Array.from({ length: 100 }, (_, i) => `${1000 + i}`);
+    for (const id of users) await seedExpired(env, id);
+    const job = {
+      kind,
+      path: env.path,
+      authBaseUrl: env.mock.authBaseUrl,
+      clientId: env.mock.clientId,
+      mode: "all",
+      users,
+    };
+    const children = Array.from({ length: 4 }, () => spawnWorker(job));
+    const outputs = children.map((child) => new Lines(child.stdout));
+    const errors = children.map((child) => textOf(child.stderr));
+    // Every process is started and has its store open: then all at once.
+    const ready = await Promise.all(outputs.map((lines) => lines.next()));
+    const writers = children.map((child) => child.stdin.getWriter());
+    await Promise.all(
+      writers.map((w) => w.write(new TextEncoder().encode("go\n"))),
+    );
+    await Promise.all(writers.map((w) => w.close()));
+    const results = await Promise.all(outputs.map((lines) => lines.rest()));
+    const statuses = await Promise.all(children.map((child) => child.status));
+    const stderr = await Promise.all(errors);
+    for (const [i, status] of statuses.entries()) {
+      assertEquals(ready[i], "ready", stderr[i]);
+      assert(status.success, `worker ${i} failed: ${stderr[i]}`);
+    }
+    assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 100);
+    const tokens = results.map((lines) => JSON.parse(lines.at(-1)!).tokens);
+    for (const id of users) {
+      const stored = (await env.store.get(id))!;
+      for (const seen of tokens) {
+        assertEquals(seen[id], stored.token.accessToken);
+      }
+    }
+    // Each stored refresh token is the live one: it still refreshes.
+    for (const id of users) {
+      const stored = (await env.store.get(id))!;
+      await refreshAccessToken(
+        stored.token.refreshToken!,
+        env.mock.clientId,
+        undefined,
+        { authBaseUrl: env.mock.authBaseUrl },
+      );
+    }
+    assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 200);
+  });
+
+  Deno.test(`SIGKILL during back-to-back refreshes on a ${kind} store: never torn, nothing lost outside the window`, async () => {
+    await using env = await setup(kind);
+    await seedExpired(env, "1");
+    const job = {
+      kind,
+      path: env.path,
+      authBaseUrl: env.mock.authBaseUrl,
+      clientId: env.mock.clientId,
+      mode: "rotate",
+    };
+    const windows: number[] = [];
+    let lostInWindow = 0;
+    for (let iteration = 0; iteration < 30; iteration++) {
+      const child = spawnWorker(job);
+      await child.stdin.close();
+      const lines = new Lines(child.stdout);
+      const stderr = textOf(child.stderr);
+      const first = await lines.next();
+      // Every other time, let one refresh land first, so that under any load
+      // half the kills fall among back-to-back refreshes.
+      const head = iteration % 2 ? [await lines.next() ?? ""] : [];
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 150));
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // already gone: its stderr tells why below
+      }
+      const rest = [...head, ...await lines.rest()];
+      const status = await child.status;
+      assertEquals(first, "ready", await stderr);
+      assertEquals(status.signal, "SIGKILL", await stderr);
+      await stderr;
+      windows.push(
+        ...rest.filter((l) => l.startsWith("window ")).map((l) =>
+          Number(l.slice(7))
+        ),
+      );
+
+      // Never torn: the file parses, and the store reads it.
+      if (kind === "file") {
+        JSON.parse(await Deno.readTextFile(env.path));
+        assertEquals((await Deno.stat(env.path)).mode! & 0o777, 0o600);
+      }
+      const stored = (await env.store.get("1"))!;
+      // The last refresh the mock saw (the killed worker's).
+      const last = env.mock.requests.findLast((r) =>
+        r.form?.get("grant_type") === "refresh_token"
+      )?.form?.get("refresh_token");
+      try {
+        const fresh = await refreshAccessToken(
+          stored.token.refreshToken!,
+          env.mock.clientId,
+          undefined,
+          { authBaseUrl: env.mock.authBaseUrl },
+        );
+        assert(await env.store.set("1", fresh, stored.version));
+      } catch (error) {
+        if (!(error instanceof InvalidRefreshTokenError)) throw error;
+        // Lost: allowed only inside the window, that is when Twitch rotated
+        // the stored refresh token and the worker died before its write.
+        assertEquals(
+          last,
+          stored.token.refreshToken,
+          "a refresh token was lost outside the window",
+        );
+        lostInWindow++;
+        await seedExpired(env, "1");
+      }
+    }
+    assert(windows.length >= 15, `${windows.length} refreshes measured`);
+    // For the README: TOKEN_WINDOW_LOG=path appends the raw measurements.
+    const log = Deno.env.get("TOKEN_WINDOW_LOG");
+    if (log) {
+      await Deno.writeTextFile(log, JSON.stringify({ kind, windows }) + "\n", {
+        append: true,
+      });
+    }
+    const sorted = windows.toSorted((a, b) => a - b);
+    const at = (q: number) => sorted[Math.floor(q * (sorted.length - 1))];
+    console.log(
+      `${kind}: ${windows.length} refreshes, window median ${
+        at(0.5).toFixed(2)
+      } ms, p95 ${at(0.95).toFixed(2)} ms, max ${
+        sorted.at(-1)!.toFixed(2)
+      } ms; killed inside the window ${lostInWindow} of 30 times`,
+    );
+  });
+}
