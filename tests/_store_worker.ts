@@ -1,17 +1,18 @@
 // A process that shares a token store with others, for the cross-process
 // tests in token_stores_process_test.ts. One JSON argument:
 //   { kind: "file" | "kv", path, authBaseUrl, clientId, mode, users? }
-// mode "all":    prints "ready", waits for a line on stdin, then asks for
-//                every user's token at once; prints {"tokens": {id: access}}.
+// mode "all":    prints "ready", waits for a line on stdin, then asks a
+//                TokenProvider on the store for every user's token at once;
+//                prints {"tokens": {id: access}}.
 // mode "rotate": refreshes user "1" back to back until killed, printing
 //                "window <ms>" after each durable write (the time from
 //                Twitch's answer to the store's write being durable).
 
 import {
-  type AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
   refreshAccessToken,
+  TokenProvider,
   type TokenStore,
 } from "../mod.ts";
 
@@ -22,65 +23,6 @@ interface Job {
   clientId: string;
   mode: "all" | "rotate";
   users?: string[];
-}
-
-const LEASE_TTL = 10_000;
-const EXPIRY_MARGIN = 60_000;
-
-/**
- * The refresh rule across processes, a stand-in for
- * `TokenProvider.getAccessToken` (swap it in after the merge): a token that
- * is still good is used; else the process that gets the lease refreshes and
- * writes, and the others wait until the version changes.
- */
-async function freshToken(
-  store: TokenStore,
-  userId: string,
-  job: Job,
-): Promise<AccessToken> {
-  for (;;) {
-    const current = await store.get(userId);
-    if (!current) throw new Error(`no token for user ${userId}`);
-    if (!current.token.isExpired(EXPIRY_MARGIN)) return current.token;
-    const lease = await store.acquireLease(
-      userId,
-      current.version,
-      LEASE_TTL,
-    );
-    if (!lease) {
-      await versionChange(store, userId, current.version);
-      continue;
-    }
-    try {
-      const again = await store.get(userId); // re-read under the lease
-      if (again?.version !== current.version) continue;
-      const fresh = await refreshAccessToken(
-        current.token.refreshToken!,
-        job.clientId,
-        undefined,
-        { authBaseUrl: job.authBaseUrl },
-      );
-      const written = await store.set(userId, fresh, current.version);
-      if (!written) throw new Error(`lost the write of user ${userId}`);
-      return fresh;
-    } finally {
-      await lease.release();
-    }
-  }
-}
-
-async function versionChange(
-  store: TokenStore,
-  userId: string,
-  version: string,
-): Promise<void> {
-  const giveUpAt = Date.now() + LEASE_TTL;
-  while (Date.now() < giveUpAt) {
-    await new Promise((resolve) =>
-      setTimeout(resolve, 10 + Math.random() * 20)
-    );
-    if ((await store.get(userId))?.version !== version) return;
-  }
 }
 
 async function waitForGo(): Promise<void> {
@@ -122,8 +64,15 @@ try {
   console.log("ready");
   await waitForGo();
   const users = job.users ?? [];
+  // The refresh rule as the library runs it: one refresh per expiry across
+  // every process sharing the store.
+  using provider = new TokenProvider({
+    clientId: job.clientId,
+    authBaseUrl: job.authBaseUrl,
+    store,
+  });
   const tokens = await Promise.all(
-    users.map((id) => freshToken(store, id, job)),
+    users.map((id) => provider.getAccessToken(id)),
   );
   console.log(JSON.stringify({
     tokens: Object.fromEntries(
