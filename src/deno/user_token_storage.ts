@@ -11,7 +11,7 @@ import {
   InvalidTokenError,
   MissingScopeError,
 } from "../web/errors.ts";
-import { writeSecretFile } from "./token_file.ts";
+import { readSecretFile, writeSecretFile } from "./token_file.ts";
 import type { Twitch } from "../web/twitch.ts";
 import {
   type AuthenticateOptions,
@@ -141,7 +141,7 @@ export class UserTokenStorage {
   async #load(): Promise<AccessToken | undefined> {
     let text: string;
     try {
-      text = await Deno.readTextFile(this.path);
+      text = await readSecretFile(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) return undefined;
       throw error;
