@@ -33,7 +33,8 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  * `Host`, 403 to a `Host` that is neither
  * the redirect URL's host nor a loopback name (DNS rebinding), 404 to other
  * paths (`/favicon.ico` too), 405 to other methods, 400 to a callback with a
- * wrong or missing `state` or without a `code` (and keeps waiting), and hands
+ * wrong, missing or repeated `state`, a repeated `code` or `error`, or
+ * without a `code` (and keeps waiting), and hands
  * a genuine callback to `onCallback` once: later ones get 409.
  *
  * @param options The redirect URL, the state and the callback.
@@ -80,7 +81,8 @@ export function createCallbackHandler(
       );
     }
     const params = url.searchParams;
-    if (params.get("state") !== options.state) {
+    const states = params.getAll("state");
+    if (states.length !== 1 || states[0] !== options.state) {
       return page(
         400,
         "This sign-in link is not the current one",
@@ -88,7 +90,10 @@ export function createCallbackHandler(
       );
     }
     const error = params.get("error");
-    if (!error && !params.get("code")) {
+    if (
+      params.getAll("code").length > 1 || params.getAll("error").length > 1 ||
+      (!error && !params.get("code"))
+    ) {
       return page(
         400,
         "No code",
