@@ -265,3 +265,48 @@ Deno.test("authenticate: the timeout message names the redirect URL to register"
   );
   assertStringIncludes(error.message, "Twitch developer console");
 });
+
+Deno.test("authenticate: text from the callback URL reaches errors without bidi or control characters, cut short", async () => {
+  for (const error of ["access_denied", "invalid_scope"]) {
+    const { mock, twitch, redirect } = await setup();
+    await using _ = mock;
+    const auth = new UserAuthenticator(twitch, ["chat:read"], {
+      url: redirect,
+    });
+    const url = Promise.withResolvers<string>();
+    const flow = auth.authenticate({
+      useBrowser: false,
+      authUrlCallback: url.resolve,
+      timeout: 30_000,
+    }).catch((e) => e);
+    const state = new URL(await url.promise).searchParams.get("state")!;
+    const description = `\u202Eevil\u202C \u2066x\u2069 \u001b[2J\u0085${
+      "y".repeat(12_000) // the head of a request is cut at 16 KiB
+    }`;
+    await visit(
+      `${redirect}/?error=${error}\u202E&error_description=${
+        encodeURIComponent(description)
+      }&state=${state}`,
+    );
+    const failure = await flow;
+    assertInstanceOf(
+      failure,
+      error === "access_denied" ? AccessDeniedError : AuthorizationError,
+    );
+    for (const text of [failure.message, failure.description]) {
+      for (
+        const bad of [
+          "\u202E",
+          "\u202C",
+          "\u2066",
+          "\u2069",
+          "\u001b",
+          "\u0085",
+        ]
+      ) {
+        assertFalse(text.includes(bad), JSON.stringify(text.slice(0, 80)));
+      }
+      assert(text.length < 1000, `${text.length} characters`);
+    }
+  }
+});

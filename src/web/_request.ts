@@ -360,8 +360,12 @@ function retryAfter(headers: Headers, now: number = Date.now()): number {
   return 1000;
 }
 
-/** Waits `ms` milliseconds; rejects with the abort reason when `signal` aborts. */
+/**
+ * Waits `ms` milliseconds (at most {@linkcode MAX_TIMEOUT}: a longer timer
+ * would fire at once); rejects with the abort reason when `signal` aborts.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  ms = Math.min(Math.max(0, ms), MAX_TIMEOUT);
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {
