@@ -15,7 +15,7 @@ export const HEAD_TIMEOUT = 10_000;
 /** How many connections may be open at once; past it the oldest idle one is dropped. */
 export const MAX_CONNECTIONS = 128;
 /** How long `close()` lets an answer already being written finish, in milliseconds. */
-export const CLOSE_GRACE = 250;
+export const CLOSE_GRACE = 500;
 
 type Handler = (request: Request) => Response | Promise<Response>;
 

@@ -158,7 +158,7 @@ export interface CallbackServer {
   /**
    * Stops listening and drops every open connection at once: a request
    * whose head or body never arrives cannot hold it. An answer already being
-   * written gets a quarter of a second to go out.
+   * written gets half a second to go out.
    */
   close(): Promise<void>;
 }
