@@ -310,3 +310,28 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
     }
   }
 });
+
+Deno.test("callback server: past 128 open connections the oldest idle one is dropped, and the callback still gets through", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const url = Promise.withResolvers<string>();
+  const flow = auth.authenticate({
+    useBrowser: false,
+    authUrlCallback: url.resolve,
+  });
+  const real = await url.promise;
+  const held: Deno.Conn[] = [];
+  try {
+    for (let i = 0; i < 130; i++) held.push(await holdOpen(port, "GET /"));
+    // the first one is dropped to make room
+    await withinHangBound(
+      readToEnd(held[0]),
+      "dropping the oldest idle connection",
+    );
+    assertEquals((await visit(real)).status, 200);
+    assert(await flow);
+  } finally {
+    for (const conn of held) conn.close();
+  }
+});
