@@ -70,7 +70,10 @@ export function listenHttp(
         conn = await listener.accept();
       } catch {
         if (closing) return;
-        continue; // a connection that failed while being accepted
+        // a connection that failed while being accepted, or no file
+        // descriptor left: pause rather than spin
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        continue;
       }
       if (closing) {
         closeQuietly(conn);
