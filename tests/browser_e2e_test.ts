@@ -83,7 +83,12 @@ async function withLog<T>(
     }
   }, 200);
   try {
-    return { result: await body(failed.signal), log: read() };
+    const result = await body(failed.signal);
+    // the sign-in ends as soon as the page is sent; the script logs it after
+    for (let i = 0; i < 200 && !read(); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return { result, log: read() };
   } catch (error) {
     if (error instanceof Error) {
       error.message += `\n--- the browser's log ---\n${read() || "(empty)"}`;

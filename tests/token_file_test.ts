@@ -1,5 +1,5 @@
 import { assertEquals, assertNotEquals, assertRejects } from "@std/assert";
-import { writeSecretFile } from "../mod.ts";
+import { readSecretFile, writeSecretFile } from "../mod.ts";
 
 const isWindows = Deno.build.os === "windows";
 
@@ -88,5 +88,84 @@ Deno.test("writeSecretFile() writes empty and multi-byte text exactly", async ()
     assertEquals(await Deno.readTextFile(`${dir}/empty`), "");
     await writeSecretFile(`${dir}/utf8`, "jeton ✓ トークン\n");
     assertEquals(await Deno.readTextFile(`${dir}/utf8`), "jeton ✓ トークン\n");
+  });
+});
+
+Deno.test("writeSecretFile() and readSecretFile() remove the temporaries a killed writer left, and no others", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/token.json`;
+    const stale = `${path}.0123456789abcdef.tmp`;
+    const other = `${dir}/other.json.0123456789abcdef.tmp`;
+    await Deno.writeTextFile(stale, '{"accessToken":"left by a crash"}');
+    await Deno.writeTextFile(other, "not ours");
+    await writeSecretFile(path, "new");
+    assertEquals(await namesIn(dir), [
+      "other.json.0123456789abcdef.tmp",
+      "token.json",
+    ]);
+    await Deno.writeTextFile(stale, '{"accessToken":"left by a crash"}');
+    assertEquals(await readSecretFile(path), "new");
+    assertEquals(await namesIn(dir), [
+      "other.json.0123456789abcdef.tmp",
+      "token.json",
+    ]);
+  });
+});
+
+Deno.test("writeSecretFile() leaves no temporary after a writer process is killed mid-write", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/token.json`;
+    for (let kill = 0; kill < 3; kill++) {
+      const writer = new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          new URL("./_token_file_writer.ts", import.meta.url).pathname,
+          path,
+        ],
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      const reader = writer.stdout.getReader();
+      await reader.read(); // "writing"
+      reader.releaseLock();
+      await new Promise((resolve) => setTimeout(resolve, 50 + 40 * kill));
+      writer.kill("SIGKILL");
+      await writer.status;
+      await writer.stdout.cancel();
+      await writeSecretFile(path, "after the crash");
+      assertEquals(await namesIn(dir), ["token.json"]);
+      assertEquals(await readSecretFile(path), "after the crash");
+    }
+  });
+});
+
+Deno.test("writeSecretFile(): writers at the same time never take each other's temporary", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/token.json`;
+    const texts = Array.from({ length: 20 }, (_, i) => `token ${i}`);
+    await Promise.all(texts.map((text) => writeSecretFile(path, text)));
+    assertEquals(await namesIn(dir), ["token.json"]);
+    assertEquals(texts.includes(await readSecretFile(path)), true);
+  });
+});
+
+Deno.test("writeSecretFile() waits for a live writer's temporary instead of removing it", async () => {
+  await inTempDir(async (dir) => {
+    const path = `${dir}/token.json`;
+    const live = `${path}.aaaaaaaaaaaaaaaa.tmp`;
+    const file = await Deno.open(live, { write: true, createNew: true });
+    await file.lock(true); // as a writer holds its temporary until the rename
+    let done = false;
+    const writing = writeSecretFile(path, "mine").then(() => done = true);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      assertEquals(done, false);
+      assertEquals(await namesIn(dir), ["token.json.aaaaaaaaaaaaaaaa.tmp"]);
+    } finally {
+      file.close(); // the writer "dies" without renaming
+    }
+    await writing;
+    assertEquals(await namesIn(dir), ["token.json"]);
   });
 });

@@ -7,7 +7,9 @@
  */
 
 import { PortInUseError } from "../web/errors.ts";
+import { cleanText } from "../web/_clean_text.ts";
 import { htmlResponse, renderPage } from "../web/pages.ts";
+import { type HttpListener, listenHttp } from "./_http_listener.ts";
 
 /** What Twitch sent back to the redirect URL, once the state matched. */
 export type Callback =
@@ -27,10 +29,12 @@ export interface CallbackHandlerOptions {
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
- * Creates the callback handler. It answers 403 to a `Host` that is neither
+ * Creates the callback handler. It answers 400 to a missing or malformed
+ * `Host`, 403 to a `Host` that is neither
  * the redirect URL's host nor a loopback name (DNS rebinding), 404 to other
  * paths (`/favicon.ico` too), 405 to other methods, 400 to a callback with a
- * wrong or missing `state` or without a `code` (and keeps waiting), and hands
+ * wrong, missing or repeated `state`, a repeated `code` or `error`, or
+ * without a `code` (and keeps waiting), and hands
  * a genuine callback to `onCallback` once: later ones get 409.
  *
  * @param options The redirect URL, the state and the callback.
@@ -48,7 +52,14 @@ export function createCallbackHandler(
   return (request) => {
     const url = new URL(request.url);
     const host = hostOf(request.headers.get("Host"));
-    if (!host || !allowedHosts.has(host)) {
+    if (host === undefined) {
+      return page(
+        400,
+        "Bad request",
+        "The request's Host header is missing or malformed.",
+      );
+    }
+    if (!allowedHosts.has(host)) {
       return page(
         403,
         "Wrong address",
@@ -70,7 +81,8 @@ export function createCallbackHandler(
       );
     }
     const params = url.searchParams;
-    if (params.get("state") !== options.state) {
+    const states = params.getAll("state");
+    if (states.length !== 1 || states[0] !== options.state) {
       return page(
         400,
         "This sign-in link is not the current one",
@@ -78,7 +90,10 @@ export function createCallbackHandler(
       );
     }
     const error = params.get("error");
-    if (!error && !params.get("code")) {
+    if (
+      params.getAll("code").length > 1 || params.getAll("error").length > 1 ||
+      (!error && !params.get("code"))
+    ) {
       return page(
         400,
         "No code",
@@ -97,8 +112,8 @@ export function createCallbackHandler(
       error
         ? {
           kind: "error",
-          error: printable(error),
-          description: printable(params.get("error_description") ?? ""),
+          error: cleanText(error),
+          description: cleanText(params.get("error_description") ?? ""),
         }
         : {
           kind: "code",
@@ -119,22 +134,19 @@ function page(
   );
 }
 
-/**
- * Drops control characters from text that came in a URL, so it cannot move
- * the cursor or recolour a terminal when an error message is printed.
- */
-function printable(text: string): string {
-  // deno-lint-ignore no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "");
-}
+const HOST =
+  /^(\[[0-9a-f:.]+\]|[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?)(?::(\d{1,5}))?$/;
 
-/** The host name of a `Host` header, lower case, without the port. */
+/**
+ * The host name of a `Host` header, lower case, without the port; or
+ * `undefined` when the header is missing or is not a host name or IP
+ * address with an optional port from 1 to 65535.
+ */
 function hostOf(header: string | null): string | undefined {
-  if (!header) return undefined;
-  const match = /^(\[[^\]]*\]|[^:]*)(?::\d+)?$/.exec(
-    header.trim().toLowerCase(),
-  );
-  return match?.[1] || undefined;
+  const match = HOST.exec((header ?? "").trim().toLowerCase());
+  if (!match) return undefined;
+  const port = match[2] === undefined ? 80 : Number(match[2]);
+  return port >= 1 && port <= 65535 ? match[1] : undefined;
 }
 
 /** A running callback server. */
@@ -143,7 +155,11 @@ export interface CallbackServer {
   port: number;
   /** The addresses it listens on. */
   hostnames: string[];
-  /** Stops listening once the responses under way are sent. */
+  /**
+   * Stops listening and drops every open connection at once: a request
+   * whose head or body never arrives cannot hold it. An answer already being
+   * written gets half a second to go out.
+   */
   close(): Promise<void>;
 }
 
@@ -151,9 +167,10 @@ export interface CallbackServer {
  * Serves `handler` on `port`. Without a `hostname` it listens on both
  * loopback addresses, 127.0.0.1 and ::1 (where the machine has IPv6), so the
  * browser finds it whichever `localhost` resolves to, and no other machine
- * can reach it.
+ * can reach it. Only the request head is read, never a body; each
+ * connection gets one answer and is closed.
  *
- * @param handler The request handler.
+ * @param handler The request handler; it sees `GET` requests only.
  * @param port The port; 0 picks a free one.
  * @param hostname One address to listen on instead of loopback.
  * @returns The running server.
@@ -164,15 +181,12 @@ export async function serveCallback(
   port: number,
   hostname?: string,
 ): Promise<CallbackServer> {
-  const servers: Deno.HttpServer<Deno.NetAddr>[] = [];
+  const listeners: HttpListener[] = [];
   const listen = (address: string, at: number) => {
     try {
-      const server = Deno.serve(
-        { hostname: address, port: at, onListen: () => {} },
-        handler,
-      );
-      servers.push(server);
-      return server.addr.port;
+      const listener = listenHttp(address, at, handler);
+      listeners.push(listener);
+      return listener.port;
     } catch (error) {
       if (error instanceof Deno.errors.AddrInUse) {
         throw new PortInUseError(address, at, { cause: error });
@@ -181,7 +195,7 @@ export async function serveCallback(
     }
   };
   const close = async () => {
-    await Promise.all(servers.map((server) => server.shutdown()));
+    await Promise.all(listeners.map((listener) => listener.close()));
   };
   if (hostname) {
     return { port: listen(hostname, port), hostnames: [hostname], close };

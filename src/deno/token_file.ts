@@ -9,7 +9,9 @@
  * Writes `text` to `path` as a secret file: readable and writable by its
  * owner only (mode `0600`), and atomically. The text goes to a temporary
  * file beside `path` (same directory, so the same file system), created
- * with mode `0600`, flushed to disk, then renamed over `path`. Readers see
+ * with mode `0600`, flushed to disk, then renamed over `path`. Temporary
+ * files of `path` left by a writer that was killed mid-write are removed
+ * first (see {@linkcode readSecretFile}). Readers see
  * the old content or the new, never a part; an existing file is replaced
  * (with mode `0600`, whatever its mode was); on failure the temporary file
  * is removed and `path` is left as it was.
@@ -47,13 +49,88 @@ export async function writeSecretFile(
   path: string,
   text: string,
 ): Promise<void> {
-  const temporary = temporaryPathBeside(path);
+  await removeStaleTemporaries(path);
+  const bytes = new TextEncoder().encode(text);
+  for (let attempt = 1;; attempt++) {
+    const temporary = temporaryPathBeside(path);
+    try {
+      await writeAndRename(temporary, bytes, path);
+      return;
+    } catch (error) {
+      await Deno.remove(temporary).catch(() => {});
+      // another writer took our temporary for a stale one: write it again
+      if (error instanceof TemporaryGone && attempt < 5) continue;
+      throw error instanceof TemporaryGone ? error.cause : error;
+    }
+  }
+}
+
+/**
+ * Reads a file written by {@linkcode writeSecretFile}, first removing the
+ * temporary files a writer killed mid-write left beside it (they may hold
+ * a whole token).
+ *
+ * @param path The file to read.
+ * @returns Its text.
+ * @throws {Deno.errors.NotFound} when it does not exist; other file system
+ * errors as `Deno` throws them.
+ *
+ * @example Read a token file
+ * ```ts
+ * import { readSecretFile, writeSecretFile } from "@x/twitch-auth";
+ *
+ * const path = await Deno.makeTempFile();
+ * await writeSecretFile(path, "TWITCH_ACCESS_TOKEN=abc\n");
+ * console.log(await readSecretFile(path)); // TWITCH_ACCESS_TOKEN=abc
+ * await Deno.remove(path);
+ * ```
+ */
+export async function readSecretFile(path: string): Promise<string> {
+  await removeStaleTemporaries(path);
+  return await Deno.readTextFile(path);
+}
+
+const TEMPORARY_SUFFIX = /^\.[0-9a-f]{16}\.tmp$/;
+
+/** Thrown when a temporary file vanished before its rename. */
+class TemporaryGone extends Error {}
+
+/**
+ * Removes the temporary files of `path` that no writer holds: a writer
+ * keeps an exclusive lock on its temporary file until it is renamed, and a
+ * killed writer's lock goes with its process. Waits for a live writer to
+ * finish instead of taking its file.
+ */
+async function removeStaleTemporaries(path: string): Promise<void> {
+  const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  const directory = slash < 0 ? "." : path.slice(0, slash) || "/";
+  const name = path.slice(slash + 1);
+  let entries: Deno.DirEntry[];
   try {
-    await writeNewPrivateFile(temporary, new TextEncoder().encode(text));
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
+    entries = await Array.fromAsync(Deno.readDir(directory));
+  } catch {
+    return; // no directory, no temporaries; the caller reports what fails
+  }
+  for (const entry of entries) {
+    if (
+      !entry.isFile || !entry.name.startsWith(name) ||
+      !TEMPORARY_SUFFIX.test(entry.name.slice(name.length))
+    ) {
+      continue;
+    }
+    const temporary = `${directory}/${entry.name}`;
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(temporary, { read: true });
+    } catch {
+      continue; // renamed or removed meanwhile
+    }
+    try {
+      await file.lock(true);
+      await Deno.remove(temporary).catch(() => {});
+    } finally {
+      file.close();
+    }
   }
 }
 
@@ -65,24 +142,35 @@ function temporaryPathBeside(path: string): string {
   return `${path}.${suffix}.tmp`;
 }
 
-/** Creates `path` (it must not exist) with mode 0600 and writes `bytes`. */
-async function writeNewPrivateFile(
-  path: string,
+/**
+ * Creates `temporary` (it must not exist) with mode 0600, locked, writes
+ * `bytes`, flushes, and renames it to `path` before letting the lock go.
+ */
+async function writeAndRename(
+  temporary: string,
   bytes: Uint8Array,
+  path: string,
 ): Promise<void> {
-  const file = await Deno.open(path, {
+  const file = await Deno.open(temporary, {
     write: true,
     createNew: true,
     mode: 0o600,
   });
   try {
+    await file.lock(true);
     let written = 0;
     while (written < bytes.length) {
       written += await file.write(bytes.subarray(written));
     }
     await file.sync();
+    if (Deno.build.os !== "windows") await Deno.chmod(temporary, 0o600);
+    await Deno.rename(temporary, path).catch(async (error) => {
+      const gone = await Deno.lstat(temporary).then(() => false, () => true);
+      throw gone && error instanceof Deno.errors.NotFound
+        ? new TemporaryGone("temporary file removed", { cause: error })
+        : error;
+    });
   } finally {
     file.close();
   }
-  if (Deno.build.os !== "windows") await Deno.chmod(path, 0o600);
 }

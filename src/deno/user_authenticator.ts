@@ -23,6 +23,7 @@ import {
   TwitchAuthError,
 } from "../web/errors.ts";
 import { exchangeCode } from "../web/exchange_code.ts";
+import { checkTimeout, startTimer } from "../web/_request.ts";
 import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
 import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/pages.ts";
 import type { Twitch } from "../web/twitch.ts";
@@ -122,7 +123,11 @@ export interface AuthenticateOptions {
   authUrlCallback?: (url: string) => void | Promise<void>;
   /** Cancels the sign-in: it rejects with a {@linkcode CancelledError}. */
   signal?: AbortSignal;
-  /** Milliseconds before the sign-in gives up with a {@linkcode TimeoutError}. Default ten minutes. */
+  /**
+   * Milliseconds before the sign-in gives up with a {@linkcode TimeoutError}:
+   * from 1 to 2 147 483 647 (about 24.8 days), or `Infinity` to wait until
+   * the sign-in ends otherwise. Default ten minutes.
+   */
   timeout?: number;
 }
 
@@ -218,6 +223,8 @@ export class UserAuthenticator {
    * @throws {PortInUseError} when the callback port is taken.
    * @throws {TimeoutError} when `timeout` runs out.
    * @throws {CancelledError} on `signal` or {@linkcode stop}.
+   * @throws {InvalidArgumentError} for a `timeout` that is not from 1 to
+   * 2 147 483 647 ms or `Infinity`.
    */
   authenticate(
     options: AuthenticateOptions & { callback: AuthenticateCallback },
@@ -237,6 +244,7 @@ export class UserAuthenticator {
         "A sign-in is already running on this authenticator: await it, or call stop() first",
       );
     }
+    checkTimeout(options.timeout, DEFAULT_SIGN_IN_TIMEOUT);
     const token = options.userToken
       ? await this.#exchange(options.userToken, options.signal, options.timeout)
       : await this.#signIn(options);
@@ -296,10 +304,10 @@ export class UserAuthenticator {
       flow.reject(reason);
     };
     this.#running = { state, stop };
-    const timeout = options.timeout ?? DEFAULT_SIGN_IN_TIMEOUT;
-    const timer = setTimeout(
-      () => stop(new TimeoutError("The sign-in", timeout)),
+    const timeout = checkTimeout(options.timeout, DEFAULT_SIGN_IN_TIMEOUT);
+    const clearTimer = startTimer(
       timeout,
+      () => stop(new TimeoutError("The sign-in", timeout, this.#timeoutHint())),
     );
     const onAbort = () =>
       stop(
@@ -328,13 +336,18 @@ export class UserAuthenticator {
       }
       return await flow.promise;
     } finally {
-      clearTimeout(timer);
+      clearTimer();
       options.signal?.removeEventListener("abort", onAbort);
       this.#running = undefined;
       ended.abort();
       await server?.close();
       await (await browser)?.release(cancelled ? 0 : undefined);
     }
+  }
+
+  /** Twitch shows a wrong redirect URL on its own page and never calls back. */
+  #timeoutHint(): string {
+    return `if Twitch showed an error about the redirect URL, register exactly ${this.url} as an OAuth Redirect URL of the app in the Twitch developer console (https://dev.twitch.tv/console/apps); otherwise run the sign-in again, or allow more time with the timeout option`;
   }
 
   /**

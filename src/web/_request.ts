@@ -1,6 +1,7 @@
 // Internal: one request to Twitch with timeout, cancellation, rate limits and
 // Twitch's error bodies turned into typed errors. Web-standard APIs only.
 
+import { cleanText } from "./_clean_text.ts";
 import {
   CancelledError,
   InvalidArgumentError,
@@ -35,7 +36,11 @@ export interface RequestOptions {
   fetch?: typeof fetch;
   /** Cancels the call; it then rejects with a {@linkcode CancelledError}. */
   signal?: AbortSignal;
-  /** Milliseconds before the call gives up with a {@linkcode TimeoutError}. Default 30 000. */
+  /**
+   * Milliseconds before the call gives up with a {@linkcode TimeoutError}:
+   * from 1 to 2 147 483 647 (about 24.8 days, the longest timer runtimes
+   * keep), or `Infinity` for none. Default 30 000.
+   */
   timeout?: number;
 }
 
@@ -45,6 +50,57 @@ export const DEFAULT_AUTH_BASE_URL = "https://id.twitch.tv/oauth2";
 export const DEFAULT_TIMEOUT = 30_000;
 /** The longest 429 wait this module sits out by itself, in milliseconds. */
 export const MAX_RATE_LIMIT_WAIT = 10_000;
+/** The longest timeout a timer honours, in milliseconds (2^31 - 1). */
+export const MAX_TIMEOUT = 2 ** 31 - 1;
+/** The largest answer read from Twitch, in bytes; a larger one is an {@linkcode InvalidResponseError}. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Form fields that carry a secret: kept out of every error message. */
+const SECRET_FIELDS = [
+  "client_secret",
+  "refresh_token",
+  "code",
+  "device_code",
+  "token",
+  "access_token",
+];
+
+/**
+ * Checks a timeout option: a number of milliseconds from 1 to
+ * {@linkcode MAX_TIMEOUT}, or `Infinity` for none. `undefined` gives
+ * `fallback`.
+ *
+ * @throws {InvalidArgumentError} for anything else, saying what is allowed.
+ */
+export function checkTimeout(
+  timeout: number | undefined,
+  fallback: number,
+  name = "timeout",
+): number {
+  if (timeout === undefined) return fallback;
+  if (
+    timeout === Infinity ||
+    (typeof timeout === "number" && timeout >= 1 && timeout <= MAX_TIMEOUT)
+  ) {
+    return timeout;
+  }
+  throw new InvalidArgumentError(
+    `${name} must be a number of milliseconds from 1 to ${MAX_TIMEOUT} (about 24.8 days), or Infinity for no timeout, not ${
+      String(timeout)
+    }`,
+  );
+}
+
+/**
+ * Starts a timer that calls `onTimeout` after `timeout` milliseconds (as
+ * {@linkcode checkTimeout} allows; `Infinity` never fires) and returns the
+ * function that clears it.
+ */
+export function startTimer(timeout: number, onTimeout: () => void): () => void {
+  if (timeout === Infinity) return () => {};
+  const timer = setTimeout(onTimeout, Math.ceil(timeout));
+  return () => clearTimeout(timer);
+}
 
 /** What Twitch answered: status, headers and the parsed JSON body. */
 export interface TwitchResponse {
@@ -89,7 +145,8 @@ export async function callTwitch(
   options: RequestOptions = {},
 ): Promise<TwitchResponse> {
   const endpoint = url.pathname;
-  const timeout = options.timeout ?? DEFAULT_TIMEOUT;
+  const timeout = checkTimeout(options.timeout, DEFAULT_TIMEOUT);
+  const secrets = secretsOf(request);
   const deadline = new AbortController();
   const onAbort = () => deadline.abort();
   if (options.signal?.aborted) {
@@ -99,11 +156,12 @@ export async function callTwitch(
   }
   options.signal?.addEventListener("abort", onAbort, { once: true });
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const clearTimer = startTimer(timeout, () => {
     timedOut = true;
     deadline.abort();
-  }, timeout);
+  });
   const failure = (error: unknown): Error => {
+    if (error instanceof InvalidResponseError) return error;
     if (timedOut) {
       return new TimeoutError(`The request to ${endpoint}`, timeout);
     }
@@ -121,7 +179,7 @@ export async function callTwitch(
         const response = await send(url, request, options, deadline.signal);
         status = response.status;
         headers = response.headers;
-        text = await response.text();
+        text = await readLimited(response, endpoint, deadline);
       } catch (error) {
         throw failure(error);
       }
@@ -135,12 +193,111 @@ export async function callTwitch(
         });
         continue;
       }
-      return { status, headers, body: parseBody(text, endpoint, status) };
+      const body = parseBody(text, endpoint, status, secrets);
+      return { status, headers, body: cleanBody(body, status, secrets) };
     }
   } finally {
-    clearTimeout(timer);
+    clearTimer();
     options.signal?.removeEventListener("abort", onAbort);
   }
+}
+
+/**
+ * The secrets a request carries (its secret form fields and its
+ * `Authorization` credentials). Throws an {@linkcode InvalidArgumentError}
+ * when one holds characters no token has (a line break, NUL, non-ASCII or
+ * binary): such a value cannot be what Twitch issued.
+ */
+function secretsOf(request: TwitchRequest): string[] {
+  const secrets: [string, string][] = [];
+  for (const name of SECRET_FIELDS) {
+    const value = request.form?.[name];
+    if (value !== undefined) secrets.push([name, value]);
+  }
+  for (const [name, value] of Object.entries(request.headers ?? {})) {
+    const credentials = value.replace(/^(OAuth|Bearer) /i, "");
+    secrets.push([name === "Authorization" ? "token" : name, credentials]);
+  }
+  for (const [name, value] of secrets) {
+    if (!/^[\x21-\x7e]*$/.test(value)) {
+      throw new InvalidArgumentError(
+        `The ${
+          FIELD_NAMES[name] ?? name
+        } contains characters a token cannot have (a line break, NUL, space, non-ASCII or binary data): pass it exactly as Twitch issued it, without quotes or surrounding text`,
+      );
+    }
+  }
+  return secrets.map(([, value]) => value);
+}
+
+const FIELD_NAMES: Record<string, string> = {
+  client_secret: "client secret",
+  refresh_token: "refresh token",
+  code: "authorization code",
+  device_code: "device code",
+  token: "token",
+  access_token: "access token",
+};
+
+/**
+ * Reads the body as text, at most {@linkcode MAX_RESPONSE_BYTES}: a larger
+ * one (by `Content-Length` or as it streams) is an
+ * {@linkcode InvalidResponseError} and the rest is never read.
+ */
+async function readLimited(
+  response: Response,
+  endpoint: string,
+  deadline: AbortController,
+): Promise<string> {
+  const tooLarge = () => {
+    const error = new InvalidResponseError(endpoint, response.status, {
+      cause: new RangeError(
+        `The answer is larger than ${MAX_RESPONSE_BYTES} bytes`,
+      ),
+    });
+    deadline.abort(error);
+    return error;
+  };
+  const declared = Number(response.headers.get("Content-Length"));
+  if (declared > MAX_RESPONSE_BYTES) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge();
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_RESPONSE_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+/** Cleans the text fields of an error answer (see {@linkcode cleanText}). */
+function cleanBody(
+  body: unknown,
+  status: number,
+  secrets: readonly string[],
+): unknown {
+  if (status === 200 || typeof body !== "object" || body === null) return body;
+  const clean: Record<string, unknown> = { ...body };
+  for (const [name, value] of Object.entries(clean)) {
+    if (typeof value === "string") clean[name] = cleanText(value, secrets);
+  }
+  return clean;
 }
 
 function send(
@@ -163,12 +320,17 @@ function send(
   return doFetch(url, { method: request.method, headers, body, signal });
 }
 
-function parseBody(text: string, endpoint: string, status: number): unknown {
+function parseBody(
+  text: string,
+  endpoint: string,
+  status: number,
+  secrets: readonly string[],
+): unknown {
   if (status >= 500) {
     throw new TwitchApiError(
       `Twitch's ${endpoint} failed with HTTP ${status}: Twitch may be having trouble, try again in a minute`,
       status,
-      errorMessageOf(safeJson(text)),
+      cleanText(errorMessageOf(safeJson(text)), secrets),
     );
   }
   if (text.trim() === "") return undefined;
@@ -198,8 +360,12 @@ function retryAfter(headers: Headers, now: number = Date.now()): number {
   return 1000;
 }
 
-/** Waits `ms` milliseconds; rejects with the abort reason when `signal` aborts. */
+/**
+ * Waits `ms` milliseconds (at most {@linkcode MAX_TIMEOUT}: a longer timer
+ * would fire at once); rejects with the abort reason when `signal` aborts.
+ */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  ms = Math.min(Math.max(0, ms), MAX_TIMEOUT);
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = () => {

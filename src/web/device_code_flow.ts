@@ -10,17 +10,22 @@ import type { AccessToken } from "./access_token.ts";
 import { redact } from "./redact.ts";
 import {
   callTwitch,
+  checkTimeout,
+  DEFAULT_TIMEOUT,
   endpointUrl,
   errorMessageOf,
   type RequestOptions,
   sleep,
   twitchError,
+  type TwitchResponse,
 } from "./_request.ts";
 import { requireString, toAccessToken } from "./_token_endpoint.ts";
 import {
   AccessDeniedError,
   CancelledError,
   InvalidResponseError,
+  NetworkError,
+  RateLimitError,
   TimeoutError,
   TwitchApiError,
 } from "./errors.ts";
@@ -181,12 +186,16 @@ export async function startDeviceAuthorization(
 /**
  * Polls Twitch until the user has entered the code, at the `interval`
  * Twitch asked for, slowing down by five seconds whenever Twitch says
- * `slow_down` (RFC 8628). Gives up when the codes expire.
+ * `slow_down` (RFC 8628). A poll that fails on the way (Twitch unreachable,
+ * a 5xx, a poll timing out, a rate limit) is tried again, waiting twice as
+ * long after each failure in a row (up to a minute). Gives up when the codes
+ * expire.
  *
  * @param clientId The app's client id.
  * @param device What {@linkcode startDeviceAuthorization} returned.
  * @param options Base URL, `fetch`, `signal`, and `timeout` for the whole
- * wait (default: until the codes expire).
+ * wait (default: until the codes expire; as for every helper, from 1 to
+ * 2 147 483 647 ms, or `Infinity`).
  * @returns The user's tokens.
  * @throws {AccessDeniedError} when the user declines.
  * @throws {TimeoutError} when the codes expire or `timeout` runs out.
@@ -206,13 +215,12 @@ export async function waitForDeviceToken(
   device: DeviceAuthorizationData,
   options: RequestOptions = {},
 ): Promise<AccessToken> {
+  const timeout = checkTimeout(options.timeout, Infinity);
   const expiresAt = device.obtainedAt + device.expiresIn * 1000;
-  const deadline = Math.min(
-    expiresAt,
-    options.timeout === undefined ? Infinity : Date.now() + options.timeout,
-  );
+  const deadline = Math.min(expiresAt, Date.now() + timeout);
   const url = endpointUrl("token", options.authBaseUrl);
   let interval = device.interval * 1000;
+  let failures = 0;
   for (;;) {
     const left = deadline - Date.now();
     if (left <= 0) {
@@ -222,38 +230,77 @@ export async function waitForDeviceToken(
       );
     }
     const obtainedAt = Date.now();
-    const response = await callTwitch(url, {
-      method: "POST",
-      form: {
-        client_id: requireString(clientId, "clientId"),
-        scopes: device.scopes.join(" "),
-        device_code: device.deviceCode,
-        grant_type: DEVICE_GRANT,
-      },
-    }, { ...options, timeout: Math.min(left, options.timeout ?? left) });
-    if (response.status === 200) {
+    let response: TwitchResponse | undefined;
+    try {
+      response = await callTwitch(url, {
+        method: "POST",
+        form: {
+          client_id: requireString(clientId, "clientId"),
+          scopes: device.scopes.join(" "),
+          device_code: device.deviceCode,
+          grant_type: DEVICE_GRANT,
+        },
+      }, { ...options, timeout: Math.max(1, Math.min(left, DEFAULT_TIMEOUT)) });
+    } catch (error) {
+      if (!isTransient(error)) throw error;
+      failures++;
+    }
+    if (response?.status === 200) {
       return toAccessToken(response.body, url.pathname, obtainedAt);
     }
-    const message = errorMessageOf(response.body);
-    if (message === "slow_down") interval += 5000;
-    else if (
-      message === "access_denied" || message === "authorization_denied"
-    ) {
-      throw new AccessDeniedError("the user declined the device code");
-    } else if (message.toLowerCase() === "invalid device code") {
-      throw new TwitchApiError(
-        "The device code was already used or has expired: start the device sign-in again",
-        response.status,
-        message,
-      );
-    } else if (message !== "authorization_pending") {
-      throw twitchError(response, url.pathname);
+    if (response) {
+      failures = 0;
+      interval = nextInterval(response, interval, url.pathname);
     }
     await sleep(
-      Math.min(interval, Math.max(0, deadline - Date.now())),
+      Math.min(backoff(interval, failures), Math.max(0, deadline - Date.now())),
       options.signal,
     ).catch((reason) => {
       throw new CancelledError("The device sign-in", { cause: reason });
     });
   }
+}
+
+/** The longest wait between polls after failures, in milliseconds. */
+const MAX_BACKOFF = 60_000;
+
+/**
+ * A failure worth polling again after: Twitch unreachable, a 5xx, a poll
+ * that timed out, a long rate limit.
+ */
+function isTransient(error: unknown): boolean {
+  return error instanceof NetworkError || error instanceof TimeoutError ||
+    error instanceof RateLimitError ||
+    (error instanceof TwitchApiError && error.status >= 500);
+}
+
+/** The poll interval doubled for each failure in a row, up to {@linkcode MAX_BACKOFF}. */
+function backoff(interval: number, failures: number): number {
+  if (failures === 0) return interval;
+  return Math.max(interval, Math.min(MAX_BACKOFF, interval * 2 ** failures));
+}
+
+/**
+ * Reads a pending answer: the interval to poll at next, or the error that
+ * ends the wait.
+ */
+function nextInterval(
+  response: TwitchResponse,
+  interval: number,
+  endpoint: string,
+): number {
+  const message = errorMessageOf(response.body);
+  if (message === "slow_down") return interval + 5000;
+  if (message === "authorization_pending") return interval;
+  if (message === "access_denied" || message === "authorization_denied") {
+    throw new AccessDeniedError("the user declined the device code");
+  }
+  if (message.toLowerCase() === "invalid device code") {
+    throw new TwitchApiError(
+      "The device code was already used or has expired: start the device sign-in again",
+      response.status,
+      message,
+    );
+  }
+  throw twitchError(response, endpoint);
 }

@@ -6,6 +6,8 @@
  * @module
  */
 
+import { cleanText } from "./_clean_text.ts";
+
 /**
  * The base class of every error this module throws.
  *
@@ -343,10 +345,13 @@ export class TimeoutError extends TwitchAuthError {
    *
    * @param what What timed out, such as `"the sign-in"`.
    * @param timeout The timeout that ran out, in milliseconds.
+   * @param hint What to do, when there is more to say than "try again".
    */
-  constructor(what: string, timeout: number) {
+  constructor(what: string, timeout: number, hint?: string) {
     super(
-      `${what} timed out after ${timeout} ms: try again, or allow more time with the timeout option`,
+      `${what} timed out after ${timeout} ms: ${
+        hint ?? "try again, or allow more time with the timeout option"
+      }`,
     );
     this.timeout = timeout;
   }
@@ -399,9 +404,11 @@ export class AccessDeniedError extends TwitchAuthError {
   /**
    * Creates the error.
    *
-   * @param description Twitch's `error_description`.
+   * @param description Twitch's `error_description` (control and
+   * bidirectional characters are dropped, and it is cut to 300 characters).
    */
   constructor(description: string) {
+    description = cleanText(description);
     super(
       `The authorization was denied on Twitch (${description}): run the sign-in again and click Authorize`,
     );
@@ -411,7 +418,9 @@ export class AccessDeniedError extends TwitchAuthError {
 
 /**
  * Twitch sent the browser back with an `error` other than a denial, such as
- * `invalid_scope` or `redirect_mismatch`.
+ * `invalid_scope` or `redirect_mismatch`. `error` and `description` come
+ * from the callback URL, cleaned: control and bidirectional characters are
+ * dropped and each is cut to 300 characters.
  *
  * @example Read Twitch's error code
  * ```ts
@@ -435,6 +444,8 @@ export class AuthorizationError extends TwitchAuthError {
    * @param message A message that says what to do, when known.
    */
   constructor(error: string, description: string, message?: string) {
+    error = cleanText(error);
+    description = cleanText(description);
     super(
       message ??
         `Twitch refused the authorization (${error}: ${description}): check the scopes and the app's settings in the Twitch developer console`,
