@@ -13,7 +13,10 @@
 // `--log` also appends what it prints to FILE: the authenticator discards a
 // browser's output, so this is how a test gets to see it.
 
-import { type Browser, chromium } from "playwright-core";
+// A full specifier, not an import map entry: playwright-core is for the tests
+// only, and nothing a user runs may download it.
+// deno-lint-ignore no-import-prefix
+import { type Browser, chromium } from "npm:playwright-core@1.65.1";
 
 /** The whole run, Chromium's start and close included, must fit in this. */
 const TIMEOUT_MS = 30_000;
