@@ -25,6 +25,8 @@ export interface Demo {
    * follows the authorize URL and its redirect to the callback with `fetch`.
    */
   approve(authorizeUrl: string): Promise<void>;
+  /** Approves a device sign-in, as the user would on the activation page. */
+  approveDevice(userCode: string): void;
   /** Stops the mock. */
   close(): Promise<void>;
 }
@@ -32,7 +34,7 @@ export interface Demo {
 /**
  * Starts the mock on a free loopback port, with the demo app registered for
  * `redirectUrl` only. Its consent page waits for a click until
- * {@linkcode Demo.approve}.
+ * {@linkcode Demo.approve}; device sign-ins poll every second.
  *
  * @param redirectUrl The redirect URL the CLI's callback server answers.
  * @returns The running demo.
@@ -42,6 +44,7 @@ export async function startDemo(redirectUrl: string): Promise<Demo> {
     hostname: "127.0.0.1",
     port: 0,
     consent: "page",
+    deviceInterval: 1,
     clients: [{
       clientId: DEMO_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
@@ -54,6 +57,7 @@ export async function startDemo(redirectUrl: string): Promise<Demo> {
     clientSecret: DEMO_CLIENT_SECRET,
     authBaseUrl: mock.authBaseUrl,
     approve: (url) => approveOnMock(mock, url),
+    approveDevice: (userCode) => mock.approveDevice(userCode),
     close: () => mock.close(),
   };
 }
