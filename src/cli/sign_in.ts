@@ -76,9 +76,9 @@ export async function browserSignIn(
   if (pick && printOnly) {
     throw new UsageError(
       `No scopes given: pass -s with the scopes to ask for, such as -s chat:read,chat:edit (the scopes command lists them all)${
-        headless
-          ? `; no browser can open here (${headless}) for the scope picker`
-          : "; without --no-browser, a page lets you pick them"
+        options.browser === false
+          ? "; without --no-browser, a page lets you pick them"
+          : `; no browser can open here (${headless}) for the scope picker`
       }`,
     );
   }
