@@ -7,6 +7,7 @@
  */
 
 import { DEFAULT_REDIRECT_URL } from "../deno/user_authenticator.ts";
+import { TwitchAuthError } from "../web/errors.ts";
 import { EXIT_OK } from "./exit_codes.ts";
 import type { CliOptions } from "./options.ts";
 import type { Run } from "./run.ts";
@@ -44,6 +45,12 @@ export async function runMock(options: CliOptions, run: Run): Promise<number> {
         redirectUris: redirectUrls,
         name: "twitch-auth demo",
       }],
+    }).catch((error) => {
+      if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+      throw new TwitchAuthError(
+        `Port ${options.port} on 127.0.0.1 is already in use (another mock running?): stop that program, or pick another port with --port`,
+        { cause: error },
+      );
     });
     try {
       await run.io.writeOut(
