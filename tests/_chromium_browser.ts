@@ -2,10 +2,12 @@
 // authenticator runs any `browser` command (the URL comes last):
 //
 //   deno run -A tests/_chromium_browser.ts [--click=Authorize|Cancel]
-//     [--screenshot=FILE] [--log=FILE] URL
+//     [--tick=SCOPE,SCOPE] [--screenshot=FILE] [--log=FILE] URL
 //
 // It starts headless Chromium (`TWITCH_AUTH_CHROMIUM`, default
 // /usr/bin/chromium) with a fresh temporary profile, opens URL, clicks the
+// CLI's scope picker: with --tick, it ticks those scopes on the picker and
+// presses "Sign in with Twitch" first. Then it clicks the
 // consent page's Authorize (or Cancel) button when it lands on one, waits for
 // the page at the authorize URL's `redirect_uri`, prints that page's heading,
 // closes Chromium and exits 0. Any failure, or 30 s going by, exits non-zero
@@ -35,6 +37,7 @@ interface Options {
   click: "Authorize" | "Cancel";
   screenshot?: string;
   log?: string;
+  tick?: string[];
 }
 
 function parseArgs(args: string[]): Options {
@@ -46,7 +49,7 @@ function parseArgs(args: string[]): Options {
   }
   const flags = new Map<string, string>();
   for (const arg of args.slice(0, -1)) {
-    const match = /^--(click|screenshot|log)=(.+)$/.exec(arg);
+    const match = /^--(click|screenshot|log|tick)=(.+)$/.exec(arg);
     if (!match) throw new Error(`unknown argument ${arg}`);
     flags.set(match[1], match[2]);
   }
@@ -59,6 +62,7 @@ function parseArgs(args: string[]): Options {
     click,
     screenshot: flags.get("screenshot") ?? Deno.env.get("E2E_SCREENSHOT"),
     log: flags.get("log"),
+    tick: flags.get("tick")?.split(","),
   };
 }
 
@@ -82,14 +86,34 @@ async function run(browser: Browser, options: Options): Promise<string> {
   const page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(left());
   await page.goto(options.url, { timeout: left() });
-  if (!atCallback(new URL(page.url()))) {
+  if (options.tick) {
+    // the scope picker: tick like a user, then go on to Twitch
+    for (const scope of options.tick) {
+      await page.locator(`input[type=checkbox][value="${scope}"]`).check({
+        timeout: left(),
+      });
+    }
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.has("redirect_uri"), {
+        timeout: left(),
+      }),
+      page.getByRole("button", { name: "Sign in with Twitch" }).click({
+        timeout: left(),
+      }),
+    ]);
+  }
+  const consent = new URL(page.url()).searchParams.get("redirect_uri");
+  const callbackAt = consent ?? redirectUri;
+  const arrived = (url: URL) =>
+    callbackAt ? url.href.startsWith(callbackAt) : atCallback(url);
+  if (!arrived(new URL(page.url()))) {
     // Twitch's (the mock's) consent page: press the button like a user would.
     const button = page.getByRole("button", {
       name: options.click,
       exact: true,
     });
     await Promise.all([
-      page.waitForURL(atCallback, { timeout: left() }),
+      page.waitForURL(arrived, { timeout: left() }),
       button.click({ timeout: left() }),
     ]);
   }
