@@ -351,7 +351,7 @@ export class UserAuthenticator {
     let browser: Promise<OpenedBrowser | undefined> | undefined;
     const ended = new AbortController();
     try {
-      const callback = createCallbackHandler({
+      const callbackHandler = createCallbackHandler({
         redirectUrl: this.#redirectUrl,
         state,
         onCallback: (callback) => this.#answer(callback, exchange.signal, flow),
@@ -362,7 +362,9 @@ export class UserAuthenticator {
         authorizeUrl: (scopes) => this.#authorizeUrl(state, scopes),
       });
       server = await serveCallback(
-        first ? (req) => first.handle(req) ?? callback(req) : callback,
+        first
+          ? (req) => first.handle(req) ?? callbackHandler(req)
+          : callbackHandler,
         this.#port,
         this.#options.host,
       );
