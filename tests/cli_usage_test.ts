@@ -228,3 +228,18 @@ Deno.test("--output is checked before the sign-in: a folder, a missing folder, a
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a request's timeout is told in seconds, the unit of --timeout", async () => {
+  await using mock = await startMockTwitch();
+  const { accessToken } = mock.issueUserToken();
+  mock.injectFault({ path: "/oauth2/validate", delay: 5_000 });
+  const result = await runCli(
+    ["validate", "-", "--auth-base-url", mock.authBaseUrl, "--timeout", "0.2"],
+    { stdin: accessToken },
+  );
+  assertEquals(result.code, 1, result.stderr);
+  const last = result.stderr.trimEnd().split("\n").at(-1)!;
+  assertStringIncludes(last, "timed out after 0.2 seconds");
+  assertStringIncludes(last, "--timeout SECONDS");
+  assertFalse(/\d ms\b/.test(last), last);
+});
