@@ -82,7 +82,7 @@ export async function browserSignIn(
       }`,
     );
   }
-  if (headless) {
+  if (headless && options.browser !== false) {
     run.io.writeErr(
       `No browser can open here (${headless}): sign in with "twitch-auth device" instead, or open the URL below in a browser on this machine (over SSH, forward the callback port first: ssh -L ${
         portOf(target.redirectUrl)
