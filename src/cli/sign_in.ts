@@ -119,9 +119,11 @@ export async function browserSignIn(
   } catch (error) {
     if (error instanceof TimeoutError && !target.demo) {
       throw new TwitchAuthError(
-        `The sign-in timed out after ${
-          seconds(error.timeout)
-        } seconds (--timeout). ${redirectHint(target.redirectUrl)}`,
+        `The sign-in timed out after ${seconds(error.timeout)} seconds (${
+          options.timeout === undefined
+            ? "the default; allow more with --timeout SECONDS"
+            : "--timeout"
+        }). ${redirectHint(target.redirectUrl)}`,
         { cause: error },
       );
     }
