@@ -2,10 +2,12 @@
 // authenticator runs any `browser` command (the URL comes last):
 //
 //   deno run -A tests/_chromium_browser.ts [--click=Authorize|Cancel]
-//     [--screenshot=FILE] [--log=FILE] URL
+//     [--tick=SCOPE,SCOPE] [--screenshot=FILE] [--log=FILE] URL
 //
 // It starts headless Chromium (`TWITCH_AUTH_CHROMIUM`, default
 // /usr/bin/chromium) with a fresh temporary profile, opens URL, clicks the
+// CLI's scope picker: with --tick, it ticks those scopes on the picker and
+// presses "Sign in with Twitch" first. Then it clicks the
 // consent page's Authorize (or Cancel) button when it lands on one, waits for
 // the page at the authorize URL's `redirect_uri`, prints that page's heading,
 // closes Chromium and exits 0. Any failure, or 30 s going by, exits non-zero
@@ -13,7 +15,10 @@
 // `--log` also appends what it prints to FILE: the authenticator discards a
 // browser's output, so this is how a test gets to see it.
 
-import { type Browser, chromium } from "playwright-core";
+// A full specifier, not an import map entry: playwright-core is for the tests
+// only, and nothing a user runs may download it.
+// deno-lint-ignore no-import-prefix
+import { type Browser, chromium } from "npm:playwright-core@1.65.1";
 
 /** The whole run, Chromium's start and close included, must fit in this. */
 const TIMEOUT_MS = 30_000;
@@ -32,6 +37,7 @@ interface Options {
   click: "Authorize" | "Cancel";
   screenshot?: string;
   log?: string;
+  tick?: string[];
 }
 
 function parseArgs(args: string[]): Options {
@@ -43,7 +49,7 @@ function parseArgs(args: string[]): Options {
   }
   const flags = new Map<string, string>();
   for (const arg of args.slice(0, -1)) {
-    const match = /^--(click|screenshot|log)=(.+)$/.exec(arg);
+    const match = /^--(click|screenshot|log|tick)=(.+)$/.exec(arg);
     if (!match) throw new Error(`unknown argument ${arg}`);
     flags.set(match[1], match[2]);
   }
@@ -56,6 +62,7 @@ function parseArgs(args: string[]): Options {
     click,
     screenshot: flags.get("screenshot") ?? Deno.env.get("E2E_SCREENSHOT"),
     log: flags.get("log"),
+    tick: flags.get("tick")?.split(","),
   };
 }
 
@@ -79,14 +86,34 @@ async function run(browser: Browser, options: Options): Promise<string> {
   const page = await (await browser.newContext()).newPage();
   page.setDefaultTimeout(left());
   await page.goto(options.url, { timeout: left() });
-  if (!atCallback(new URL(page.url()))) {
+  if (options.tick) {
+    // the scope picker: tick like a user, then go on to Twitch
+    for (const scope of options.tick) {
+      await page.locator(`input[type=checkbox][value="${scope}"]`).check({
+        timeout: left(),
+      });
+    }
+    await Promise.all([
+      page.waitForURL((url) => url.searchParams.has("redirect_uri"), {
+        timeout: left(),
+      }),
+      page.getByRole("button", { name: "Sign in with Twitch" }).click({
+        timeout: left(),
+      }),
+    ]);
+  }
+  const consent = new URL(page.url()).searchParams.get("redirect_uri");
+  const callbackAt = consent ?? redirectUri;
+  const arrived = (url: URL) =>
+    callbackAt ? url.href.startsWith(callbackAt) : atCallback(url);
+  if (!arrived(new URL(page.url()))) {
     // Twitch's (the mock's) consent page: press the button like a user would.
     const button = page.getByRole("button", {
       name: options.click,
       exact: true,
     });
     await Promise.all([
-      page.waitForURL(atCallback, { timeout: left() }),
+      page.waitForURL(arrived, { timeout: left() }),
       button.click({ timeout: left() }),
     ]);
   }

@@ -27,8 +27,22 @@ export async function authorizeCode(
   return code;
 }
 
-/** A loopback port nobody listens on. */
+/**
+ * A loopback port nobody listens on, for a server the test starts later.
+ * Picked below the kernel's ephemeral range (32768 and up on Linux), where
+ * port-0 listeners and outgoing connections of parallel test runs never land,
+ * so it stays free until the test binds it.
+ */
 export function closedPort(): number {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // taken: try another
+    }
+  }
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();

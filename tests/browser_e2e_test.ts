@@ -3,9 +3,10 @@
 // goes to the consent page, presses Authorize or Cancel like a user and lands
 // on the localhost callback. Skipped only where Chromium is not installed.
 
-import { assert, assertEquals, assertRejects } from "@std/assert";
+import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import {
   AccessDeniedError,
+  PortInUseError,
   Twitch,
   UserAuthenticator,
   validateToken,
@@ -84,9 +85,9 @@ async function withLog<T>(
   }, 200);
   try {
     const result = await body(failed.signal);
-    // the sign-in ends as soon as the page is sent; the script logs it after
-    for (let i = 0; i < 200 && !read(); i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    // the sign-in may end before the script has logged and closed Chromium
+    for (let waited = 0; !read() && waited < 40_000; waited += 100) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     return { result, log: read() };
   } catch (error) {
@@ -104,8 +105,21 @@ function assertPortFree(port: number): void {
   Deno.listen({ hostname: "127.0.0.1", port }).close();
 }
 
-async function setupMock() {
-  const port = closedPort();
+/**
+ * Runs `body` with a free port, again with another one if something else
+ * took the port between picking it and the callback server binding it.
+ */
+async function withFreePort<T>(body: (port: number) => Promise<T>): Promise<T> {
+  for (let attempt = 1;; attempt++) {
+    try {
+      return await body(closedPort());
+    } catch (error) {
+      if (!(error instanceof PortInUseError) || attempt >= 5) throw error;
+    }
+  }
+}
+
+async function setupMock(port: number) {
   const redirect = `http://localhost:${port}`;
   const mock = await startMockTwitch({
     consent: "page",
@@ -120,7 +134,7 @@ async function setupMock() {
     authBaseUrl: mock.authBaseUrl,
     helixBaseUrl: mock.helixBaseUrl,
   });
-  return { mock, twitch, port, redirect };
+  return { mock, twitch, redirect };
 }
 
 Deno.test({
@@ -128,29 +142,33 @@ Deno.test({
     "e2e: Chromium opened by the authenticator clicks Authorize on the consent page, the token works",
   ignore: !chromiumAvailable,
   async fn() {
-    const { mock, twitch, port, redirect } = await setupMock();
-    await using _ = mock;
-    const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
-    const chromium = await chromiumCommand("success");
-    const { result: token, log } = await withLog(
-      chromium.log,
-      (signal) =>
-        auth.authenticate({
-          browser: chromium.browser,
-          timeout: 60_000,
-          signal,
+    await withFreePort(async (port) => {
+      const { mock, twitch, redirect } = await setupMock(port);
+      await using _ = mock;
+      const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
+      const chromium = await chromiumCommand("success");
+      const { result: token, log } = await withLog(
+        chromium.log,
+        (signal) =>
+          auth.authenticate({
+            browser: chromium.browser,
+            timeout: 60_000,
+            signal,
+          }),
+      );
+      assertEquals(log.trim(), "Signed in with Twitch");
+      assertEquals(token.scopes, SCOPES);
+      assert(token.refreshToken);
+      const validation = assertValid(
+        await validateToken(token.accessToken, {
+          authBaseUrl: mock.authBaseUrl,
         }),
-    );
-    assertEquals(log.trim(), "Signed in with Twitch");
-    assertEquals(token.scopes, SCOPES);
-    assert(token.refreshToken);
-    const validation = assertValid(
-      await validateToken(token.accessToken, { authBaseUrl: mock.authBaseUrl }),
-    );
-    assertEquals(validation.client_id, mock.clientId);
-    assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
-    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
-    assertPortFree(port);
+      );
+      assertEquals(validation.client_id, mock.clientId);
+      assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
+      assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
+      assertPortFree(port);
+    });
   },
 });
 
@@ -159,23 +177,30 @@ Deno.test({
     "e2e: Cancel clicked in Chromium rejects with AccessDeniedError and shows the cancelled page",
   ignore: !chromiumAvailable,
   async fn() {
-    const { mock, twitch, port, redirect } = await setupMock();
-    await using _ = mock;
-    const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
-    const chromium = await chromiumCommand("cancelled", ["--click=Cancel"]);
-    const { log } = await withLog(chromium.log, (signal) =>
-      assertRejects(
-        () =>
+    await withFreePort(async (port) => {
+      const { mock, twitch, redirect } = await setupMock(port);
+      await using _ = mock;
+      const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
+      const chromium = await chromiumCommand("cancelled", ["--click=Cancel"]);
+      const { log } = await withLog(
+        chromium.log,
+        (signal) =>
           auth.authenticate({
             browser: chromium.browser,
             timeout: 60_000,
             signal,
-          }),
-        AccessDeniedError,
-      ));
-    assertEquals(log.trim(), "Sign-in cancelled");
-    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
-    assertPortFree(port);
+          }).then(
+            () => assert(false, "the sign-in should have been denied"),
+            (error) => {
+              if (error instanceof PortInUseError) throw error; // retried
+              assertInstanceOf(error, AccessDeniedError);
+            },
+          ),
+      );
+      assertEquals(log.trim(), "Sign-in cancelled");
+      assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+      assertPortFree(port);
+    });
   },
 });
 
@@ -184,35 +209,38 @@ Deno.test({
     "e2e: Chromium follows the independent strict fake's redirect, no protocol violations",
   ignore: !chromiumAvailable,
   async fn() {
-    const port = closedPort();
-    const redirect = `http://localhost:${port}`;
-    await using fake = await startStrictFake({ redirectUri: redirect });
-    const twitch = new Twitch(fake.clientId, fake.clientSecret, {
-      authBaseUrl: fake.authBaseUrl,
-      helixBaseUrl: fake.helixBaseUrl,
-    });
-    const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
-    const chromium = await chromiumCommand("strict");
-    const { result: token, log } = await withLog(
-      chromium.log,
-      (signal) =>
-        auth.authenticate({
-          browser: chromium.browser,
-          timeout: 60_000,
-          signal,
+    await withFreePort(async (port) => {
+      const redirect = `http://localhost:${port}`;
+      await using fake = await startStrictFake({ redirectUri: redirect });
+      const twitch = new Twitch(fake.clientId, fake.clientSecret, {
+        authBaseUrl: fake.authBaseUrl,
+        helixBaseUrl: fake.helixBaseUrl,
+      });
+      const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
+      const chromium = await chromiumCommand("strict");
+      const { result: token, log } = await withLog(
+        chromium.log,
+        (signal) =>
+          auth.authenticate({
+            browser: chromium.browser,
+            timeout: 60_000,
+            signal,
+          }),
+      );
+      assertEquals(log.trim(), "Signed in with Twitch");
+      const validation = assertValid(
+        await validateToken(token.accessToken, {
+          authBaseUrl: fake.authBaseUrl,
         }),
-    );
-    assertEquals(log.trim(), "Signed in with Twitch");
-    const validation = assertValid(
-      await validateToken(token.accessToken, { authBaseUrl: fake.authBaseUrl }),
-    );
-    assertEquals(validation.user_id, fake.userId);
-    assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
-    assertEquals(
-      fake.authorizeUrlSeen?.searchParams.get("redirect_uri"),
-      redirect,
-    );
-    assertEquals(fake.violations, []);
-    assertPortFree(port);
+      );
+      assertEquals(validation.user_id, fake.userId);
+      assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
+      assertEquals(
+        fake.authorizeUrlSeen?.searchParams.get("redirect_uri"),
+        redirect,
+      );
+      assertEquals(fake.violations, []);
+      assertPortFree(port);
+    });
   },
 });

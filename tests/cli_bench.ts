@@ -1,4 +1,4 @@
-// The CLI's cold start: from spawning `deno run -A mod.ts token --no-browser`
+// The CLI's cold start. First: from spawning `deno run -A mod.ts token --no-browser`
 // to the moment it prints the sign-in URL (its callback server is listening
 // then), next to a Deno program that does nothing but listen and print.
 // Both are real subprocesses; each run is stopped with SIGINT and awaited.
@@ -29,7 +29,11 @@ async function timeUntilUrl(
     if (seen.includes("http://")) break;
   }
   b.end();
-  child.kill("SIGINT");
+  try {
+    child.kill("SIGINT");
+  } catch {
+    // it ended by itself: the check below says why
+  }
   await child.status;
   if (!seen.includes("http://")) throw new Error(`no URL printed: ${seen}`);
 }
@@ -56,9 +60,51 @@ Deno.bench({
       "mod.ts",
       "token",
       "--no-browser",
+      "-s",
+      "chat:read",
       "--client-id=bench0client0id00000000000000a",
       "--client-secret=bench0client0secret000000000a",
       `--port=${PORT}`,
       "--auth-base-url=http://127.0.0.1:9/oauth2",
     ]),
+});
+
+/** Runs `deno ARGS` to its end with stdout and stderr discarded. */
+async function timeRun(b: Deno.BenchContext, args: string[]): Promise<void> {
+  b.start();
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  b.end();
+  if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
+}
+
+// The goal: --help and --version within 1.5x of Deno starting at all.
+Deno.bench({
+  name: "deno eval 0 (floor)",
+  group: "CLI cold start: --help and --version",
+  baseline: true,
+  n: 20,
+  warmup: 2,
+  fn: async (b) => await timeRun(b, ["eval", "0"]),
+});
+
+Deno.bench({
+  name: "deno run -A mod.ts --help",
+  group: "CLI cold start: --help and --version",
+  n: 20,
+  warmup: 2,
+  fn: async (b) => await timeRun(b, ["run", "-A", "mod.ts", "--help"]),
+});
+
+Deno.bench({
+  name: "deno run -A mod.ts --version",
+  group: "CLI cold start: --help and --version",
+  n: 20,
+  warmup: 2,
+  fn: async (b) => await timeRun(b, ["run", "-A", "mod.ts", "--version"]),
 });

@@ -3,6 +3,7 @@
 // for the client secret, with stdout redirected to a file.
 
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
+import { renderUnicodeCompact } from "uqr";
 import { startMockTwitch } from "../testing.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -62,6 +63,67 @@ Deno.test({
         written.includes("Client secret"),
         "the prompt went into the file",
       );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "CLI on a terminal: device shows a QR code of the URL and the progress line on stderr",
+  ignore: !hasScript,
+  async fn() {
+    await using mock = await startMockTwitch({
+      deviceInterval: 1,
+      clients: [{
+        clientId: "pty0public0client0id0000000001",
+        redirectUris: [],
+      }],
+    });
+    const dir = await Deno.makeTempDir();
+    try {
+      const out = `${dir}/token.json`;
+      const command =
+        `TWITCH_CLIENT_ID=pty0public0client0id0000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts device ` +
+        `-s chat:read --auth-base-url ${mock.authBaseUrl} --format json --output ${out}`;
+      const child = new Deno.Command("script", {
+        args: ["-qec", command, "/dev/null"],
+        cwd: ROOT,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "piped",
+      }).spawn();
+      await child.stdin.close();
+      const stderr = new Response(child.stderr).text();
+      const decoder = new TextDecoder();
+      let screen = "";
+      let approved = false;
+      let url = "";
+      for await (const chunk of child.stdout) {
+        screen += decoder.decode(chunk, { stream: true });
+        const code = /enter the code: ([A-Z]{4})-([A-Z]{4})/.exec(screen);
+        if (!approved && code && screen.includes("Ctrl+C to cancel")) {
+          approved = true;
+          url = `${mock.url}/activate?device-code=${code[1]}${code[2]}`;
+          mock.approveDevice(code[1] + code[2]);
+        }
+      }
+      const status = await child.status;
+      await stderr;
+      assertEquals(status.code, 0, screen);
+      assertStringIncludes(screen, "Or scan this with the phone's camera:");
+      // the QR code of exactly the verification URL
+      for (const line of renderUnicodeCompact(url, { border: 2 }).split("\n")) {
+        assertStringIncludes(screen, line);
+      }
+      assertStringIncludes(
+        screen,
+        "Waiting for you to enter the code on Twitch",
+      );
+      assertEquals(JSON.parse(await Deno.readTextFile(out)).scope, [
+        "chat:read",
+      ]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

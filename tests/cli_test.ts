@@ -22,101 +22,20 @@ import {
   startMockTwitch,
 } from "../testing.ts";
 import { closedPort } from "./_util.ts";
+import {
+  assertFailure,
+  assertUsageError,
+  type CliResult,
+  followAuthorizeUrl,
+  runCli,
+  spawnCli,
+  validateOnMock,
+} from "./_cli.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const CLIENT_ID = "cli0test0client0id000000000001";
 const CLIENT_SECRET = "cli0test0client0secret00000001";
 const FAKE_BROWSER = `"${Deno.execPath()}" run -A tests/_fetch_browser.ts`;
-/** The environment every run starts from: no Twitch settings of the machine's. */
-const CLEAN_ENV = {
-  TWITCH_CLIENT_ID: "",
-  TWITCH_CLIENT_SECRET: "",
-  TWITCH_AUTH_BASE_URL: "",
-  BROWSER: "",
-  NO_COLOR: "",
-};
-
-// -- helpers -------------------------------------------------------------------
-
-interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-interface RunOptions {
-  env?: Record<string, string>;
-  /** Text piped to stdin; stdin is /dev/null without it. */
-  stdin?: string;
-}
-
-/** A running CLI whose stderr can be waited on. */
-interface RunningCli {
-  child: Deno.ChildProcess;
-  /** Resolves with the first match of `pattern` in stderr so far. */
-  waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
-  /** Reads both streams to their end and waits for the exit. */
-  finish(): Promise<CliResult>;
-}
-
-function spawnCli(args: string[], options: RunOptions = {}): RunningCli {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "mod.ts", ...args],
-    cwd: ROOT,
-    env: { ...CLEAN_ENV, ...options.env },
-    stdin: options.stdin === undefined ? "null" : "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const fed = options.stdin === undefined
-    ? Promise.resolve()
-    : feed(child.stdin, options.stdin);
-  const stdout = new Response(child.stdout).text();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let stderr = "";
-  let ended = false;
-  const readMore = async () => {
-    const { value, done } = await reader.read();
-    if (done) ended = true;
-    else stderr += value;
-  };
-  return {
-    child,
-    async waitForStderr(pattern) {
-      while (!pattern.test(stderr)) {
-        if (ended) {
-          throw new Error(`stderr ended without ${pattern}: ${stderr}`);
-        }
-        await readMore();
-      }
-      return stderr.match(pattern)!;
-    },
-    async finish() {
-      while (!ended) await readMore();
-      const { code } = await child.status;
-      await fed;
-      return { code, stdout: await stdout, stderr };
-    },
-  };
-}
-
-/** Writes `text` to the child's stdin and closes it; a child that exits first is fine. */
-async function feed(
-  stdin: WritableStream<Uint8Array>,
-  text: string,
-): Promise<void> {
-  const writer = stdin.getWriter();
-  try {
-    await writer.write(new TextEncoder().encode(text));
-    await writer.close();
-  } catch {
-    // the CLI exited without reading stdin
-  }
-}
-
-function runCli(args: string[], options: RunOptions = {}): Promise<CliResult> {
-  return spawnCli(args, options).finish();
-}
 
 function startMock(
   consent: ConsentMode,
@@ -162,22 +81,6 @@ async function signInSetup(consent: ConsentMode): Promise<
 }
 
 /** Does what a browser does with the authorize URL: follow the redirect to the callback. */
-async function followAuthorizeUrl(url: string): Promise<number> {
-  const authorize = await fetch(url, { redirect: "manual" });
-  await authorize.body?.cancel();
-  const callback = await fetch(authorize.headers.get("Location")!);
-  await callback.body?.cancel();
-  return callback.status;
-}
-
-async function validateOnMock(mock: MockTwitch, token: string) {
-  const response = await fetch(`${mock.authBaseUrl}/validate`, {
-    headers: { Authorization: `OAuth ${token}` },
-  });
-  return { status: response.status, body: await response.json() };
-}
-
-/** No secret of `secrets`, and no token printed on stdout, appears on stderr. */
 function assertNoSecretsOnStderr(result: CliResult, secrets: string[] = []) {
   const printed = result.stdout.match(/\b[a-z0-9]{30,}\b/g) ?? [];
   for (
@@ -192,25 +95,6 @@ function assertNoSecretsOnStderr(result: CliResult, secrets: string[] = []) {
 }
 
 /** Exit code 2, the message on stderr, a pointer to --help, nothing on stdout. */
-function assertUsageError(result: CliResult, ...fragments: string[]) {
-  assertEquals(result.code, 2, result.stderr);
-  for (const fragment of fragments) {
-    assertStringIncludes(result.stderr, fragment);
-  }
-  assertStringIncludes(result.stderr, "--help");
-  assertEquals(result.stdout, "");
-}
-
-/** Exit code 1 and a last stderr line saying what to do, no stack trace. */
-function assertFailure(result: CliResult, fragment: string) {
-  assertEquals(result.code, 1, result.stderr);
-  const lastLine = result.stderr.trimEnd().split("\n").at(-1)!;
-  assertMatch(lastLine, /^twitch-auth: /);
-  assertStringIncludes(lastLine, fragment);
-  assertFalse(/^\s+at /m.test(result.stderr), result.stderr);
-  assertEquals(result.stdout, "");
-}
-
 const ESC = String.fromCharCode(0x1b);
 
 const TEST_OPTIONS = { sanitizeResources: true, sanitizeOps: true };
@@ -259,7 +143,7 @@ Deno.test("-V and --version print the version of deno.json", async () => {
   for (const flag of ["-V", "--version"]) {
     const result = await runCli([flag]);
     assertEquals(result.code, 0);
-    assertEquals(result.stdout, `@x/twitch-auth ${denoJson.version}\n`);
+    assertEquals(result.stdout, `twitch-auth ${denoJson.version}\n`);
     assertEquals(result.stderr, "");
   }
 });
@@ -294,7 +178,9 @@ Deno.test("importing mod.ts does not load the CLI or @std/cli", async () => {
   };
   visit(graph.roots[0]);
   assert(loaded.size > 5, [...loaded].join("\n"));
-  const cli = [...loaded].filter((s) => /cli|mock_server|prompt/.test(s));
+  const cli = [...loaded].filter((s) =>
+    /\/src\/cli\/|mock_server|prompt|uqr|scope_picker/.test(s)
+  );
   assertEquals(cli, []);
   assert(
     graph.modules.some((m) => m.specifier.endsWith("/src/cli/main.ts")),
@@ -335,6 +221,7 @@ Deno.test(
       "refresh_token",
       "scope",
       "token_type",
+      "obtained_at",
     ]);
     assertEquals(json.scope, ["chat:read", "chat:edit", "bits:read"]);
     assertEquals(json.token_type, "bearer");
@@ -394,6 +281,8 @@ Deno.test(
       const result = await runCli(
         [
           ...setup.args,
+          "-s",
+          "chat:read",
           "--browser",
           FAKE_BROWSER,
           "--format",
@@ -434,7 +323,13 @@ Deno.test(
   async () => {
     const setup = await signInSetup("deny");
     await using _mock = setup.mock;
-    const result = await runCli([...setup.args, "--browser", FAKE_BROWSER], {
+    const result = await runCli([
+      ...setup.args,
+      "-s",
+      "chat:read",
+      "--browser",
+      FAKE_BROWSER,
+    ], {
       env: setup.env,
     });
     assertFailure(result, "denied");
@@ -449,7 +344,14 @@ Deno.test(
   async () => {
     const setup = await signInSetup("approve");
     await using _mock = setup.mock;
-    const cli = spawnCli([...setup.args, "--no-browser", "--format", "json"], {
+    const cli = spawnCli([
+      ...setup.args,
+      "-s",
+      "chat:read",
+      "--no-browser",
+      "--format",
+      "json",
+    ], {
       env: setup.env,
     });
     const [url] = await cli.waitForStderr(/http:\/\/\S+\/oauth2\/authorize\S+/);
@@ -474,7 +376,7 @@ Deno.test(
     await using _mock = setup.mock;
     const started = Date.now();
     const result = await runCli(
-      [...setup.args, "--no-browser", "--timeout", "0.5"],
+      [...setup.args, "-s", "chat:read", "--no-browser", "--timeout", "0.5"],
       { env: setup.env },
     );
     assertFailure(result, "timed out");
@@ -491,7 +393,9 @@ Deno.test(
   async () => {
     const setup = await signInSetup("approve");
     await using _mock = setup.mock;
-    const cli = spawnCli([...setup.args, "--no-browser"], { env: setup.env });
+    const cli = spawnCli([...setup.args, "-s", "chat:read", "--no-browser"], {
+      env: setup.env,
+    });
     await cli.waitForStderr(/oauth2\/authorize\S+/);
     cli.child.kill("SIGINT");
     const result = await cli.finish();
@@ -511,7 +415,12 @@ Deno.test(
     await using _mock = setup.mock;
     const taken = Deno.listen({ hostname: "127.0.0.1", port: setup.port });
     try {
-      const result = await runCli([...setup.args, "--no-browser"], {
+      const result = await runCli([
+        ...setup.args,
+        "-s",
+        "chat:read",
+        "--no-browser",
+      ], {
         env: setup.env,
       });
       assertFailure(result, `Port ${setup.port}`);
@@ -531,6 +440,8 @@ Deno.test(
     const redirect = `http://localhost:${port}/twitch/callback`;
     await using mock = await startMock("approve", [redirect]);
     const result = await runCli([
+      "-s",
+      "chat:read",
       "--auth-base-url",
       mock.authBaseUrl,
       "--redirect-url",
@@ -557,6 +468,8 @@ Deno.test(
     const port = closedPort();
     await using mock = await startMock("approve", [`http://localhost:${port}`]);
     const result = await runCli([
+      "-s",
+      "chat:read",
       "--auth-base-url",
       mock.authBaseUrl,
       "--port",
@@ -582,6 +495,8 @@ Deno.test(
     const redirect = `http://127.0.0.1:${port}`;
     await using mock = await startMock("approve", [redirect]);
     const result = await runCli([
+      "-s",
+      "chat:read",
       "--auth-base-url",
       mock.authBaseUrl,
       "--host",
@@ -683,6 +598,7 @@ Deno.test(
       "expires_in",
       "scope",
       "token_type",
+      "obtained_at",
     ]);
     const validation = await validateOnMock(mock, body.access_token);
     assertEquals(validation.status, 200);
@@ -996,13 +912,17 @@ Deno.test("--demo app: an app token from the mock", async () => {
   assertMatch(JSON.parse(result.stdout).access_token, /^[a-z0-9]{30}$/);
 });
 
-Deno.test("--output into a missing directory exits 1 naming the file", async () => {
+Deno.test("--output into a missing directory is a usage error naming the file and folder", async () => {
   const result = await runCli([
     "scopes",
     "--output",
     "/nonexistent-dir/x/scopes.txt",
   ]);
-  assertFailure(result, "Could not write /nonexistent-dir/x/scopes.txt");
+  assertUsageError(
+    result,
+    "--output /nonexistent-dir/x/scopes.txt",
+    "/nonexistent-dir/x does not exist",
+  );
 });
 
 // -- in-process: the terminal (prompt, progress line, Ctrl+C) ------------------------
@@ -1051,7 +971,7 @@ function fakeTerminal(
       env: (name) => options.env?.[name] || undefined,
       promptSecret: (message) => {
         prompts.push(message);
-        return options.answer ?? null;
+        return Promise.resolve(options.answer ?? null);
       },
       onInterrupt: (next) => {
         listener = next;
@@ -1151,6 +1071,8 @@ async function signInOnTerminal(
     },
   });
   const running = main([
+    "-s",
+    "chat:read",
     "--auth-base-url",
     mock.authBaseUrl,
     "--port",
@@ -1210,6 +1132,8 @@ Deno.test(
     });
     const running = main(
       [
+        "-s",
+        "chat:read",
         "--auth-base-url",
         mock.authBaseUrl,
         "--port",

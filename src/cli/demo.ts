@@ -25,6 +25,8 @@ export interface Demo {
    * follows the authorize URL and its redirect to the callback with `fetch`.
    */
   approve(authorizeUrl: string): Promise<void>;
+  /** Approves a device sign-in, as the user would on the activation page. */
+  approveDevice(userCode: string): void;
   /** Stops the mock. */
   close(): Promise<void>;
 }
@@ -32,7 +34,7 @@ export interface Demo {
 /**
  * Starts the mock on a free loopback port, with the demo app registered for
  * `redirectUrl` only. Its consent page waits for a click until
- * {@linkcode Demo.approve}.
+ * {@linkcode Demo.approve}; device sign-ins poll every second.
  *
  * @param redirectUrl The redirect URL the CLI's callback server answers.
  * @returns The running demo.
@@ -42,6 +44,7 @@ export async function startDemo(redirectUrl: string): Promise<Demo> {
     hostname: "127.0.0.1",
     port: 0,
     consent: "page",
+    deviceInterval: 1,
     clients: [{
       clientId: DEMO_CLIENT_ID,
       clientSecret: DEMO_CLIENT_SECRET,
@@ -54,16 +57,28 @@ export async function startDemo(redirectUrl: string): Promise<Demo> {
     clientSecret: DEMO_CLIENT_SECRET,
     authBaseUrl: mock.authBaseUrl,
     approve: (url) => approveOnMock(mock, url),
+    approveDevice: (userCode) => mock.approveDevice(userCode),
     close: () => mock.close(),
   };
 }
 
 /**
- * A free port on loopback, for the demo's callback server.
+ * A free port on loopback for the demo's callback server, picked below the
+ * usual ephemeral range (32768 and up) so that no outgoing connection or
+ * port-0 listener takes it before the callback server binds it.
  *
  * @returns The port number.
  */
 export function freeLoopbackPort(): number {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    try {
+      Deno.listen({ hostname: "127.0.0.1", port }).close();
+      return port;
+    } catch {
+      // taken: try another
+    }
+  }
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const { port } = listener.addr;
   listener.close();

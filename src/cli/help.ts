@@ -9,16 +9,16 @@ import denoJson from "../../deno.json" with { type: "json" };
 /** The program name shown in messages. */
 export const PROGRAM = "twitch-auth";
 
-/** How to run the program from JSR. */
-const RUN = "deno run -A jsr:@x/twitch-auth";
+/** How to install the program under its name. */
+const INSTALL = `deno install -g -A -n ${PROGRAM} jsr:${denoJson.name}`;
 
 /**
  * The version line, from `deno.json`.
  *
- * @returns `"@x/twitch-auth 1.2.3"`.
+ * @returns `"twitch-auth 1.2.3"`.
  */
 export function versionText(): string {
-  return `${denoJson.name} ${denoJson.version}\n`;
+  return `${PROGRAM} ${denoJson.version}\n`;
 }
 
 /**
@@ -29,18 +29,27 @@ export function versionText(): string {
 export function helpText(): string {
   return `${PROGRAM} ${denoJson.version}: get a Twitch user access token on your own machine.
 Approve in the browser, the redirect comes back to http://localhost:17563,
-the tokens are printed. No web site in between.
+the tokens are printed. No web site in between. No browser here? Use device.
 
 Usage:
-  ${RUN} [COMMAND] [OPTIONS]
+  ${PROGRAM} [COMMAND] [OPTIONS]
+
+  Install it under that name:  ${INSTALL}
+  or run it without installing: deno run -A jsr:${denoJson.name} [COMMAND] [OPTIONS]
 
 Commands:
-  token                    User token through the browser sign-in (default)
+  token                    User token through the browser sign-in (default); with
+                           no -s, a local page lets you pick the scopes first
+  device                   User token on a machine without a browser: open a URL
+                           on any device (a QR code on a terminal) and type a code;
+                           works with a public client (no secret)
   app                      App access token (client credentials)
   validate [TOKEN]         Show a token's client id, login, user id, scopes, expiry
   refresh [REFRESH_TOKEN]  New access token from a refresh token
   revoke [TOKEN]           Revoke a token
   scopes                   List every scope and what it grants
+  mock                     Run the mock Twitch until Ctrl+C (offline development):
+                           prints its URLs, the demo app and export lines to paste
 
   A TOKEN or REFRESH_TOKEN of "-" is read from stdin, so it stays out of the
   shell history; left out, it is read from stdin when that is a pipe, or
@@ -55,47 +64,56 @@ Options:
                           repeatable (see the scopes command)
   --force-verify          Make Twitch ask again even if you approved before
   --port PORT             Port of the local callback server (default 17563, or the
-                          redirect URL's port)
-  --host HOST             Address the callback server listens on (default loopback)
+                          redirect URL's port); for mock, the mock's port
+  --host HOST             Loopback address the callback server listens on
+                          (default 127.0.0.1 and ::1; never another machine's)
   --redirect-url URL      The OAuth Redirect URL registered for the app
                           (default http://localhost:PORT)
   --no-browser            Print the sign-in URL instead of opening a browser
   --browser CMD           Command that opens the URL, such as "firefox --new-window"
                           (default $BROWSER, else the system's)
   --auth-base-url URL     Twitch's OAuth base URL (env TWITCH_AUTH_BASE_URL;
-                          default https://id.twitch.tv/oauth2)
-  --format FORMAT         text (default), json (Twitch's field names) or env
+                          default https://id.twitch.tv/oauth2; a mock's to test)
+  --format FORMAT         text (default), json (Twitch's field names and
+                          obtained_at: the token file a bot reads) or env
                           (TWITCH_ACCESS_TOKEN=... lines for a .env file)
   --output FILE           Write the result to FILE, readable by you only (mode 0600),
-                          instead of stdout
+                          instead of stdout; checked before the sign-in starts
   --timeout SECONDS       Give up after this long (default: 600 for the sign-in,
-                          30 per request to Twitch)
-  --demo                  Try it all with no Twitch account and no network: a local
-                          mock Twitch with a demo app (approves by itself with
-                          --no-browser or when no browser opens)
+                          the code's lifetime for device, 30 per request to Twitch)
+  --demo                  Try token, device or app with no Twitch account and no
+                          network: a mock Twitch with a demo app, just for this run
+                          (approves by itself with --no-browser or no browser)
   -h, --help              Show this help
   -V, --version           Show the version
 
 Examples:
   Try it without a Twitch account:
-    ${RUN} --demo --no-browser
+    ${PROGRAM} --demo --no-browser
 
-  Sign in asking for chat scopes, save the tokens in .env for a bot:
+  Sign in, picking the scopes on a page, and keep the tokens for a bot:
     export TWITCH_CLIENT_ID=your_client_id TWITCH_CLIENT_SECRET=your_secret
-    ${RUN} -s chat:read,chat:edit --format env --output .env
+    ${PROGRAM} --format json --output token.json
 
-  Get the tokens as Twitch's JSON:
-    ${RUN} token -s "user:read:email bits:read" --format json
+  On a server or a Raspberry Pi (no browser, no secret needed):
+    ${PROGRAM} device -s chat:read,chat:edit --format json --output token.json
+
+  Save .env lines for a bot:
+    ${PROGRAM} -s chat:read,chat:edit --format env --output .env
 
   Check a token without typing it on the command line:
-    printenv TWITCH_ACCESS_TOKEN | ${RUN} validate -
+    printenv TWITCH_ACCESS_TOKEN | ${PROGRAM} validate -
 
   Refresh, then revoke:
-    ${RUN} refresh - < refresh_token.txt
-    ${RUN} revoke -
+    ${PROGRAM} refresh - < refresh_token.txt
+    ${PROGRAM} revoke -
+
+  Everything offline: run "${PROGRAM} mock" in one terminal, paste its export
+  lines into another, then use the commands above there.
 
 Set up an app at https://dev.twitch.tv/console/apps with the OAuth Redirect URL
-http://localhost:17563. The result goes to stdout, messages to stderr.
+http://localhost:17563 (for device, set its Client Type as you like: public
+clients need no secret). The result goes to stdout, messages to stderr.
 
 Exit codes: 0 success, 1 the sign-in or Twitch refused or failed, 2 usage error,
 130 interrupted (Ctrl+C).

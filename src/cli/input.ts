@@ -28,7 +28,7 @@ export async function readTokenArgument(
   const token = argument !== undefined && argument !== "-"
     ? argument
     : io.stdinIsTerminal()
-    ? askSecret(`${capitalize(what)} (hidden):`, io)
+    ? await askSecret(`${capitalize(what)} (hidden):`, io)
     : await io.readIn();
   const trimmed = token?.trim() ?? "";
   if (trimmed === "") {
@@ -48,10 +48,13 @@ export async function readTokenArgument(
  * @param io The terminal.
  * @returns What was typed, or `null` when nobody can be asked.
  */
-export function askSecret(message: string, io: CliIo): string | null {
+export async function askSecret(
+  message: string,
+  io: CliIo,
+): Promise<string | null> {
   if (!io.stdinIsTerminal()) return null;
   if (!io.stdoutIsTerminal() && !io.stderrIsTerminal()) return null;
-  return io.promptSecret(message);
+  return await io.promptSecret(message);
 }
 
 /** How the client secret is needed. */
@@ -73,17 +76,17 @@ const SECRET_HINT =
  * @returns The secret, or `undefined` for none.
  * @throws {UsageError} when a required secret is missing.
  */
-export function resolveClientSecret(
+export async function resolveClientSecret(
   given: string | undefined,
   clientId: string,
   need: SecretNeed,
   io: CliIo,
-): string | undefined {
+): Promise<string | undefined> {
   if (given) return given;
   const prompt = need === "required"
     ? `Client secret of ${clientId} (hidden):`
     : `Client secret of ${clientId} (hidden; leave empty for a public client):`;
-  const typed = askSecret(prompt, io)?.trim();
+  const typed = (await askSecret(prompt, io))?.trim();
   if (typed) return typed;
   if (need === "optional") return undefined;
   throw new UsageError(`The client secret is missing: ${SECRET_HINT}`);
@@ -99,7 +102,7 @@ export function resolveClientSecret(
 export function requireClientId(clientId: string | undefined): string {
   if (clientId) return clientId;
   throw new UsageError(
-    "The client id is missing: set TWITCH_CLIENT_ID or pass --client-id; create an app at https://dev.twitch.tv/console/apps and add http://localhost:17563 as OAuth Redirect URL (or try --demo)",
+    "The client id is missing: set TWITCH_CLIENT_ID or pass --client-id; create an app at https://dev.twitch.tv/console/apps and add http://localhost:17563 as OAuth Redirect URL (or try --demo, or twitch-auth mock)",
   );
 }
 

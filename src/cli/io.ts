@@ -5,8 +5,6 @@
  * @module
  */
 
-import { promptSecret } from "@std/cli/prompt-secret";
-
 /** The command line's view of the process it runs in. */
 export interface CliIo {
   /** Writes the result to standard output. */
@@ -27,7 +25,7 @@ export interface CliIo {
    * Asks for a secret on the terminal without echoing it (on stdout, or on
    * stderr when stdout is redirected); `null` when there is no terminal.
    */
-  promptSecret(message: string): string | null;
+  promptSecret(message: string): Promise<string | null>;
   /** Calls `listener` on Ctrl+C (SIGINT); returns a function that stops listening. */
   onInterrupt(listener: () => void): () => void;
 }
@@ -36,7 +34,8 @@ const encoder = new TextEncoder();
 
 /**
  * The real process: `Deno.stdout`, `Deno.stderr`, `Deno.stdin`, `Deno.env`,
- * `promptSecret` from `@std/cli` and `SIGINT`.
+ * `promptSecret` from `@std/cli` (loaded only when a secret is asked for:
+ * loading it costs a cold start about 50 ms) and `SIGINT`.
  *
  * @returns The process's I/O.
  */
@@ -49,10 +48,11 @@ export function denoIo(): CliIo {
     stdoutIsTerminal: () => Deno.stdout.isTerminal(),
     stderrIsTerminal: () => Deno.stderr.isTerminal(),
     env: readEnv,
-    promptSecret: (message) =>
-      Deno.stdout.isTerminal()
-        ? promptSecret(message)
-        : promptSecretOnStderr(message),
+    promptSecret: async (message) => {
+      if (!Deno.stdout.isTerminal()) return promptSecretOnStderr(message);
+      const { promptSecret } = await import("@std/cli/prompt-secret");
+      return promptSecret(message);
+    },
     onInterrupt: listenForSigint,
   };
 }
@@ -60,12 +60,13 @@ export function denoIo(): CliIo {
 /**
  * A hidden prompt on stderr, for when stdout is redirected (`> .env`) and
  * `promptSecret`, which writes to stdout, would put its prompt in the
- * result. Nothing typed is echoed; Enter ends, Backspace deletes.
+ * result. Nothing typed is echoed; Enter ends, Backspace deletes. Echo is
+ * off before the prompt shows, so nothing typed after it can appear.
  */
 function promptSecretOnStderr(message: string): string | null {
   if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return null;
-  writeAllSync(Deno.stderr, encoder.encode(`${message} `));
   Deno.stdin.setRaw(true, { cbreak: Deno.build.os !== "windows" });
+  writeAllSync(Deno.stderr, encoder.encode(`${message} `));
   const typed: number[] = [];
   const byte = new Uint8Array(1);
   try {

@@ -13,11 +13,13 @@ import type { AuthScope } from "../web/scopes.ts";
 /** The commands of the command line. */
 export const COMMANDS = [
   "token",
+  "device",
   "app",
   "validate",
   "refresh",
   "revoke",
   "scopes",
+  "mock",
 ] as const;
 
 /** One of {@linkcode COMMANDS}. */
@@ -68,7 +70,7 @@ export interface CliOptions {
   format: Format;
   /** `--output`. */
   output?: string;
-  /** `--timeout`, in milliseconds. */
+  /** `--timeout` (given in seconds), in milliseconds. */
   timeout?: number;
   /** `--demo`. */
   demo: boolean;
@@ -123,7 +125,7 @@ export function parseCliArgs(
   args: string[],
   env: (name: string) => string | undefined,
 ): CliOptions {
-  const raw = parseRaw(args);
+  const raw = parseRaw(joinOptionValues(args));
   const positionals = raw._.map(String);
   const options: CliOptions = {
     command: "token",
@@ -140,28 +142,80 @@ export function parseCliArgs(
     clientId: stringOption(raw, "client-id") ?? env("TWITCH_CLIENT_ID"),
     clientSecret: stringOption(raw, "client-secret") ??
       env("TWITCH_CLIENT_SECRET"),
-    scopes: parseScopes(raw.scopes),
-    port: readPort(stringOption(raw, "port", true)),
-    host: stringOption(raw, "host", true),
-    redirectUrl: readUrl(
-      stringOption(raw, "redirect-url", true),
-      "redirect-url",
-    ),
+    scopes: readScopes(raw.scopes),
+    port: readPort(stringOption(raw, "port")),
+    host: readHost(stringOption(raw, "host")),
+    redirectUrl: readRedirectUrl(stringOption(raw, "redirect-url")),
     browser: readBrowser(raw.browser),
     authBaseUrl: readUrl(
-      stringOption(raw, "auth-base-url", true) ?? env("TWITCH_AUTH_BASE_URL"),
+      stringOption(raw, "auth-base-url") ?? env("TWITCH_AUTH_BASE_URL"),
       "auth-base-url",
     ),
-    format: readFormat(stringOption(raw, "format", true)),
-    output: stringOption(raw, "output", true),
-    timeout: readTimeout(stringOption(raw, "timeout", true)),
+    format: readFormat(stringOption(raw, "format")),
+    output: stringOption(raw, "output"),
+    timeout: readTimeout(stringOption(raw, "timeout")),
   });
+  checkCombination(options);
+  return options;
+}
+
+/** Usage errors that depend on more than one option. */
+function checkCombination(options: CliOptions): void {
   if (options.command === "scopes" && options.format === "env") {
     throw new UsageError(
       "--format env makes .env lines of tokens; list the scopes with --format text or json",
     );
   }
-  return options;
+  if (options.demo && DEMO_REFUSED.has(options.command)) {
+    throw new UsageError(
+      `${options.command} --demo would ask a fresh mock Twitch that knows no token: run "twitch-auth mock" in another terminal, paste its export lines here, then run ${options.command} without --demo`,
+    );
+  }
+  if (options.command === "mock" && options.demo) {
+    throw new UsageError("mock is the demo's mock Twitch: leave out --demo");
+  }
+}
+
+/** Commands whose `--demo` could only meet a mock that never saw the token. */
+const DEMO_REFUSED: ReadonlySet<Command> = new Set([
+  "validate",
+  "refresh",
+  "revoke",
+]);
+
+/** The long names of the options that take a value, and `-s`. */
+const VALUE_FLAGS: ReadonlySet<string> = new Set([
+  ...STRING_OPTIONS.map((name) => `--${name}`),
+  "-s",
+]);
+
+/**
+ * Makes `--port -1` one argument, `--port=-1`, so that a negative number
+ * reaches the option's own check instead of counting as an unknown option;
+ * refuses an empty value (`--output ''`), which the parser would take for a
+ * positional argument.
+ */
+function joinOptionValues(args: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === "--") {
+      joined.push(...args.slice(i));
+      break;
+    }
+    if (!VALUE_FLAGS.has(arg) || i + 1 >= args.length) {
+      joined.push(arg);
+      continue;
+    }
+    const value = args[i + 1];
+    if (value === "" || /^-[\d.]/.test(value)) {
+      joined.push(`${arg === "-s" ? "--scopes" : arg}=${value}`);
+      i++;
+    } else {
+      joined.push(arg);
+    }
+  }
+  return joined;
 }
 
 function parseRaw(args: string[]): RawArgs {
@@ -187,20 +241,20 @@ function parseRaw(args: string[]): RawArgs {
 }
 
 /**
- * A string option's value; `undefined` when absent or empty. With
- * `required`, giving the option without a value is a usage error.
+ * A string option's value; `undefined` when absent. Giving the option with
+ * an empty value is a usage error (an empty environment variable counts as
+ * unset instead).
  */
 function stringOption(
   raw: RawArgs,
   name: typeof STRING_OPTIONS[number],
-  required = false,
 ): string | undefined {
   const value = raw[name];
   if (typeof value !== "string") return undefined;
-  if (value === "" && required) {
-    throw new UsageError(`--${name} needs a value`);
+  if (value.trim() === "") {
+    throw new UsageError(`--${name} needs a value, not an empty one`);
   }
-  return value || undefined;
+  return value;
 }
 
 function readCommand(
@@ -241,6 +295,61 @@ function readPort(value: string | undefined): number | undefined {
   return port;
 }
 
+function readScopes(values: string[]): AuthScope[] {
+  if (values.some((value) => value.trim() === "")) {
+    throw new UsageError(
+      "-s/--scopes needs scopes, not an empty value: such as -s chat:read (the scopes command lists them all)",
+    );
+  }
+  return parseScopes(values);
+}
+
+/** Host names and addresses that only this machine can reach. */
+function isLoopback(host: string): boolean {
+  const bare = host.toLowerCase().replace(/^\[(.*)\]$/, "$1");
+  return bare === "localhost" || bare === "::1" ||
+    /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(bare);
+}
+
+/** Why a callback must stay on this machine, for the two options that could move it. */
+const LOOPBACK_REASON =
+  "Twitch accepts plain-http redirect URLs only for localhost, and the callback carries your authorization code, so no other machine may reach it";
+
+function readHost(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (isLoopback(value)) return value.replace(/^\[(.*)\]$/, "$1");
+  const what = value === "0.0.0.0" || value === "::" || value === "[::]"
+    ? "every network interface"
+    : "an address other machines can reach";
+  throw new UsageError(
+    `--host must be a loopback address (127.0.0.1, ::1 or localhost), not "${
+      shown(value)
+    }", ${what}: ${LOOPBACK_REASON}`,
+  );
+}
+
+function readRedirectUrl(value: string | undefined): string | undefined {
+  const url = readUrl(value, "redirect-url");
+  if (url === undefined) return undefined;
+  const parsed = new URL(url);
+  if (parsed.protocol !== "http:") {
+    throw new UsageError(
+      `--redirect-url must start with http:// (such as http://localhost:17563), not "${url}": the local callback server does not speak TLS`,
+    );
+  }
+  if (parsed.port === "0") {
+    throw new UsageError(
+      `--redirect-url needs a real port from 1 to 65535, not 0 ("${url}"): Twitch sends the browser back to exactly this URL`,
+    );
+  }
+  if (!isLoopback(parsed.hostname)) {
+    throw new UsageError(
+      `--redirect-url must point at this machine (localhost, 127.0.0.1 or [::1]), not "${url}": ${LOOPBACK_REASON}`,
+    );
+  }
+  return url;
+}
+
 function readUrl(value: string | undefined, name: string): string | undefined {
   if (value === undefined) return undefined;
   const url = URL.parse(value);
@@ -273,12 +382,18 @@ function readFormat(value: string | undefined): Format {
   return value as Format;
 }
 
+/** The longest `--timeout`: what a timer can wait (2^31 - 1 ms), in whole seconds. */
+export const MAX_TIMEOUT_SECONDS: number = Math.floor((2 ** 31 - 1) / 1000);
+
 function readTimeout(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || value.trim() === "") {
+  if (
+    !Number.isFinite(seconds) || seconds < 0.001 ||
+    seconds > MAX_TIMEOUT_SECONDS
+  ) {
     throw new UsageError(
-      `--timeout must be a number of seconds above 0, not "${value}"`,
+      `--timeout must be a number of seconds from 0.001 to ${MAX_TIMEOUT_SECONDS} (about 24 days), not "${value}"`,
     );
   }
   return Math.round(seconds * 1000);

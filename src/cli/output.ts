@@ -22,7 +22,9 @@ export interface TokenReport {
 
 /**
  * Formats a token: `json` as Twitch's token answer (`access_token`,
- * `expires_in`, `refresh_token`, `scope`, `token_type`), `env` as
+ * `expires_in`, `refresh_token`, `scope`, `token_type`) plus `obtained_at`
+ * (epoch milliseconds): the one token file format that `AccessToken.fromJSON`
+ * and `FileTokenStore` read, so `--output` hands the tokens to a bot. `env` as
  * `TWITCH_CLIENT_ID`, `TWITCH_ACCESS_TOKEN` and `TWITCH_REFRESH_TOKEN` lines,
  * `text` as a short summary, tokens included.
  *
@@ -45,6 +47,7 @@ export function formatToken(
         ...(token.refreshToken ? { refresh_token: token.refreshToken } : {}),
         scope: [...token.scopes],
         token_type: token.tokenType,
+        obtained_at: token.obtainedAt,
       });
     case "env":
       return envLines({

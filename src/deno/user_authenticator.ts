@@ -129,6 +129,47 @@ export interface AuthenticateOptions {
    * the sign-in ends otherwise. Default ten minutes.
    */
   timeout?: number;
+  /** A page of the app's own, served by the callback server and opened before Twitch's (the CLI's scope picker). */
+  firstPage?: (context: FirstPageContext) => FirstPage;
+}
+
+/**
+ * What a {@linkcode AuthenticateOptions.firstPage} gets from the sign-in.
+ *
+ * @example Go straight on to Twitch
+ * ```ts ignore
+ * import type { FirstPage, FirstPageContext } from "@x/twitch-auth";
+ *
+ * const firstPage = (context: FirstPageContext): FirstPage => ({
+ *   url: context.authorizeUrl(["chat:read"]),
+ *   handle: () => undefined,
+ * });
+ * ```
+ */
+export interface FirstPageContext {
+  /** The sign-in's `state`: the page must demand it, as the callback does. */
+  state: string;
+  /** The redirect URL; the callback server answers on its origin. */
+  redirectUrl: string;
+  /** Twitch's consent page for `scopes`, with this sign-in's `state`. */
+  authorizeUrl(scopes: readonly string[]): string;
+}
+
+/**
+ * A page served by the callback server before Twitch's consent page.
+ *
+ * @example Serve nothing of its own
+ * ```ts ignore
+ * import type { FirstPage } from "@x/twitch-auth";
+ *
+ * const page: FirstPage = { url: "https://id.twitch.tv/oauth2/authorize?...", handle: () => undefined };
+ * ```
+ */
+export interface FirstPage {
+  /** Where the browser goes first. */
+  url: string;
+  /** Answers its own requests; `undefined` hands a request to the callback handler. */
+  handle(request: Request): Response | undefined;
 }
 
 /**
@@ -202,11 +243,11 @@ export class UserAuthenticator {
     return this.#authorizeUrl(state);
   }
 
-  #authorizeUrl(state: string): string {
+  #authorizeUrl(state: string, scopes = this.scopes): string {
     return buildAuthorizeUrl({
       clientId: this.#twitch.appId,
       redirectUri: this.url,
-      scopes: this.scopes,
+      scopes,
       state,
       forceVerify: this.#options.forceVerify,
       authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
@@ -318,17 +359,24 @@ export class UserAuthenticator {
     let browser: Promise<OpenedBrowser | undefined> | undefined;
     const ended = new AbortController();
     try {
+      const callbackHandler = createCallbackHandler({
+        redirectUrl: this.#redirectUrl,
+        state,
+        onCallback: (callback) => this.#answer(callback, exchange.signal, flow),
+      });
+      const first = options.firstPage?.({
+        state,
+        redirectUrl: this.url,
+        authorizeUrl: (scopes) => this.#authorizeUrl(state, scopes),
+      });
       server = await serveCallback(
-        createCallbackHandler({
-          redirectUrl: this.#redirectUrl,
-          state,
-          onCallback: (callback) =>
-            this.#answer(callback, exchange.signal, flow),
-        }),
+        first
+          ? (req) => first.handle(req) ?? callbackHandler(req)
+          : callbackHandler,
         this.#port,
         this.#options.host,
       );
-      const url = this.#authorizeUrl(state);
+      const url = first?.url ?? this.#authorizeUrl(state);
       if (options.useBrowser === false) {
         this.#handOver(url, options.authUrlCallback, stop);
       } else {

@@ -1,0 +1,206 @@
+// `twitch-auth mock` as its own process, used by other CLI processes and by
+// an example: tokens it issues keep working across commands while it runs.
+
+import {
+  assert,
+  assertEquals,
+  assertMatch,
+  assertStringIncludes,
+} from "@std/assert";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../testing.ts";
+import { answerPage } from "./_consent_page.ts";
+import { CLEAN_ENV, runCli, spawnCli } from "./_cli.ts";
+import { closedPort } from "./_util.ts";
+
+const ROOT = new URL("..", import.meta.url);
+
+interface RunningMock {
+  env: Record<string, string>;
+  stdout: string;
+  stop(): Promise<{ code: number; stderr: string }>;
+}
+
+/** Starts `mod.ts mock` and reads its export lines into an environment. */
+async function startMockProcess(args: string[]): Promise<RunningMock> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "mod.ts", "mock", ...args],
+    cwd: ROOT,
+    env: CLEAN_ENV,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let stdout = "";
+  while (!/export TWITCH_AUTH_BASE_URL=.*\n/.test(stdout)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`mock ended early: ${stdout}${await stderr}`);
+    stdout += value;
+  }
+  const env: Record<string, string> = {};
+  for (
+    const line of stdout.split("\n").filter((l) => l.startsWith("export "))
+  ) {
+    for (const [, name, value] of line.matchAll(/(\w+)=(\S+)/g)) {
+      env[name] = value;
+    }
+  }
+  return {
+    env,
+    stdout,
+    async stop() {
+      child.kill("SIGINT");
+      const rest = (async () => {
+        while (!(await reader.read()).done) { /* drain */ }
+      })();
+      const { code } = await child.status;
+      await rest;
+      return { code, stderr: await stderr };
+    },
+  };
+}
+
+Deno.test("mock: one process serves token, device, validate, refresh and revoke run as other processes", async () => {
+  const port = closedPort();
+  const redirect = `http://localhost:${port}`;
+  const mock = await startMockProcess(["--redirect-url", redirect]);
+  let stopped = false;
+  try {
+    assertEquals(mock.env.TWITCH_CLIENT_ID, DEMO_CLIENT_ID);
+    assertEquals(mock.env.TWITCH_CLIENT_SECRET, DEMO_CLIENT_SECRET);
+    assertMatch(
+      mock.env.TWITCH_AUTH_BASE_URL,
+      /^http:\/\/127\.0\.0\.1:\d+\/oauth2$/,
+    );
+    assertMatch(
+      mock.env.TWITCH_HELIX_BASE_URL,
+      /^http:\/\/127\.0\.0\.1:\d+\/helix$/,
+    );
+    assertStringIncludes(mock.stdout, "Ctrl+C");
+
+    // token: the browser sign-in; the "user" presses Authorize on the mock's page
+    const signIn = spawnCli(
+      [
+        "-s",
+        "chat:read",
+        "--no-browser",
+        "--redirect-url",
+        redirect,
+        "--format",
+        "json",
+        "--timeout",
+        "20",
+      ],
+      { env: mock.env },
+    );
+    const [url] = await signIn.waitForStderr(
+      /http:\/\/\S+\/oauth2\/authorize\S+/,
+    );
+    assertEquals(await answerPage(url), 200);
+    const signedIn = await signIn.finish();
+    assertEquals(signedIn.code, 0, signedIn.stderr);
+    assertEquals(JSON.parse(signedIn.stdout).scope, ["chat:read"]);
+
+    // device: the code typed on the mock's activation page
+    const device = spawnCli(
+      [
+        "device",
+        "-s",
+        "user:read:email",
+        "--format",
+        "json",
+        "--timeout",
+        "20",
+      ],
+      { env: { ...mock.env, TWITCH_CLIENT_SECRET: "" } },
+    );
+    const [verification] = await device.waitForStderr(
+      /http:\/\/\S+\/activate\S+/,
+    );
+    assertEquals(await answerPage(verification), 200);
+    const deviceResult = await device.finish();
+    assertEquals(deviceResult.code, 0, deviceResult.stderr);
+    const token = JSON.parse(deviceResult.stdout);
+
+    // the same mock knows these tokens in the next processes
+    const validated = await runCli(["validate", "-", "--format", "json"], {
+      env: mock.env,
+      stdin: token.access_token,
+    });
+    assertEquals(validated.code, 0, validated.stderr);
+    assertEquals(JSON.parse(validated.stdout).login, "twitchdev");
+
+    const refreshed = await runCli(["refresh", "-", "--format", "json"], {
+      env: mock.env,
+      stdin: token.refresh_token,
+    });
+    assertEquals(refreshed.code, 0, refreshed.stderr);
+    const fresh = JSON.parse(refreshed.stdout).access_token;
+    assert(fresh && fresh !== token.access_token);
+
+    const revoked = await runCli(["revoke", "-"], {
+      env: mock.env,
+      stdin: fresh,
+    });
+    assertEquals(revoked.code, 0, revoked.stderr);
+    const again = await runCli(["validate", "-"], {
+      env: mock.env,
+      stdin: fresh,
+    });
+    assertEquals(again.code, 1, again.stderr);
+
+    const { code, stderr } = await mock.stop();
+    stopped = true;
+    assertEquals(code, 0, stderr);
+    assertStringIncludes(stderr, "Mock Twitch stopped.");
+  } finally {
+    if (!stopped) await mock.stop();
+  }
+});
+
+Deno.test("mock: examples/headless.ts runs against it with the pasted exports", async () => {
+  const port = closedPort();
+  const redirect = `http://localhost:${port}`;
+  const mock = await startMockProcess(["--redirect-url", redirect]);
+  try {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "examples/headless.ts"],
+      cwd: ROOT,
+      env: { ...mock.env, TWITCH_REDIRECT_URL: redirect, NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stdout = new Response(child.stdout).text();
+    const reader = child.stderr.pipeThrough(new TextDecoderStream())
+      .getReader();
+    let stderr = "";
+    let url: string | undefined;
+    while (!url) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      stderr += value;
+      url = /http:\/\/\S+\/oauth2\/authorize\S+/.exec(stderr)?.[0];
+    }
+    if (!url) throw new Error(`no sign-in URL: ${stderr}`);
+    assertEquals(await answerPage(url), 200);
+    while (!(await reader.read()).done) { /* drain */ }
+    assertEquals((await child.status).code, 0, stderr);
+    assertStringIncludes(await stdout, "Got a token for chat:read chat:edit");
+  } finally {
+    await mock.stop();
+  }
+});
+
+Deno.test("mock --port: a port in use is named", async () => {
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  try {
+    const result = await runCli(["mock", "--port", String(taken.addr.port)]);
+    assertEquals(result.code, 1, result.stderr);
+    assertStringIncludes(result.stderr, `Port ${taken.addr.port}`);
+    assertStringIncludes(result.stderr, "--port");
+  } finally {
+    taken.close();
+  }
+});
