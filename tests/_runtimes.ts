@@ -100,30 +100,7 @@ export function freePort(): number {
   return port;
 }
 
-/** Bundles `entry` (relative to the repository root) for the browser platform as ESM. */
-export async function bundle(entry: string, out: string): Promise<void> {
-  const result = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "bundle",
-      "--quiet",
-      "--platform",
-      "browser",
-      "--format",
-      "esm",
-      "-o",
-      out,
-      entry,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (!result.success) {
-    throw new Error(
-      `deno bundle ${entry} failed: ${new TextDecoder().decode(result.stderr)}`,
-    );
-  }
-}
+export { bundle } from "./_bundle.ts";
 
 /**
  * Waits until `url` answers (any status), or the process ends (then throws with its

@@ -3,6 +3,7 @@
 // which every machine of ours has, against the mock over loopback.
 
 import { assertEquals } from "@std/assert";
+import { bundle } from "./_bundle.ts";
 import { startMockTwitch } from "../testing.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -20,28 +21,14 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
-      const bundle = `${dir}/web.mjs`;
-      const bundled = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "bundle",
-          "--quiet",
-          "--platform",
-          "browser",
-          "--format",
-          "esm",
-          "-o",
-          bundle,
-          "web.ts",
-        ],
-        cwd: ROOT,
-      }).output();
-      assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+      const bundled = `${dir}/web.mjs`;
+      await bundle("web.ts", bundled);
       await using mock = await startMockTwitch();
       const issued = mock.issueUserToken({ scopes: ["chat:read"] });
       const run = await new Deno.Command("node", {
         args: [
           `${ROOT}tests/_node_helpers.mjs`,
-          bundle,
+          bundled,
           mock.authBaseUrl,
           mock.clientId,
           mock.clientSecret,

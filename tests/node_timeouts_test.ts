@@ -3,9 +3,9 @@
 // honour Infinity and refuse what a timer cannot hold, without a warning.
 
 import { assertEquals } from "@std/assert";
+import { bundle } from "./_bundle.ts";
 import { startMockTwitch } from "../testing.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
 const node = await new Deno.Command("node", {
   args: ["--version"],
   stdout: "null",
@@ -34,22 +34,8 @@ Deno.test({
   async fn() {
     const dir = await Deno.makeTempDir();
     try {
-      const bundle = `${dir}/web.mjs`;
-      const bundled = await new Deno.Command(Deno.execPath(), {
-        args: [
-          "bundle",
-          "--quiet",
-          "--platform",
-          "browser",
-          "--format",
-          "esm",
-          "-o",
-          bundle,
-          "web.ts",
-        ],
-        cwd: ROOT,
-      }).output();
-      assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
+      const bundled = `${dir}/web.mjs`;
+      await bundle("web.ts", bundled);
       await using mock = await startMockTwitch();
       const token = mock.issueUserToken({ scopes: ["chat:read"] });
       const run = await new Deno.Command("node", {
@@ -57,7 +43,7 @@ Deno.test({
           "--input-type=module",
           "-e",
           SCRIPT,
-          `file://${bundle}`,
+          `file://${bundled}`,
           mock.authBaseUrl,
           token.accessToken,
         ],

@@ -2,6 +2,7 @@
 // it may use only web-standard APIs. These tests hold that line.
 
 import { assert, assertEquals } from "@std/assert";
+import { bundle } from "./_bundle.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const WEB = new URL("src/web/", ROOT);
@@ -100,28 +101,13 @@ Deno.test("web.ts bundles for the browser platform with no Deno API in it", asyn
   const dir = await Deno.makeTempDir();
   try {
     const out = `${dir}/web.js`;
-    const bundled = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "bundle",
-        "--quiet",
-        "--platform",
-        "browser",
-        "--minify",
-        "-o",
-        out,
-        "web.ts",
-      ],
-      cwd: ROOT,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(bundled.code, 0, new TextDecoder().decode(bundled.stderr));
-    const bundle = await Deno.readTextFile(out);
-    assert(bundle.includes("id.twitch.tv"), "the bundle lacks the helpers");
+    await bundle("web.ts", out, { minify: true });
+    const text = await Deno.readTextFile(out);
+    assert(text.includes("id.twitch.tv"), "the bundle lacks the helpers");
     // The only "Deno." allowed is the name of the inspect symbol, a string.
-    const uses = bundle.replaceAll("Deno.customInspect", "").match(/Deno\./g);
+    const uses = text.replaceAll("Deno.customInspect", "").match(/Deno\./g);
     assertEquals(uses, null, "the web bundle mentions Deno.");
-    assert(!/\bnode:/.test(bundle), "the web bundle imports node: modules");
+    assert(!/\bnode:/.test(text), "the web bundle imports node: modules");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
