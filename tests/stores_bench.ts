@@ -1,8 +1,9 @@
 // What a token store adds to a refresh, against the mock on loopback with a
 // public client (one-time refresh tokens): a bare refreshAccessToken() is
 // the floor; each store runs the cross-process refresh rule around it (get,
-// acquireLease, refresh, set, release), in memory (a trivial Map), in a
-// FileTokenStore and in a DenoKvTokenStore on a local KV file. Then 1,000
+// acquireLease, refresh, set, release), in a MemoryTokenStore, in a
+// FileTokenStore and in a DenoKvTokenStore on a local KV file, each through
+// a TokenProvider. Then 1,000
 // users written, and refreshed all at once, through each store.
 //
 // Timings on a shared machine are noisy: nothing here asserts speed, only
@@ -12,9 +13,9 @@ import {
   AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
+  MemoryTokenStore,
   refreshAccessToken,
-  type StoredToken,
-  type TokenLease,
+  TokenProvider,
   type TokenStore,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
@@ -36,56 +37,6 @@ globalThis.addEventListener("unload", () => {
 
 const options = { authBaseUrl: mock.authBaseUrl };
 
-/** The trivial store: a Map, versions from a counter, leases in a Map. */
-class MapStore implements TokenStore {
-  #tokens = new Map<string, StoredToken>();
-  #leases = new Map<string, { id: number; until: number }>();
-  #counter = 0;
-  get(userId: string): Promise<StoredToken | null> {
-    return Promise.resolve(this.#tokens.get(userId) ?? null);
-  }
-  set(
-    userId: string,
-    token: AccessToken,
-    expected: string | null,
-  ): Promise<StoredToken | null> {
-    if ((this.#tokens.get(userId)?.version ?? null) !== expected) {
-      return Promise.resolve(null);
-    }
-    const stored = { token, version: String(++this.#counter) };
-    this.#tokens.set(userId, stored);
-    this.#leases.delete(userId);
-    return Promise.resolve(stored);
-  }
-  delete(userId: string): Promise<void> {
-    this.#tokens.delete(userId);
-    this.#leases.delete(userId);
-    return Promise.resolve();
-  }
-  list(): Promise<string[]> {
-    return Promise.resolve([...this.#tokens.keys()]);
-  }
-  acquireLease(
-    userId: string,
-    version: string,
-    ttl: number,
-  ): Promise<TokenLease | null> {
-    const held = this.#leases.get(userId);
-    if (
-      this.#tokens.get(userId)?.version !== version ||
-      (held && held.until > Date.now())
-    ) return Promise.resolve(null);
-    const id = ++this.#counter;
-    this.#leases.set(userId, { id, until: Date.now() + ttl });
-    return Promise.resolve({
-      release: () => {
-        if (this.#leases.get(userId)?.id === id) this.#leases.delete(userId);
-        return Promise.resolve();
-      },
-    });
-  }
-}
-
 async function openKvStore(name: string): Promise<DenoKvTokenStore> {
   const kv = await Deno.openKv(`${dir}/${name}.kv`);
   kvs.push(kv);
@@ -93,7 +44,7 @@ async function openKvStore(name: string): Promise<DenoKvTokenStore> {
 }
 
 const stores: [string, () => Promise<TokenStore>][] = [
-  ["memory (Map)", () => Promise.resolve(new MapStore())],
+  ["MemoryTokenStore", () => Promise.resolve(new MemoryTokenStore())],
   [
     "FileTokenStore",
     () =>
@@ -117,28 +68,16 @@ function expiredToken(userId: string): AccessToken {
   });
 }
 
-/** The refresh rule, as one process runs it for a user nobody else refreshes. */
-async function refreshThrough(
-  store: TokenStore,
-  userId: string,
-): Promise<void> {
-  const current = await store.get(userId);
-  if (!current) throw new Error(`no token for ${userId}`);
-  const lease = await store.acquireLease(userId, current.version, 10_000);
-  if (!lease) throw new Error(`no lease for ${userId}`);
-  try {
-    const fresh = await refreshAccessToken(
-      current.token.refreshToken!,
-      mock.clientId,
-      undefined,
-      options,
-    );
-    if (!await store.set(userId, fresh, current.version)) {
-      throw new Error(`lost the write for ${userId}`);
-    }
-  } finally {
-    await lease.release();
-  }
+/** A TokenProvider (the refresh rule as the library runs it) on `store`. */
+function providerOn(store: TokenStore): TokenProvider {
+  const provider = new TokenProvider({
+    clientId: mock.clientId,
+    authBaseUrl: mock.authBaseUrl,
+    store,
+    validateInterval: 2 ** 31 - 1, // no validation timer within a bench
+  });
+  globalThis.addEventListener("unload", () => provider.close());
+  return provider;
 }
 
 /** Stores each user's current token again, expired by the clock. */
@@ -173,12 +112,13 @@ Deno.bench({
 for (const [name, open] of stores) {
   const store = await open();
   await store.set("1", expiredToken("1"), null);
+  const provider = providerOn(store);
   Deno.bench({
-    name: `${name}: get, lease, refresh, set, release`,
+    name: `${name}: provider.refresh() (get, lease, refresh, set, release)`,
     group: "one refresh",
   }, async () => {
     // An async function: `deno bench` runs a plain one as a synchronous bench.
-    await refreshThrough(store, "1");
+    await provider.refresh("1");
   });
 }
 
@@ -212,8 +152,18 @@ for (const [name, open] of stores) {
     warmup: 0,
   }, async (b) => {
     await expireAll(store, users);
+    // A new provider, as a process starting up: it knows only the store.
+    const provider = providerOn(store);
+    const before = mock.countRequests({ grantType: "refresh_token" });
     b.start();
-    await Promise.all(users.map((id) => refreshThrough(store, id)));
+    const tokens = await Promise.all(
+      users.map((id) => provider.getAccessToken(id)),
+    );
     b.end();
+    const refreshes = mock.countRequests({ grantType: "refresh_token" }) -
+      before;
+    if (refreshes !== users.length || tokens.some((t) => t.isExpired())) {
+      throw new Error(`${refreshes} refreshes for ${users.length} users`);
+    }
   });
 }
