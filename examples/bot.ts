@@ -1,73 +1,99 @@
 /**
- * A long-running bot's token handling: sign in once (the browser opens only
- * the first time), keep the tokens in a 0600 file that every refresh
- * updates, validate every hour as Twitch requires, stop cleanly on Ctrl+C.
+ * A long-running bot on the token the command line got for it: it starts
+ * from the file `twitch-auth --format json --output` wrote, keeps that file
+ * fresh through a `FileTokenStore` (every refresh is written back to it,
+ * 0600, atomically, under a file lock), validates the token at start and
+ * every hour as Twitch requires, and stops cleanly on Ctrl+C. No browser is
+ * needed on the bot's machine: `device` signs in on any phone.
  *
- *   TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=... deno run -A examples/bot.ts
+ *   twitch-auth device -s chat:read,chat:edit --format json --output bot_token.json
+ *   TWITCH_CLIENT_ID=... deno run -A examples/bot.ts
  *
- * TWITCH_TOKEN_FILE (default user_token.json), TWITCH_AUTH_BASE_URL,
- * TWITCH_HELIX_BASE_URL and TWITCH_REDIRECT_URL point it elsewhere.
+ * TWITCH_CLIENT_SECRET (a confidential client; a public one needs none),
+ * TWITCH_TOKEN_FILE (default bot_token.json), TWITCH_AUTH_BASE_URL and
+ * TWITCH_HELIX_BASE_URL (a mock) point it elsewhere.
  *
  * @module
  */
 
 // In your project: import { ... } from "jsr:@x/twitch-auth";
 import {
-  AuthScope,
+  FileTokenStore,
   InvalidRefreshTokenError,
-  Twitch,
-  UserTokenStorage,
+  TokenProvider,
+  TwitchAuthError,
 } from "../mod.ts";
 
 const env = (name: string) => Deno.env.get(name) || undefined;
+const path = env("TWITCH_TOKEN_FILE") ?? "bot_token.json";
+const scopes = ["chat:read", "chat:edit"];
+const signIn =
+  `twitch-auth device -s ${scopes.join()} --format json --output ${path}`;
+// The token the CLI wrote sits at the file's top level: FileTokenStore
+// calls it the user "default". More users (channels) could join under
+// their own ids, in the same file.
+const BOT = "default";
 
-// Twitch validates the token when it is set and then every hour (as Twitch
-// requires), refreshes it when it expires or Twitch refuses it, and
-// UserTokenStorage writes every new token to the file. None of that keeps
-// the process alive or needs stopping.
-const twitch = new Twitch(
-  env("TWITCH_CLIENT_ID") ?? "",
-  env("TWITCH_CLIENT_SECRET"),
-  {
+try {
+  const store = new FileTokenStore(path);
+  const stored = await store.get(BOT);
+  if (!stored) stop(`No token in ${path}: get one with\n  ${signIn}`);
+  const missing = scopes.filter((s) => !stored.token.scopes.includes(s));
+  if (missing.length > 0) {
+    stop(
+      `The token lacks ${missing.join(", ")}: get a new one with\n  ${signIn}`,
+    );
+  }
+
+  // The provider refreshes the token when it expires or Twitch refuses it
+  // (one refresh, even with several bot processes on the file) and writes
+  // it to the file before using it; it validates the token every hour with
+  // a timer that does not keep the process alive.
+  const provider = new TokenProvider({
+    clientId: env("TWITCH_CLIENT_ID") ?? "",
+    clientSecret: env("TWITCH_CLIENT_SECRET"),
     authBaseUrl: env("TWITCH_AUTH_BASE_URL"),
     helixBaseUrl: env("TWITCH_HELIX_BASE_URL"),
-  },
-);
-const storage = new UserTokenStorage(twitch, [
-  AuthScope.CHAT_READ,
-  AuthScope.CHAT_EDIT,
-], {
-  path: env("TWITCH_TOKEN_FILE"),
-  authenticator: { url: env("TWITCH_REDIRECT_URL") },
-});
-await storage.bind();
+    store,
+  });
+  // A refresh that fails: the sign-in was revoked (only a new one helps), or
+  // Twitch could not be reached (tried again at the next use or check).
+  provider.onRefreshFailure((_, error) => {
+    if (error instanceof InvalidRefreshTokenError) {
+      stop(`The tokens were revoked: get new ones with\n  ${signIn}`);
+    }
+    console.error(`Refreshing the token failed, will retry: ${error.message}`);
+  });
+  await provider.getAccessToken(BOT); // refreshed first if it has expired
+  await provider.validateNow(); // Twitch's check at start; hourly after
 
-// A refresh that fails: the sign-in was revoked (only a new one helps), or
-// Twitch could not be reached (tried again at the next use or check).
-twitch.onUserAuthRefreshFailure((error) => {
-  if (error instanceof InvalidRefreshTokenError) {
-    console.error("The tokens were revoked: restart the bot to sign in again.");
-    Deno.exit(1);
-  }
-  console.error(`Refreshing the token failed, will retry: ${error.message}`);
-});
+  // The bot's own work keeps it running; a Helix call every five minutes
+  // stands in here for a chat connection.
+  const work = setInterval(async () => {
+    try {
+      await (await provider.fetch(BOT, "users")).body?.cancel();
+    } catch (error) {
+      console.error(`Helix call failed: ${(error as Error).message}`);
+    }
+  }, 5 * 60_000);
+  Deno.addSignalListener("SIGINT", () => {
+    clearInterval(work);
+    console.log("Bot stopped.");
+    Deno.exit(0);
+  });
 
-// The bot's own work keeps it running; a Helix call every five minutes
-// stands in here for a chat connection.
-const work = setInterval(async () => {
-  try {
-    await (await twitch.fetch("users")).body?.cancel();
-  } catch (error) {
-    console.error(`Helix call failed: ${(error as Error).message}`);
-  }
-}, 5 * 60_000);
+  const response = await provider.fetch(BOT, "users");
+  if (!response.ok) stop(`Helix answered ${response.status}: try again later`);
+  const { data: [me] } = await response.json();
+  console.log(`Bot ready as ${me.login}; tokens kept in ${path}`);
+} catch (error) {
+  // Expected failures (a damaged file, no client id, a revoked token, no
+  // network) say what to do; anything else is a bug worth its stack trace.
+  if (!(error instanceof TwitchAuthError)) throw error;
+  stop(error.message);
+}
 
-Deno.addSignalListener("SIGINT", () => {
-  clearInterval(work);
-  storage.unbind();
-  console.log("Bot stopped.");
-  Deno.exit(0);
-});
-
-const { data: [me] } = await (await twitch.fetch("users")).json();
-console.log(`Bot ready as ${me.login}; tokens kept in ${storage.path}`);
+function stop(message: string): never {
+  console.error(message);
+  Deno.exit(1);
+}

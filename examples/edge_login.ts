@@ -1,48 +1,63 @@
 /**
  * "Log in with Twitch" for a web app on Deno Deploy (runs unchanged there and
  * locally): the login handler, a signed session cookie holding the user's id,
- * the user's tokens kept in Deno KV, and `/me` looking the user up again.
+ * every user's tokens in a `TokenProvider` on a `DenoKvTokenStore` (kept
+ * fresh by the refresh rule, one refresh per expiry across all instances),
+ * and `/me` calling Helix as the user on a later request.
  *
  *   TWITCH_CLIENT_ID=... TWITCH_CLIENT_SECRET=... COOKIE_SECRET=$(openssl rand -base64 32) \
  *     deno run -A --unstable-kv examples/edge_login.ts
  *
  * Register http://localhost:8000/callback (or TWITCH_REDIRECT_URL) as the
  * app's redirect URL in the Twitch developer console, then open
- * http://localhost:8000/. PORT, KV_PATH and TWITCH_AUTH_BASE_URL (a mock)
- * change where it listens, stores and signs in.
+ * http://localhost:8000/. PORT, KV_PATH, TWITCH_AUTH_BASE_URL and
+ * TWITCH_HELIX_BASE_URL (a mock) change where it listens, stores and signs
+ * in. On Deno Deploy, KV_PATH stays unset: `Deno.openKv()` opens the
+ * project's database.
  *
  * @module
  */
 
 /// <reference lib="deno.unstable" />
 
-// In your project: import { ... } from "jsr:@x/twitch-auth/web";
+// In your project: import { ... } from "jsr:@x/twitch-auth";
 import {
-  AccessToken,
-  type AccessTokenData,
   createTwitchLoginHandler,
-  getUserInfo,
-} from "../web.ts";
+  DenoKvTokenStore,
+  InvalidRefreshTokenError,
+  TokenProvider,
+  UnknownUserError,
+} from "../mod.ts";
 import { getCookies, setCookie } from "@std/http/cookie";
 
 const env = (name: string) => Deno.env.get(name) || undefined;
+const clientId = env("TWITCH_CLIENT_ID") ?? "";
+const clientSecret = env("TWITCH_CLIENT_SECRET") ?? "";
 const authBaseUrl = env("TWITCH_AUTH_BASE_URL");
 const cookieSecret = env("COOKIE_SECRET") ?? "";
 const SESSION_DAYS = 7;
 
-// TODO(integrate): TokenProvider + DenoKvTokenStore (refreshes the tokens and
-// shares them across instances); until then, a plain Deno KV map.
-const kv = await Deno.openKv(env("KV_PATH"));
+// Every user's tokens, under ["twitch-auth", "token", <user id>] in KV. Any
+// instance refreshes a token that expired (or that Twitch refused) and
+// writes it back, once for all instances; each token is validated hourly.
+const provider = new TokenProvider({
+  clientId,
+  clientSecret,
+  authBaseUrl,
+  helixBaseUrl: env("TWITCH_HELIX_BASE_URL"),
+  store: new DenoKvTokenStore(await Deno.openKv(env("KV_PATH"))),
+});
 
 const login = createTwitchLoginHandler({
-  clientId: env("TWITCH_CLIENT_ID") ?? "",
-  clientSecret: env("TWITCH_CLIENT_SECRET") ?? "",
+  clientId,
+  clientSecret,
   redirectUri: env("TWITCH_REDIRECT_URL") ?? "http://localhost:8000/callback",
   scopes: ["user:read:email"],
   cookieSecret,
   authBaseUrl,
   async onSuccess({ token, user, request }) {
-    await kv.set(["twitch_tokens", user.sub], token.toJSON());
+    // The ID token was verified: user.sub is whose tokens these are.
+    await provider.setToken(user.sub, token);
     const headers = new Headers({ Location: new URL("/me", request.url).href });
     setCookie(headers, {
       name: "session",
@@ -68,23 +83,40 @@ Deno.serve({ port: Number(env("PORT") ?? 8000) }, async (request) => {
   return await login(request);
 });
 
-/** A later request: the session names the user, KV holds their tokens. */
+/** A later request: the session names the user, the provider has their tokens. */
 async function me(request: Request): Promise<Response> {
   const userId = await readSession(getCookies(request.headers).session);
-  const stored = userId
-    ? await kv.get<AccessTokenData>(["twitch_tokens", userId])
-    : undefined;
-  if (!stored?.value) {
-    return Response.json({ error: "not logged in: open /login" }, {
-      status: 401,
+  if (!userId) return notLoggedIn();
+  try {
+    // Helix as the user: a 401 refreshes the token once and tries again.
+    const response = await provider.fetch(userId, "users");
+    if (!response.ok) {
+      await response.body?.cancel();
+      return Response.json({ error: "Twitch failed" }, { status: 502 });
+    }
+    const { data: [user] } = await response.json();
+    const token = await provider.getAccessToken(userId);
+    return Response.json({
+      id: user.id,
+      name: user.display_name,
+      scopes: token.scopes,
     });
+  } catch (error) {
+    // Not in KV (never logged in here), or Twitch refused the refresh token
+    // (access revoked): the user must log in again.
+    if (
+      error instanceof UnknownUserError ||
+      error instanceof InvalidRefreshTokenError
+    ) {
+      return notLoggedIn();
+    }
+    throw error;
   }
-  const token = new AccessToken(stored.value);
-  const user = await getUserInfo(token.accessToken, { authBaseUrl });
-  return Response.json({
-    id: user.sub,
-    name: user.preferred_username,
-    scopes: token.scopes,
+}
+
+function notLoggedIn(): Response {
+  return Response.json({ error: "not logged in: open /login" }, {
+    status: 401,
   });
 }
 

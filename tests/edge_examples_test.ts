@@ -2,7 +2,13 @@
 // examples/edge_login.ts under `deno run` (as on Deno Deploy), and
 // examples/cloudflare_worker.ts bundled into Cloudflare's workerd.
 
-import { assertEquals, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertNotEquals,
+  assertStringIncludes,
+} from "@std/assert";
+import { DenoKvTokenStore } from "../mod.ts";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER } from "../testing.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import {
@@ -17,8 +23,9 @@ import {
 const workerd = await runtime("workerd");
 const COOKIE_SECRET = "example-test-cookie-secret-0123456789abcdef";
 
-Deno.test("examples/edge_login.ts: log in, then /me finds the user again from the session and KV", async () => {
+Deno.test("examples/edge_login.ts: log in, then /me finds the user again from the session; tokens in KV, refreshed once after an expiry", async () => {
   const dir = await Deno.makeTempDir();
+  const kvPath = `${dir}/kv.sqlite`;
   try {
     await withApp(({ port, base, mock }) =>
       Promise.resolve({
@@ -29,24 +36,57 @@ Deno.test("examples/edge_login.ts: log in, then /me finds the user again from th
           TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
           TWITCH_REDIRECT_URL: `${base}/callback`,
           TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
+          TWITCH_HELIX_BASE_URL: mock.helixBaseUrl,
           COOKIE_SECRET,
           PORT: String(port),
-          KV_PATH: `${dir}/kv.sqlite`,
+          KV_PATH: kvPath,
           NO_COLOR: "1",
         },
-      }), async (base) => {
+      }), async (base, mock) => {
       const browser = new CookieClient();
       const login = await browser.visit(`${base}/login`);
       assertEquals(new URL(login.url).pathname, "/me");
       const me = {
         id: DEMO_USER.id,
-        name: DEMO_USER.displayName, // preferred_username from /userinfo
+        name: DEMO_USER.displayName, // display_name from Helix /users
         scopes: ["openid", "user:read:email"],
       };
       assertEquals(JSON.parse(login.text), me);
       // A later request: only the session cookie travels.
       const again = await browser.visit(`${base}/me`);
       assertEquals(JSON.parse(again.text), me);
+
+      // The user's tokens are in KV, as a DenoKvTokenStore reads them.
+      using kv = await Deno.openKv(kvPath);
+      const store = new DenoKvTokenStore(kv);
+      assertEquals(await store.list(), [DEMO_USER.id]);
+      const before = (await store.get(DEMO_USER.id))!;
+      assertEquals(before.token.scopes, me.scopes);
+      assert(before.token.idToken, "the login's ID token is kept");
+      // Twitch ends the access token early: the next /me gets a 401 from
+      // Helix, refreshes once, writes the new token to KV and answers.
+      mock.expireAccessToken(before.token.accessToken);
+      const refreshes = mock.countRequests({ grantType: "refresh_token" });
+      const afterExpiry = await browser.visit(`${base}/me`);
+      assertEquals(afterExpiry.status, 200, afterExpiry.text);
+      assertEquals(JSON.parse(afterExpiry.text), me);
+      assertEquals(
+        mock.countRequests({ grantType: "refresh_token" }),
+        refreshes + 1,
+      );
+      const after = (await store.get(DEMO_USER.id))!;
+      assertNotEquals(after.version, before.version);
+      assertNotEquals(after.token.accessToken, before.token.accessToken);
+      const validation = await fetch(`${mock.authBaseUrl}/validate`, {
+        headers: { Authorization: `OAuth ${after.token.accessToken}` },
+      });
+      assertEquals((await validation.json()).user_id, DEMO_USER.id);
+      // The fresh token serves the next request with no further refresh.
+      assertEquals(JSON.parse((await browser.visit(`${base}/me`)).text), me);
+      assertEquals(
+        mock.countRequests({ grantType: "refresh_token" }),
+        refreshes + 1,
+      );
 
       assertEquals((await new CookieClient().visit(`${base}/me`)).status, 401);
       const forged = await fetch(`${base}/me`, {

@@ -1,8 +1,16 @@
 // The examples run as programs against the mock server, from a fresh clone.
 
-import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertNotEquals,
+  assertStringIncludes,
+} from "@std/assert";
+import { AccessToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
+import { spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -74,47 +82,118 @@ Deno.test("examples/headless.ts hands over the URL and finishes when it is opene
   assertFalse(printed.includes(mock.clientSecret));
 });
 
-Deno.test("examples/bot.ts signs in once, keeps the tokens in a 0600 file, stops on Ctrl+C", async () => {
-  const { mock, env } = await setup();
-  await using _ = mock;
-  const dir = await Deno.makeTempDir();
-  const tokenFile = `${dir}/user_token.json`;
-  try {
-    for (const run of [1, 2]) {
-      const child = new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", "examples/bot.ts"],
-        cwd: ROOT,
-        env: {
-          ...env,
-          TWITCH_TOKEN_FILE: tokenFile,
-          BROWSER: `"${Deno.execPath()}" run -A ${FETCH_BROWSER}`,
-        },
-        stdin: "null",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const stderr = new Response(child.stderr).text();
-      const decoder = new TextDecoder();
-      let stdout = "";
-      let interrupted = false;
-      for await (const chunk of child.stdout) {
-        stdout += decoder.decode(chunk, { stream: true });
-        if (!interrupted && stdout.includes("Bot ready")) {
-          interrupted = true; // once: the bot may print more while it stops
-          child.kill("SIGINT");
-        }
-      }
-      const status = await child.status;
-      assertEquals(status.code, 0, await stderr);
-      assertStringIncludes(stdout, "Bot ready as twitchdev");
-      assertStringIncludes(stdout, "Bot stopped.");
-      assertEquals((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
-      assertEquals(
-        mock.countRequests({ grantType: "authorization_code" }),
-        1,
-        `run ${run}`,
-      );
+const BOT_CLIENT_ID = "example0public0client0id000001";
+const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
+
+/** Runs examples/bot.ts; sends Ctrl+C once it is ready, then collects it. */
+async function runBot(env: Record<string, string>) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "examples/bot.ts"],
+    cwd: ROOT,
+    env: { NO_COLOR: "1", ...env },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stderr = new Response(child.stderr).text();
+  const decoder = new TextDecoder();
+  let stdout = "";
+  let interrupted = false;
+  for await (const chunk of child.stdout) {
+    stdout += decoder.decode(chunk, { stream: true });
+    if (!interrupted && stdout.includes("Bot ready")) {
+      interrupted = true; // once: the bot may print more while it stops
+      child.kill("SIGINT");
     }
+  }
+  const { code } = await child.status;
+  return { code, stdout, stderr: await stderr };
+}
+
+Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it refreshed there, stops on Ctrl+C", async () => {
+  // A public client, as on a machine without a browser: no secret, and each
+  // refresh token works once, so the bot must write every refresh back.
+  await using mock = await startMockTwitch({
+    deviceInterval: 1,
+    clients: [{ clientId: BOT_CLIENT_ID, redirectUris: [] }],
+  });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/bot_token.json`;
+  const env = {
+    TWITCH_CLIENT_ID: BOT_CLIENT_ID,
+    TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
+    TWITCH_HELIX_BASE_URL: mock.helixBaseUrl,
+    TWITCH_TOKEN_FILE: file,
+  };
+  try {
+    const none = await runBot(env);
+    assertEquals(none.code, 1, none.stdout);
+    assertStringIncludes(none.stderr, `No token in ${file}`);
+    assertStringIncludes(
+      none.stderr,
+      "twitch-auth device -s chat:read,chat:edit",
+    );
+
+    // The hand-off, as the README shows it: the real CLI writes the file.
+    const cli = spawnCli([
+      "device",
+      "-s",
+      "chat:read,chat:edit",
+      "--auth-base-url",
+      mock.authBaseUrl,
+      "--format",
+      "json",
+      "--output",
+      file,
+    ], { env: { TWITCH_CLIENT_ID: BOT_CLIENT_ID } });
+    const [, first, second] = await cli.waitForStderr(
+      /enter the code: ([A-Z]{4})-([A-Z]{4})/,
+    );
+    mock.approveDevice(first + second);
+    const signedIn = await cli.finish();
+    assertEquals(signedIn.code, 0, signedIn.stderr);
+
+    let handed = AccessToken.fromJSON(await Deno.readTextFile(file));
+    for (const run of [1, 2]) {
+      // Twitch ends the access token early: the bot's check at start finds
+      // it refused, refreshes it with the file's refresh token, and writes
+      // the new tokens to the same file.
+      mock.expireAccessToken(handed.accessToken);
+      const before = mock.requests.length;
+      const sentWith = (pathname: string) =>
+        mock.requests.slice(before).filter((r) =>
+          r.pathname === pathname &&
+          r.headers.get("authorization")?.endsWith(` ${handed.accessToken}`)
+        ).length;
+      const bot = await runBot(env);
+      assertEquals(bot.code, 0, bot.stderr);
+      assertStringIncludes(
+        bot.stdout,
+        `Bot ready as twitchdev; tokens kept in ${file}`,
+      );
+      assertStringIncludes(bot.stdout, "Bot stopped.");
+      assertEquals(mock.countRequests({ grantType: "refresh_token" }), run);
+      const used = mock.requests.filter((r) =>
+        r.form?.get("refresh_token") === handed.refreshToken
+      );
+      assertEquals(used.length, 1, `run ${run}: the file's refresh token`);
+      // Found by the validation at start, before any Helix call used it.
+      assertEquals(sentWith("/oauth2/validate"), 1);
+      assertEquals(sentWith("/helix/users"), 0);
+      const kept = AccessToken.fromJSON(await Deno.readTextFile(file));
+      assertNotEquals(kept.accessToken, handed.accessToken);
+      assertNotEquals(kept.refreshToken, handed.refreshToken); // rotated
+      assertEquals(kept.scopes, ["chat:read", "chat:edit"]);
+      const validation = await fetch(`${mock.authBaseUrl}/validate`, {
+        headers: { Authorization: `OAuth ${kept.accessToken}` },
+      });
+      assertEquals((await validation.json()).client_id, BOT_CLIENT_ID);
+      assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
+      handed = kept;
+    }
+    // The bot never signed in itself: the CLI's device sign-in was the one.
+    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+    assert(mock.countRequests({ grantType: DEVICE_GRANT }) > 0);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -112,6 +112,18 @@ for (const [kind, pair] of kinds) {
     assertEquals((await env.a.get("1"))?.version, second.version);
   });
 
+  Deno.test(`${kind}: a stored token reads back whole, its ID token too`, async () => {
+    // Read through AccessToken.fromJSON; the parser before it dropped idToken.
+    await using env = await pair();
+    const withId = new AccessToken({
+      ...token("id").toJSON(),
+      scopes: ["openid"],
+      idToken: "header.payload-of-an-id-token.signature",
+    });
+    await env.a.set("1", withId, null);
+    assertEquals((await env.b.get("1"))?.token.toJSON(), withId.toJSON());
+  });
+
   Deno.test(`${kind}: of concurrent writers expecting one version, exactly one wins`, async () => {
     await using env = await pair();
     const start = await env.a.set("1", token("start"), null);
@@ -328,7 +340,7 @@ Deno.test("FileTokenStore: a damaged file gets CorruptTokenStoreError naming the
       "expiresIn",
     ],
     [
-      '{"access_token": "secret-access-token-0000000000", "expires_in": 1, "scope": "chat:read"}',
+      '{"access_token": "secret-access-token-0000000000", "expires_in": 1, "scope": 5}',
       "scope",
     ],
     [
@@ -378,16 +390,23 @@ Deno.test("FileTokenStore: reads a CLI token file (Twitch's fields) and AccessTo
   });
   // The version of a file without one is stable, and works for a CAS.
   assertEquals((await env.b.get("default"))!.version, read.version);
-  // obtained_at in seconds or as an ISO date, or absent (then: expired).
-  for (
-    const obtained of [obtainedAt / 1000, new Date(obtainedAt).toISOString()]
-  ) {
-    await Deno.writeTextFile(
-      env.path,
-      JSON.stringify({ ...cli, obtained_at: obtained }),
-    );
-    assertEquals((await env.a.get("default"))!.token.obtainedAt, obtainedAt);
-  }
+  // Read by AccessToken.fromJSON: scope may be Twitch's space-separated
+  // string; obtained_at is epoch milliseconds only (an ISO date is refused,
+  // naming the field), or absent (then: expired).
+  await Deno.writeTextFile(
+    env.path,
+    JSON.stringify({ ...cli, scope: "chat:read chat:edit" }),
+  );
+  assertEquals((await env.a.get("default"))!.token.scopes, cli.scope);
+  await Deno.writeTextFile(
+    env.path,
+    JSON.stringify({ ...cli, obtained_at: new Date(obtainedAt).toISOString() }),
+  );
+  const iso = await assertRejects(
+    () => env.a.get("default"),
+    CorruptTokenStoreError,
+  );
+  assertStringIncludes(iso.message, "obtained_at");
   await Deno.writeTextFile(
     env.path,
     JSON.stringify({ ...cli, obtained_at: undefined }),

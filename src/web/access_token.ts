@@ -157,14 +157,10 @@ export class AccessToken implements AccessTokenData {
         "The token JSON has no accessToken (nor Twitch's access_token): is this a token file?",
       );
     }
+    // The constructor checks every field, in order, and ignores the others.
     return new AccessToken({
-      accessToken: f.accessToken as string,
-      refreshToken: f.refreshToken as string | undefined,
-      expiresIn: f.expiresIn as number,
-      scopes: requireScopes(f.scopes, "scopes"),
-      tokenType: optionalToken(f.tokenType, "tokenType") ?? "bearer",
+      ...f as unknown as AccessTokenData,
       obtainedAt: f.obtainedAt === undefined ? 0 : f.obtainedAt as number,
-      idToken: f.idToken as string | undefined,
     });
   }
 
