@@ -378,13 +378,11 @@ Deno.test(
   async () => {
     const setup = await signInSetup("approve");
     await using _mock = setup.mock;
-    const started = Date.now();
     const result = await runCli(
       [...setup.args, "-s", "chat:read", "--no-browser", "--timeout", "0.5"],
       { env: setup.env },
     );
-    assertFailure(result, "timed out");
-    assert(Date.now() - started < 5_000);
+    assertFailure(result, "timed out after 0.5 seconds (--timeout)");
   },
 );
 
@@ -722,8 +720,8 @@ Deno.test(
 
 Deno.test("--timeout bounds each request to Twitch", TEST_OPTIONS, async () => {
   await using mock = await startMock("approve");
+  // Unbounded, the request would get the mock's answer (401) after the delay.
   mock.injectFault({ path: "/oauth2/validate", delay: 5_000 });
-  const started = Date.now();
   const result = await runCli([
     "validate",
     "some0token0000000000000000000x",
@@ -732,8 +730,7 @@ Deno.test("--timeout bounds each request to Twitch", TEST_OPTIONS, async () => {
     "--timeout",
     "0.3",
   ]);
-  assertFailure(result, "timed out");
-  assert(Date.now() - started < 4_000);
+  assertFailure(result, "timed out after 0.3 seconds");
 });
 
 // -- refresh and revoke --------------------------------------------------------------
