@@ -129,3 +129,43 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "CLI on a terminal: Ctrl+C at the hidden prompt exits 130 and leaves the terminal echoing",
+  ignore: !hasScript,
+  async fn() {
+    // After the CLI, the same shell prints the exit code and the terminal's
+    // settings: a Ctrl+C that killed the CLI by signal would take the shell
+    // too, and one that left echo off would show "-echo".
+    const command =
+      `TWITCH_CLIENT_ID=pty0ctrlc0client0id00000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
+      `--auth-base-url http://127.0.0.1:9/oauth2 --format env > /dev/null; echo "exit=$?"; stty -a`;
+    const child = new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const writer = child.stdin.getWriter();
+    const decoder = new TextDecoder();
+    let screen = "";
+    let typed = false;
+    for await (const chunk of child.stdout) {
+      screen += decoder.decode(chunk, { stream: true });
+      if (!typed && screen.includes("(hidden): ")) {
+        typed = true;
+        await writer.write(new TextEncoder().encode("abc\x03"));
+        await writer.close();
+      }
+    }
+    await child.status;
+    await stderr;
+    assertStringIncludes(screen, "exit=130", screen);
+    assertStringIncludes(screen, "interrupted");
+    assertFalse(/(^|\s)-echo(\s|$)/m.test(screen), screen);
+    assertStringIncludes(screen, " echo ");
+  },
+});

@@ -27,8 +27,37 @@ export interface Demo {
   approve(authorizeUrl: string): Promise<void>;
   /** Approves a device sign-in, as the user would on the activation page. */
   approveDevice(userCode: string): void;
-  /** Stops the mock. */
+  /** Stops the mock (see {@linkcode stopMock}). */
   close(): Promise<void>;
+}
+
+/**
+ * How long stopping the mock waits for requests still open, in
+ * milliseconds.
+ */
+export const MOCK_CLOSE_GRACE = 250;
+
+/**
+ * Stops the mock, waiting at most {@linkcode MOCK_CLOSE_GRACE} for requests
+ * still open. The listener closes at once, but `Deno.serve`'s shutdown waits
+ * for every request under way, and a request whose body never arrives is
+ * under way forever: one local program could keep the CLI from exiting on
+ * Ctrl+C. The CLI exits right after this, which drops what is still open.
+ *
+ * @param mock The running mock.
+ */
+export async function stopMock(mock: MockTwitch): Promise<void> {
+  const closing = mock.close();
+  closing.catch(() => {}); // awaited below unless the grace runs out first
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      closing,
+      new Promise((resolve) => timer = setTimeout(resolve, MOCK_CLOSE_GRACE)),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -58,7 +87,7 @@ export async function startDemo(redirectUrl: string): Promise<Demo> {
     authBaseUrl: mock.authBaseUrl,
     approve: (url) => approveOnMock(mock, url),
     approveDevice: (userCode) => mock.approveDevice(userCode),
-    close: () => mock.close(),
+    close: () => stopMock(mock),
   };
 }
 

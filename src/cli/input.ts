@@ -40,9 +40,9 @@ export async function readTokenArgument(
 }
 
 /**
- * Asks for a secret on the terminal without echoing it, with `promptSecret`
- * from `@std/cli`; when stdout is redirected the prompt goes to stderr
- * instead, so it never ends up in the result.
+ * Asks for a secret on the terminal without echoing it; when stdout is
+ * redirected the prompt goes to stderr instead, so it never ends up in the
+ * result.
  *
  * @param message The prompt.
  * @param io The terminal.

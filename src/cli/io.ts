@@ -5,6 +5,8 @@
  * @module
  */
 
+import { CancelledError } from "../web/errors.ts";
+
 /** The command line's view of the process it runs in. */
 export interface CliIo {
   /** Writes the result to standard output. */
@@ -23,7 +25,8 @@ export interface CliIo {
   env(name: string): string | undefined;
   /**
    * Asks for a secret on the terminal without echoing it (on stdout, or on
-   * stderr when stdout is redirected); `null` when there is no terminal.
+   * stderr when stdout is redirected); `null` when there is no terminal;
+   * throws {@linkcode CancelledError} on Ctrl+C.
    */
   promptSecret(message: string): Promise<string | null>;
   /** Calls `listener` on Ctrl+C (SIGINT); returns a function that stops listening. */
@@ -34,8 +37,7 @@ const encoder = new TextEncoder();
 
 /**
  * The real process: `Deno.stdout`, `Deno.stderr`, `Deno.stdin`, `Deno.env`,
- * `promptSecret` from `@std/cli` (loaded only when a secret is asked for:
- * loading it costs a cold start about 50 ms) and `SIGINT`.
+ * a hidden prompt of its own and `SIGINT`.
  *
  * @returns The process's I/O.
  */
@@ -48,37 +50,54 @@ export function denoIo(): CliIo {
     stdoutIsTerminal: () => Deno.stdout.isTerminal(),
     stderrIsTerminal: () => Deno.stderr.isTerminal(),
     env: readEnv,
-    promptSecret: async (message) => {
-      if (!Deno.stdout.isTerminal()) return promptSecretOnStderr(message);
-      const { promptSecret } = await import("@std/cli/prompt-secret");
-      return promptSecret(message);
-    },
+    promptSecret: (message) =>
+      Promise.resolve(
+        promptHidden(
+          Deno.stdout.isTerminal() ? Deno.stdout : Deno.stderr,
+          message,
+        ),
+      ),
     onInterrupt: listenForSigint,
   };
 }
 
+const CTRL_C = 0x03;
+
 /**
- * A hidden prompt on stderr, for when stdout is redirected (`> .env`) and
- * `promptSecret`, which writes to stdout, would put its prompt in the
- * result. Nothing typed is echoed; Enter ends, Backspace deletes. Echo is
- * off before the prompt shows, so nothing typed after it can appear.
+ * A hidden prompt on `terminal` (stderr when stdout is redirected, so the
+ * prompt never ends up in the result). Nothing typed is echoed; Enter ends,
+ * Backspace deletes. Echo is off before the prompt shows, so nothing typed
+ * after it can appear. The terminal is in raw mode, not cbreak: Ctrl+C
+ * arrives as a byte rather than as a signal that would end the process with
+ * echo still off, so the terminal is put back before the CLI exits.
+ *
+ * @throws {CancelledError} on Ctrl+C.
  */
-function promptSecretOnStderr(message: string): string | null {
-  if (!Deno.stdin.isTerminal() || !Deno.stderr.isTerminal()) return null;
-  Deno.stdin.setRaw(true, { cbreak: Deno.build.os !== "windows" });
-  writeAllSync(Deno.stderr, encoder.encode(`${message} `));
+function promptHidden(
+  terminal: typeof Deno.stdout,
+  message: string,
+): string | null {
+  if (!Deno.stdin.isTerminal() || !terminal.isTerminal()) return null;
+  Deno.stdin.setRaw(true);
+  writeAllSync(terminal, encoder.encode(`${message} `));
   const typed: number[] = [];
   const byte = new Uint8Array(1);
+  let interrupted = false;
   try {
     while (Deno.stdin.readSync(byte)) {
       if (byte[0] === 0x0d || byte[0] === 0x0a) break;
+      if (byte[0] === CTRL_C) {
+        interrupted = true;
+        break;
+      }
       if (byte[0] === 0x7f || byte[0] === 0x08) typed.pop();
       else typed.push(byte[0]);
     }
   } finally {
     Deno.stdin.setRaw(false);
-    writeAllSync(Deno.stderr, encoder.encode("\n"));
+    writeAllSync(terminal, encoder.encode("\n"));
   }
+  if (interrupted) throw new CancelledError("The prompt", { cause: "Ctrl+C" });
   return new TextDecoder().decode(new Uint8Array(typed));
 }
 

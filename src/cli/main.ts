@@ -29,6 +29,7 @@ import {
   formatValidation,
 } from "./output.ts";
 import {
+  CancelledError,
   InvalidArgumentError,
   InvalidTokenError,
   TimeoutError,
@@ -260,7 +261,8 @@ async function print(run: Run, text: string): Promise<number> {
 
 /** Prints one line for an expected failure and returns its exit code. */
 function reportFailure(error: unknown, run: Run): number {
-  if (run.interrupted) {
+  // Ctrl+C: SIGINT while a command runs, or typed at the hidden prompt.
+  if (run.interrupted || error instanceof CancelledError) {
     run.io.writeErr(
       `${PROGRAM}: interrupted; nothing was kept and the callback server is closed.\n`,
     );

@@ -25,6 +25,7 @@ import type { Run } from "./run.ts";
 export async function runMock(options: CliOptions, run: Run): Promise<number> {
   const { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER, startMockTwitch } =
     await import("../../testing.ts");
+  const { stopMock } = await import("./demo.ts");
   const redirectUrls = [
     ...new Set([
       DEFAULT_REDIRECT_URL,
@@ -69,7 +70,7 @@ export TWITCH_AUTH_BASE_URL=${mock.authBaseUrl} TWITCH_HELIX_BASE_URL=${mock.hel
       );
       await stopped.promise;
     } finally {
-      await mock.close();
+      await stopMock(mock);
     }
   } finally {
     stopListening();

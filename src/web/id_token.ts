@@ -4,13 +4,7 @@
  * @module
  */
 
-import {
-  createRemoteJWKSet,
-  customFetch,
-  errors,
-  jwtVerify,
-  type RemoteJWKSet,
-} from "jose";
+import type { RemoteJWKSet } from "jose";
 import { endpointUrl } from "./_request.ts";
 import { requireString } from "./_token_endpoint.ts";
 import {
@@ -84,6 +78,19 @@ export interface VerifyIdTokenOptions {
 // the `fetch` key itself), so a test's or app's own fetch never shares keys.
 const keySets = new WeakMap<typeof fetch, Map<string, RemoteJWKSet>>();
 
+/** The parts of `jose` used here. */
+type Jose = typeof import("./_jose.ts");
+
+/**
+ * `jose`, loaded on the first verification rather than with this module:
+ * everything that imports the package (the CLI's `--help` included) would
+ * otherwise load jose's 46 modules at start. Bundlers inline it, keeping only
+ * the parts `./_jose.ts` names.
+ */
+function loadJose(): Promise<Jose> {
+  return import("./_jose.ts");
+}
+
 /**
  * Verifies a Twitch ID token and returns its claims: the RS256 signature
  * against Twitch's key set (`{authBaseUrl}/keys`, cached for ten minutes and
@@ -118,17 +125,22 @@ export async function verifyIdToken(
     throw new InvalidIdTokenError("malformed");
   }
   const keysUrl = endpointUrl("keys", options.authBaseUrl);
+  const jose = await loadJose();
   let payload: Record<string, unknown>;
   try {
-    ({ payload } = await jwtVerify(idToken, keySet(keysUrl, options.fetch), {
-      algorithms: ["RS256"],
-      issuer: TWITCH_ISSUER,
-      audience: options.clientId,
-      clockTolerance: CLOCK_TOLERANCE,
-      requiredClaims: ["iss", "aud", "exp", "iat", "sub"],
-    }));
+    ({ payload } = await jose.jwtVerify(
+      idToken,
+      keySet(jose, keysUrl, options.fetch),
+      {
+        algorithms: ["RS256"],
+        issuer: TWITCH_ISSUER,
+        audience: options.clientId,
+        clockTolerance: CLOCK_TOLERANCE,
+        requiredClaims: ["iss", "aud", "exp", "iat", "sub"],
+      },
+    ));
   } catch (error) {
-    throw failure(error, keysUrl);
+    throw failure(jose.errors, error, keysUrl);
   }
   const now = Math.floor(Date.now() / 1000);
   if (typeof payload.iat !== "number" || payload.iat > now + CLOCK_TOLERANCE) {
@@ -144,17 +156,21 @@ export async function verifyIdToken(
 }
 
 /** The cached key set of `url` for `fetchFn`, created on first use. */
-function keySet(url: URL, fetchFn: typeof fetch = fetch): RemoteJWKSet {
+function keySet(
+  jose: Jose,
+  url: URL,
+  fetchFn: typeof fetch = fetch,
+): RemoteJWKSet {
   let sets = keySets.get(fetchFn);
   if (!sets) keySets.set(fetchFn, sets = new Map());
   let set = sets.get(url.href);
   if (!set) {
     if (sets.size >= KEY_SETS_KEPT) sets.delete(sets.keys().next().value!);
-    set = createRemoteJWKSet(url, {
+    set = jose.createRemoteJWKSet(url, {
       cacheMaxAge: KEYS_MAX_AGE,
       cooldownDuration: KEYS_COOLDOWN,
       timeoutDuration: KEYS_TIMEOUT,
-      [customFetch]: keysFetch(url, fetchFn),
+      [jose.customFetch]: keysFetch(url, fetchFn),
     });
     sets.set(url.href, set);
   }
@@ -187,7 +203,11 @@ function keysFetch(url: URL, fetchFn: typeof fetch) {
 }
 
 /** The typed error for what jose threw. */
-function failure(error: unknown, keysUrl: URL): Error {
+function failure(
+  errors: Jose["errors"],
+  error: unknown,
+  keysUrl: URL,
+): Error {
   if (error instanceof TwitchAuthError) return error;
   if (error instanceof errors.JWKSTimeout) {
     return new TimeoutError("Fetching Twitch's key set", KEYS_TIMEOUT);
@@ -200,10 +220,10 @@ function failure(error: unknown, keysUrl: URL): Error {
     // A key set that is not JSON or not a JWKS.
     return new InvalidResponseError(keysUrl.pathname, 200, { cause: error });
   }
-  return new InvalidIdTokenError(reasonOf(error), { cause: error });
+  return new InvalidIdTokenError(reasonOf(errors, error), { cause: error });
 }
 
-function reasonOf(error: unknown): IdTokenFailure {
+function reasonOf(errors: Jose["errors"], error: unknown): IdTokenFailure {
   if (error instanceof errors.JWTExpired) return "expired";
   if (error instanceof errors.JWTClaimValidationFailed) {
     const byClaim: Record<string, IdTokenFailure> = {
