@@ -279,6 +279,38 @@ Deno.test("helpers: an answer over 1 MB is an InvalidResponseError and the rest 
   assertLess(pulled, 32 * 1024 * 1024, `${pulled} bytes were produced`);
 });
 
+Deno.test("helpers: a small compressed answer that decodes to over 1 MB is an InvalidResponseError", async () => {
+  // A valid answer padded to 4 MB, gzipped to a few kB: the declared length
+  // is small, what the client decodes is not.
+  const answer = JSON.stringify({
+    client_id: CLIENT_ID,
+    login: "twitchdev",
+    scopes: [],
+    user_id: "141981764",
+    expires_in: 3600,
+    padding: " ".repeat(4 * 1024 * 1024),
+  });
+  const gzipped = new Uint8Array(
+    await new Response(
+      new Blob([answer]).stream().pipeThrough(new CompressionStream("gzip")),
+    ).arrayBuffer(),
+  );
+  assertLess(gzipped.length, 64 * 1024);
+  await using server = serve(() =>
+    new Response(gzipped, {
+      headers: {
+        "Content-Type": "application/json",
+        "Content-Encoding": "gzip",
+        "Content-Length": String(gzipped.length),
+      },
+    })
+  );
+  const error = await validateToken(ACCESS_TOKEN, server.options).catch((e) =>
+    e
+  );
+  assertInstanceOf(error, InvalidResponseError);
+});
+
 Deno.test("helpers: a Content-Length over 1 MB is refused before the body comes", async () => {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (listener.addr as Deno.NetAddr).port;
