@@ -8,7 +8,8 @@
  * `Twitch` app object, ID token verification and the "Log in with Twitch"
  * handler ({@linkcode createTwitchLoginHandler}). Nothing here touches
  * `Deno.*` or `node:` modules, so
- * edge bundlers (esbuild, `deno bundle --platform browser`) take it as is.
+ * edge bundlers take it as is (`deno bundle --platform browser web.ts`, or
+ * esbuild on the package installed from JSR, which resolves `jose` and `@std`).
  *
  * For the local browser sign-in, token files and the CLI, import the package
  * root (`@x/twitch-auth`) from Deno instead.
