@@ -5,6 +5,7 @@
  * @module
  */
 
+import { writeAll } from "../deno/_files.ts";
 import { CancelledError } from "../web/errors.ts";
 
 /** The command line's view of the process it runs in. */
@@ -112,15 +113,6 @@ function readEnv(name: string): string | undefined {
 function listenForSigint(listener: () => void): () => void {
   Deno.addSignalListener("SIGINT", listener);
   return () => Deno.removeSignalListener("SIGINT", listener);
-}
-
-async function writeAll(
-  writer: { write(bytes: Uint8Array): Promise<number> },
-  bytes: Uint8Array,
-): Promise<void> {
-  for (let done = 0; done < bytes.length;) {
-    done += await writer.write(bytes.subarray(done));
-  }
 }
 
 function writeAllSync(

@@ -19,6 +19,7 @@ import {
   checkUserId,
   randomHex,
 } from "./_store_checks.ts";
+import { syncFolderOf, writeAll } from "./_files.ts";
 import { hasTokenFields, isObject, tokenFromRecord } from "./_token_record.ts";
 
 /** The key of the token a file holds at its top level (no user id). */
@@ -334,11 +335,7 @@ export class FileTokenStore implements TokenStore {
       mode: 0o600,
     });
     try {
-      const bytes = new TextEncoder().encode(serialize(contents));
-      let written = 0;
-      while (written < bytes.length) {
-        written += await file.write(bytes.subarray(written));
-      }
+      await writeAll(file, new TextEncoder().encode(serialize(contents)));
       await file.sync();
     } finally {
       file.close();
@@ -434,19 +431,6 @@ function serialize({ tokens, leases }: Contents): string {
     ...(leases.size > 0 ? { leases: Object.fromEntries(leases) } : {}),
   };
   return `${JSON.stringify(data, null, 2)}\n`;
-}
-
-/** Syncs the folder that holds `path`, so a rename in it is durable. */
-async function syncFolderOf(path: string): Promise<void> {
-  if (Deno.build.os === "windows") return; // folders cannot be opened there
-  const slash = path.lastIndexOf("/");
-  const folder = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
-  const handle = await Deno.open(folder, { read: true });
-  try {
-    await handle.sync();
-  } finally {
-    handle.close();
-  }
 }
 
 /** The version after `previous`: the counter plus one, and random bits. */

@@ -5,11 +5,14 @@
  * @module
  */
 
+import { syncFolderOf, writeAll } from "./_files.ts";
+
 /**
  * Writes `text` to `path` as a secret file: readable and writable by its
  * owner only (mode `0600`), and atomically. The text goes to a temporary
  * file beside `path` (same directory, so the same file system), created
- * with mode `0600`, flushed to disk, then renamed over `path`. Temporary
+ * with mode `0600`, flushed to disk, then renamed over `path`, and the
+ * folder is flushed so the rename lasts too. Temporary
  * files of `path` left by a writer that was killed mid-write are removed
  * first (see {@linkcode readSecretFile}). Readers see
  * the old content or the new, never a part; an existing file is replaced
@@ -55,6 +58,7 @@ export async function writeSecretFile(
     const temporary = temporaryPathBeside(path);
     try {
       await writeAndRename(temporary, bytes, path);
+      await syncFolderOf(path); // the rename itself survives a power cut
       return;
     } catch (error) {
       await Deno.remove(temporary).catch(() => {});
@@ -158,10 +162,7 @@ async function writeAndRename(
   });
   try {
     await file.lock(true);
-    let written = 0;
-    while (written < bytes.length) {
-      written += await file.write(bytes.subarray(written));
-    }
+    await writeAll(file, bytes);
     await file.sync();
     if (Deno.build.os !== "windows") await Deno.chmod(temporary, 0o600);
     await Deno.rename(temporary, path).catch(async (error) => {
