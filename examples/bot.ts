@@ -58,7 +58,7 @@ try {
   });
   // A refresh that fails: the sign-in was revoked (only a new one helps), or
   // Twitch could not be reached (tried again at the next use or check).
-  provider.onRefreshFailure((_, error) => {
+  provider.onRefreshFailure((error) => {
     if (error instanceof InvalidRefreshTokenError) {
       stop(`The tokens were revoked: get new ones with\n  ${signIn}`);
     }

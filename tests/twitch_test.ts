@@ -36,7 +36,7 @@ Deno.test("setUserAuthentication validates the token and reads its real expiry a
     ["chat:read"],
     issued.refreshToken,
   );
-  const token = twitch.getUserToken()!;
+  const token = (await twitch.getUserToken())!;
   assertEquals(token.scopes.toSorted(), ["chat:edit", "chat:read"]);
   assert(token.expiresIn > 14000);
   assertEquals(await twitch.getUserAuthToken(), issued.accessToken);
@@ -247,7 +247,8 @@ Deno.test("Twitch prints without its secret or tokens, and needs an app id", asy
     [],
     issued.refreshToken,
   );
-  const printed = Deno.inspect(twitch) + Deno.inspect(twitch.getUserToken());
+  const printed = Deno.inspect(twitch) +
+    Deno.inspect(await twitch.getUserToken());
   assertFalse(printed.includes(mock.clientSecret));
   assertFalse(printed.includes(issued.accessToken));
   assertFalse(printed.includes(issued.refreshToken));

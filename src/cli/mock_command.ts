@@ -6,7 +6,7 @@
  * @module
  */
 
-import { DEFAULT_REDIRECT_URL } from "../deno/user_authenticator.ts";
+import { DEFAULT_REDIRECT_URI } from "../deno/user_authenticator.ts";
 import { TwitchAuthError } from "../web/errors.ts";
 import { EXIT_OK } from "./exit_codes.ts";
 import type { CliOptions } from "./options.ts";
@@ -28,8 +28,8 @@ export async function runMock(options: CliOptions, run: Run): Promise<number> {
   const { stopMock } = await import("./demo.ts");
   const redirectUrls = [
     ...new Set([
-      DEFAULT_REDIRECT_URL,
-      options.redirectUrl ?? DEFAULT_REDIRECT_URL,
+      DEFAULT_REDIRECT_URI,
+      options.redirectUrl ?? DEFAULT_REDIRECT_URI,
     ]),
   ];
   const stopped = Promise.withResolvers<void>();
