@@ -513,11 +513,9 @@ export class Twitch {
       validateInterval: options.validateInterval,
       store,
     });
-    provider.onRefresh((token, key) => {
-      if (key === this.#userKey) return this.#tell(token, key);
-    });
+    // The provider keeps one key only: this object's user.
+    provider.onRefresh((token, key) => this.#tell(token, key));
     provider.onRefreshFailure((error, key) => {
-      if (key !== this.#userKey) return;
       for (const listener of [...this.#failureListeners]) listener(error, key);
     });
     return provider;
