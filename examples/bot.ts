@@ -62,7 +62,9 @@ try {
   await twitch.validateUserToken(scopes).catch((error) => {
     if (!(error instanceof MissingScopeError)) throw error;
     stop(
-      `The token lacks ${error.missing.join(", ")}: get a new one with\n  ${signIn}`,
+      `The token lacks ${
+        error.missing.join(", ")
+      }: get a new one with\n  ${signIn}`,
     );
   });
 
