@@ -17,12 +17,11 @@ import {
   Twitch,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
-import { spawnCli } from "./_cli.ts";
+import { deviceTokenFile } from "./_cli.ts";
 
 const WORKER = new URL("./_seed_pattern_worker.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
 const PUBLIC_ID = "seed0pattern0public0client0001";
-const CODE = /enter the code: ([A-Z]{4})-([A-Z]{4})/;
 
 interface Env extends AsyncDisposable {
   mock: MockTwitch;
@@ -37,24 +36,7 @@ async function setup(): Promise<Env> {
   });
   const dir = await Deno.makeTempDir({ prefix: "seed_pattern_" });
   const path = `${dir}/bot_token.json`;
-  const cli = spawnCli(
-    [
-      "device",
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--format",
-      "json",
-      "--output",
-      path,
-    ],
-    { env: { TWITCH_CLIENT_ID: PUBLIC_ID } },
-  );
-  const [, first, second] = await cli.waitForStderr(CODE);
-  mock.approveDevice(first + second);
-  const result = await cli.finish();
-  assertEquals(result.code, 0, result.stderr);
+  await deviceTokenFile(mock, PUBLIC_ID, path);
   return {
     mock,
     path,
