@@ -79,7 +79,7 @@ Deno.test("addUser refreshes a token Twitch calls invalid, and refuses app token
   await using mock = await startMockTwitch();
   using provider = providerFor(mock);
   const refreshed: string[] = [];
-  provider.onRefresh((userId) => void refreshed.push(userId));
+  provider.onRefresh((_, userId) => void refreshed.push(userId));
   const issued = mock.issueUserToken();
   mock.expireAccessToken(issued.accessToken);
   const userId = await provider.addUser(held(issued));
@@ -231,7 +231,7 @@ Deno.test("a refused refresh token is reported once with the user id and not tri
   const issued = mock.issueUserToken();
   const userId = await provider.addUser(held(issued));
   const failures: [string, Error][] = [];
-  provider.onRefreshFailure((id, error) => void failures.push([id, error]));
+  provider.onRefreshFailure((error, id) => void failures.push([id, error]));
   await revoke(mock, issued.refreshToken); // also revokes its access tokens
   const results = await Promise.allSettled(
     Array.from({ length: 20 }, () => provider.fetch(userId, "users")),
@@ -263,7 +263,7 @@ Deno.test("listeners see the stored token, and unsubscribe", async () => {
   using provider = providerFor(mock);
   const userId = await provider.addUser(held(mock.issueUserToken()));
   const seen: boolean[] = [];
-  const stop = provider.onRefresh(async (id, token) => {
+  const stop = provider.onRefresh(async (token, id) => {
     // The store has the token before any listener runs.
     seen.push((await provider.store.get(id))?.token === token);
   });
@@ -391,5 +391,5 @@ Deno.test("a token set without validation (lifetime unknown) is used until Twitc
   assertEquals(response.status, 200);
   await response.body?.cancel();
   assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
-  assert(twitch.getUserToken()!.expiresIn > 14_000); // known from now on
+  assert((await twitch.getUserToken())!.expiresIn > 14_000); // known from now on
 });

@@ -8,9 +8,11 @@ import {
 } from "@std/assert";
 import {
   type AccessToken,
+  DEFAULT_USER_KEY,
   InvalidArgumentError,
   InvalidRefreshTokenError,
   InvalidTokenError,
+  MemoryTokenStore,
   MissingScopeError,
   Twitch,
   TwitchAuthError,
@@ -36,7 +38,7 @@ Deno.test("setUserAuthentication validates the token and reads its real expiry a
     ["chat:read"],
     issued.refreshToken,
   );
-  const token = twitch.getUserToken()!;
+  const token = (await twitch.getUserToken())!;
   assertEquals(token.scopes.toSorted(), ["chat:edit", "chat:read"]);
   assert(token.expiresIn > 14000);
   assertEquals(await twitch.getUserAuthToken(), issued.accessToken);
@@ -247,9 +249,67 @@ Deno.test("Twitch prints without its secret or tokens, and needs an app id", asy
     [],
     issued.refreshToken,
   );
-  const printed = Deno.inspect(twitch) + Deno.inspect(twitch.getUserToken());
+  const printed = Deno.inspect(twitch) +
+    Deno.inspect(await twitch.getUserToken());
   assertFalse(printed.includes(mock.clientSecret));
   assertFalse(printed.includes(issued.accessToken));
   assertFalse(printed.includes(issued.refreshToken));
   assertThrows(() => new Twitch(""), InvalidArgumentError);
+});
+
+Deno.test("Twitch objects on one store share the user under userKey, with one refresh, and keep no copy", async () => {
+  await using mock = await startMockTwitch();
+  const store = new MemoryTokenStore();
+  const options = {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+    store,
+  };
+  using a = new Twitch(mock.clientId, mock.clientSecret, options);
+  using b = new Twitch(mock.clientId, mock.clientSecret, options);
+  using other = new Twitch(mock.clientId, mock.clientSecret, {
+    ...options,
+    userKey: "other",
+  });
+  assertEquals([a.userKey, other.userKey], [DEFAULT_USER_KEY, "other"]);
+  const heard: [string, string][] = [];
+  a.onUserAuthRefresh((token, key) =>
+    void heard.push([key, token.accessToken])
+  );
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+  await a.setUserAuthentication(issued.accessToken, [], issued.refreshToken);
+  assertEquals(
+    (await store.get(DEFAULT_USER_KEY))?.token.accessToken,
+    issued.accessToken,
+  );
+  assertEquals(await b.getUserAuthToken(), issued.accessToken);
+  assertEquals((await b.getUserToken())?.accessToken, issued.accessToken);
+  const refreshed = await a.refreshUserToken();
+  assertEquals(heard, [[DEFAULT_USER_KEY, refreshed.accessToken]]);
+  // b reads the store, never a copy of its own: it sees a's new token, and
+  // its fetch works with it (the old one was revoked by the refresh).
+  assertEquals((await b.getUserToken())?.accessToken, refreshed.accessToken);
+  mock.expireAccessToken(issued.accessToken);
+  assertEquals((await b.fetch("users")).status, 200);
+  assertEquals(await b.getUserAuthToken(), refreshed.accessToken);
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+  // Another key is another user: none here, so the app token is used.
+  await assertRejects(() => other.getUserAuthToken(), TwitchAuthError);
+  assertEquals(await other.getUserToken(), undefined);
+  assertEquals((await other.fetch("users?login=twitchdev")).status, 200);
+  assertEquals(mock.countRequests({ grantType: "client_credentials" }), 1);
+});
+
+Deno.test("Twitch: clientId/clientSecret, the deprecated appId/appSecret, and an empty userKey refused", () => {
+  using twitch = new Twitch("the0client0id0000000000000000", "the-secret");
+  assertEquals(twitch.clientId, "the0client0id0000000000000000");
+  assertEquals(twitch.appId, twitch.clientId);
+  assertEquals(twitch.clientSecret, "the-secret");
+  assertEquals(twitch.appSecret, twitch.clientSecret);
+  assertThrows(
+    () =>
+      new Twitch("the0client0id0000000000000000", undefined, { userKey: "" }),
+    InvalidArgumentError,
+    "userKey",
+  );
 });

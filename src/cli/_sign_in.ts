@@ -99,7 +99,7 @@ export async function browserSignIn(
     scopes,
     {
       forceVerify: options.forceVerify,
-      url: target.redirectUrl,
+      redirectUri: target.redirectUrl,
       host: options.host,
       port: options.port,
     },

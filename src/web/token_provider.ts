@@ -14,9 +14,9 @@ import {
   type CheckedToken,
   DEFAULT_HELIX_BASE_URL,
   DEFAULT_VALIDATE_INTERVAL,
-  type RefreshFailureListener,
   type TokenProviderOptions,
-  type UserRefreshListener,
+  type TokenRefreshFailureListener,
+  type TokenRefreshListener,
 } from "./token_provider_options.ts";
 import { validateToken } from "./validate_token.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
@@ -47,7 +47,7 @@ const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
  * import { AccessToken, TokenProvider } from "@x/twitch-auth";
  *
  * const provider = new TokenProvider({ clientId: "my_app_id", clientSecret: "my_app_secret" });
- * provider.onRefreshFailure((userId, error) => console.error(userId, error.message));
+ * provider.onRefreshFailure((error, userId) => console.error(userId, error.message));
  * const userId = await provider.addUser(AccessToken.fromJSON(await Deno.readTextFile("token.json")));
  * const response = await provider.fetch(userId, "users");
  * console.log(await response.json());
@@ -63,8 +63,8 @@ export class TokenProvider {
   readonly #clientSecret: string | undefined;
   readonly #requestOptions: RequestOptions;
   readonly #coordinator: RefreshCoordinator;
-  readonly #refreshListeners = new Set<UserRefreshListener>();
-  readonly #failureListeners = new Set<RefreshFailureListener>();
+  readonly #refreshListeners = new Set<TokenRefreshListener>();
+  readonly #failureListeners = new Set<TokenRefreshFailureListener>();
   readonly #schedule: ValidationSchedule;
 
   /**
@@ -312,10 +312,10 @@ export class TokenProvider {
    * token is stored. Awaited: the callers waiting for that token get it
    * after the listener, and an error it throws reaches them.
    *
-   * @param listener Called with the user id and the new token.
+   * @param listener Called with the new token and the user id.
    * @returns A function that removes the listener.
    */
-  onRefresh(listener: UserRefreshListener): () => void {
+  onRefresh(listener: TokenRefreshListener): () => void {
     this.#refreshListeners.add(listener);
     return () => this.#refreshListeners.delete(listener);
   }
@@ -325,10 +325,10 @@ export class TokenProvider {
    * started by the hourly validation, which has no caller to throw to. A
    * refused refresh token is reported once and not tried again.
    *
-   * @param listener Called with the user id and the error.
+   * @param listener Called with the error and the user id.
    * @returns A function that removes the listener.
    */
-  onRefreshFailure(listener: RefreshFailureListener): () => void {
+  onRefreshFailure(listener: TokenRefreshFailureListener): () => void {
     this.#failureListeners.add(listener);
     return () => this.#failureListeners.delete(listener);
   }
@@ -409,14 +409,14 @@ export class TokenProvider {
 
   async #tellRefreshed(userId: string, token: AccessToken): Promise<void> {
     for (const listener of [...this.#refreshListeners]) {
-      await listener(userId, token);
+      await listener(token, userId);
     }
   }
 
   #tellFailure(userId: string, error: Error): void {
     for (const listener of [...this.#failureListeners]) {
       try {
-        listener(userId, error);
+        listener(error, userId);
       } catch {
         // A failing failure listener must not hide the refresh's own error.
       }
