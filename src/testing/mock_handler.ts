@@ -26,7 +26,7 @@ import {
   readForm,
   type Route,
 } from "./mock_http.ts";
-import { helixUsers } from "./mock_helix.ts";
+import { helixChatters, helixUsers } from "./mock_helix.ts";
 import { discovery, keys, userinfo } from "./mock_openid.ts";
 import { countMatching, logEntry } from "./mock_request_log.ts";
 import {
@@ -191,6 +191,7 @@ function routes(state: MockState): Record<string, Route> {
       POST: (c) => activateAnswer(state, c),
     },
     "/helix/users": { GET: (c) => helixUsers(state, c) },
+    "/helix/chat/chatters": { GET: (c) => helixChatters(state, c) },
   };
 }
 
