@@ -291,7 +291,7 @@ const STORES: [string, () => Promise<[TokenStore, () => Promise<void>]>][] = [
   }],
   ["Deno KV", async () => {
     const kv = await Deno.openKv(":memory:");
-    return [new DenoKvTokenStore(kv), async () => kv.close()];
+    return [new DenoKvTokenStore(kv), () => Promise.resolve(kv.close())];
   }],
 ];
 
