@@ -11,10 +11,10 @@ import {
   type Context,
   credentials,
   jsonResponse,
-} from "./mock_http.ts";
-import type { MockState } from "./mock_state.ts";
-import { liveAccessToken } from "./mock_token_store.ts";
-import type { AccessTokenRecord } from "./mock_state.ts";
+} from "./_mock_http.ts";
+import type { MockState } from "./_mock_state.ts";
+import { liveAccessToken } from "./_mock_token_store.ts";
+import type { AccessTokenRecord } from "./_mock_state.ts";
 import type { MockUser } from "./mock_types.ts";
 
 const HELIX_RATE_LIMIT = 800;
