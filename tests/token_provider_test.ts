@@ -47,13 +47,8 @@ function held(issued: { accessToken: string; refreshToken: string }) {
 
 /** The mock's token as held 30 s before its 4-hour lifetime ends: due for a refresh. */
 function dueSoon(issued: { accessToken: string; refreshToken: string }) {
-  return new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: [],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - (14_400 - 30) * 1000,
-  });
+  const obtainedAt = Date.now() - (14_400 - 30) * 1000;
+  return new AccessToken({ ...held(issued), expiresIn: 14_400, obtainedAt });
 }
 
 async function revoke(mock: MockTwitch, token: string): Promise<void> {

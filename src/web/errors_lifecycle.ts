@@ -65,13 +65,10 @@ export class RefreshBackoffError extends TwitchAuthError {
    * @param options The standard error options: `cause`, the last failure.
    */
   constructor(userId: string, retryAt: number, options?: ErrorOptions) {
-    const cause = options?.cause instanceof Error
-      ? ` (${options.cause.message})`
-      : "";
     super(
-      `Refreshing the token of user ${userId} failed${cause}; the next try is not before ${
-        new Date(retryAt).toISOString()
-      } (in ${
+      `Refreshing the token of user ${userId} failed${
+        causeNote(options)
+      }; the next try is not before ${new Date(retryAt).toISOString()} (in ${
         Math.max(0, Math.ceil((retryAt - Date.now()) / 1000))
       } s): try again then`,
       options,
@@ -110,11 +107,10 @@ export class TokenNotSavedError extends TwitchAuthError {
    * @param options The standard error options: `cause`, the store's error.
    */
   constructor(userId: string, retryAt: number, options?: ErrorOptions) {
-    const cause = options?.cause instanceof Error
-      ? ` (${options.cause.message})`
-      : "";
     super(
-      `The token store could not write the new token of user ${userId}${cause}: it is kept in memory and used, and the write is tried again at ${
+      `The token store could not write the new token of user ${userId}${
+        causeNote(options)
+      }: it is kept in memory and used, and the write is tried again at ${
         new Date(retryAt).toISOString()
       }. Until then another process sharing the store does not have it; fix the store (disk space, permissions, the database)`,
       options,
@@ -122,4 +118,9 @@ export class TokenNotSavedError extends TwitchAuthError {
     this.userId = userId;
     this.retryAt = retryAt;
   }
+}
+
+/** `" (the cause's message)"`, or `""` when the cause is not an error. */
+function causeNote(options?: ErrorOptions): string {
+  return options?.cause instanceof Error ? ` (${options.cause.message})` : "";
 }
