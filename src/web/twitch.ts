@@ -10,9 +10,9 @@ import { getAppAccessToken } from "./app_access_token.ts";
 import {
   InvalidArgumentError,
   InvalidTokenError,
-  MissingScopeError,
   TwitchAuthError,
 } from "./errors.ts";
+import { MissingScopeError } from "./errors_helix.ts";
 import { UnknownUserError } from "./errors_lifecycle.ts";
 import { parseScopes } from "./parse_scopes.ts";
 import { redact } from "./redact.ts";
@@ -279,7 +279,7 @@ export class Twitch {
     const checked = await this.#provider.checkToken(withRefresh);
     await this.#provider.setToken(this.#userKey, checked.token);
     if (checked.refreshed) await this.#tell(checked.token, this.#userKey);
-    requireScopes(checked.token, scopes);
+    requireScopes(checked.token, scopes, "setUserAuthentication");
   }
 
   /**
@@ -326,7 +326,7 @@ export class Twitch {
             }), not ${this.clientId}: sign in again for this app`,
           );
         }
-        requireScopes(token, scopes);
+        requireScopes(token, scopes, "validateUserToken");
         return token;
       }
       if (refreshed) {
@@ -576,7 +576,16 @@ function requireUserKey(userKey: unknown): string {
   return userKey;
 }
 
-function requireScopes(token: AccessToken, scopes: readonly string[]): void {
+function requireScopes(
+  token: AccessToken,
+  scopes: readonly string[],
+  call: string,
+): void {
   const missing = scopes.filter((s) => !token.scopes.includes(s));
-  if (missing.length > 0) throw new MissingScopeError(missing);
+  if (missing.length > 0) {
+    throw new MissingScopeError(call, missing[0], {
+      tokenScopes: token.scopes,
+      missing,
+    });
+  }
 }
