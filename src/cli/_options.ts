@@ -70,6 +70,8 @@ export interface CliOptions {
   format: Format;
   /** `--output`. */
   output?: string;
+  /** `--force`: `--output` may replace a file that is not a token file. */
+  force: boolean;
   /** `--timeout` (given in seconds), in milliseconds. */
   timeout?: number;
   /** `--demo`. */
@@ -103,7 +105,13 @@ const STRING_OPTIONS = [
   "timeout",
 ] as const;
 
-const BOOLEAN_OPTIONS = ["force-verify", "demo", "help", "version"] as const;
+const BOOLEAN_OPTIONS = [
+  "force-verify",
+  "force",
+  "demo",
+  "help",
+  "version",
+] as const;
 
 type RawArgs =
   & { _: (string | number)[]; scopes: string[] }
@@ -134,6 +142,7 @@ export function parseCliArgs(
     scopes: [],
     forceVerify: raw["force-verify"],
     format: "text",
+    force: raw.force,
     demo: raw.demo,
   };
   if (options.help || options.version) return options;
