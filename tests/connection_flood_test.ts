@@ -7,7 +7,7 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { Twitch, UserAuthenticator } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
-import { serveCallback } from "../src/deno/callback_server.ts";
+import { serveCallback } from "../src/deno/_callback_server.ts";
 import { MAX_CONNECTIONS } from "../src/deno/_http_listener.ts";
 import { visit } from "./_browser.ts";
 import { closedPort } from "./_util.ts";
