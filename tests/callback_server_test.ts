@@ -18,9 +18,11 @@ import {
   UserAuthenticator,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { MAX_CONNECTIONS } from "../src/deno/_http_listener.ts";
 import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
 import {
+  floodIdle,
   holdOpen,
   rawExchange,
   readToEnd,
@@ -334,4 +336,22 @@ Deno.test("callback server: past 128 open connections the oldest idle one is dro
   } finally {
     for (const conn of held) conn.close();
   }
+});
+
+Deno.test("UserAuthenticator under 1,000 idle connections from another process: at most 128 open after 1 s, and the real callback gets through", async () => {
+  const { mock, twitch, port, redirect } = await setup();
+  await using _ = mock;
+  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const url = Promise.withResolvers<string>();
+  const flow = auth.authenticate({
+    useBrowser: false,
+    timeout: 60_000,
+    authUrlCallback: url.resolve,
+  });
+  const real = await url.promise;
+  const { opened, open } = await floodIdle(port);
+  assertEquals(opened, 1000);
+  assert(open <= MAX_CONNECTIONS, `${open} of 1000 still open after 1 s`);
+  assertEquals((await visit(real)).status, 200);
+  assertEquals((await flow).scopes, ["chat:read"]);
 });
