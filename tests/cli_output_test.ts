@@ -220,3 +220,36 @@ Deno.test("--format json --output: a file that is not a token file is refused be
   const second = JSON.parse(await Deno.readTextFile(file));
   assert(second.access_token !== first.access_token);
 });
+
+Deno.test({
+  name:
+    "--output in a folder other users can write, or through a link, is refused before any request",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using temp = await tempDir();
+    const setup = await refreshSetup();
+    await using _ = setup.mock;
+    const shared = `${temp.dir}/shared`;
+    await Deno.mkdir(shared);
+    await Deno.chmod(shared, 0o777);
+    const link = `${temp.dir}/link.json`;
+    await Deno.symlink(`${temp.dir}/elsewhere.json`, link);
+    for (
+      const [file, reason] of [
+        [`${shared}/token.json`, "other users can write to the folder"],
+        [link, "it is a symbolic link"],
+      ]
+    ) {
+      const result = await runCli(
+        ["refresh", setup.refreshToken(), "--format", "json", "--output", file],
+        { env: setup.env },
+      );
+      assertEquals(result.code, 2, result.stderr);
+      assertStringIncludes(result.stderr, `--output ${file}: `);
+      assertStringIncludes(result.stderr, reason);
+    }
+    assertEquals(setup.mock.countRequests({ grantType: "refresh_token" }), 0);
+    assertEquals(await namesIn(shared), []);
+    assertEquals(await namesIn(temp.dir), ["link.json", "shared"]);
+  },
+});

@@ -9,6 +9,8 @@
  */
 
 import { TwitchAuthError } from "../web/errors.ts";
+import { UnsafeFileError } from "../web/errors_token_store.ts";
+import { checkFolder, checkOwnFile } from "../deno/_files.ts";
 import { hasTokenFields, isObject } from "../deno/_token_record.ts";
 import { writeSecretFile } from "../deno/token_file.ts";
 import { type CliOptions, type Format, UsageError } from "./_options.ts";
@@ -16,7 +18,8 @@ import type { CliContext } from "./_run.ts";
 
 /**
  * Makes sure `path` can be written: its folder exists and is a folder, a
- * file can be created in it, `path` itself is not a folder, and with
+ * file can be created in it, `path` itself is not a folder, no other user
+ * can steer it (a folder others can write, a link), and with
  * `--format json` (without `--force`) it is missing, empty or a token file.
  * Leaves nothing behind.
  *
@@ -46,6 +49,7 @@ export async function checkOutputPath(
   if (!parent.isDirectory) {
     throw new UsageError(`--output ${path}: ${folder} is not a folder`);
   }
+  await checkSafe(path);
   await probeWrite(path, folder);
   if (here && !options.force) {
     await checkReplaceable(path, options.format, await readExisting(path));
@@ -183,6 +187,16 @@ export function mergeEnv(existing: string, update: string): string {
   for (const [name, line] of updates) if (!placed.has(name)) kept.push(line);
   for (const line of others) if (!kept.includes(line)) kept.push(line);
   return `${kept.join("\n")}\n`;
+}
+
+/** Refuses a path another user could steer (see `writeSecretFile`). */
+async function checkSafe(path: string): Promise<void> {
+  try {
+    await checkOwnFile(path, await checkFolder(path));
+  } catch (error) {
+    if (!(error instanceof UnsafeFileError)) throw error;
+    throw new UsageError(`--output ${path}: ${error.message}`);
+  }
 }
 
 /** Creates and removes a file beside `path`: the only sure test of writing. */
