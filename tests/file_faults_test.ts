@@ -140,6 +140,31 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name:
+    "writeSecretFile: a writer stopped with SIGSTOP while holding its temporary delays the next write by 10 s at most, and its file is left alone",
+  ignore: Deno.build.os === "windows",
+  async fn() {
+    await using temp = await tempDir();
+    const path = `${temp.dir}/token.json`;
+    const stopped = `${path}.0123456789abcdef.tmp`;
+    const holder = spawnScript(HOLD_LOCK, [stopped], false, temp.dir);
+    try {
+      await waitFor(holder, "locked");
+      holder.kill("SIGSTOP");
+      await within(writeSecretFile(path, "mine\n"), 30_000);
+      assertEquals(await Deno.readTextFile(path), "mine\n");
+      assert((await Deno.stat(stopped)).isFile, "the stopped writer's file");
+    } finally {
+      holder.kill("SIGCONT");
+      holder.kill("SIGKILL");
+      await holder.status;
+      await holder.stdout.cancel().catch(() => {});
+      await holder.stderr.cancel();
+    }
+  },
+});
+
 // A racer that swaps every temporary it sees for a link to `victim`.
 const RACER = `
 const [dir, victim] = Deno.args;
