@@ -41,15 +41,25 @@ async function tempDir(
   };
 }
 
-/** Runs `code` in a Deno process as `nobody` (root only), or as this user. */
-function spawnScript(
+interface Script extends AsyncDisposable {
+  child: Deno.ChildProcess;
+}
+
+/**
+ * Runs `code` in a Deno process, as `nobody` (root only) or as this user,
+ * and waits until it printed `word`. Disposing of it resumes and kills it.
+ */
+async function startScript(
   code: string,
   args: string[],
-  asNobody: boolean,
-  scratch: string,
-): Deno.ChildProcess {
+  { asNobody = false, scratch, word }: {
+    asNobody?: boolean;
+    scratch: string;
+    word: string;
+  },
+): Promise<Script> {
   const deno = ["eval", "--no-config", code, ...args];
-  return new Deno.Command(asNobody ? "setpriv" : Deno.execPath(), {
+  const child = new Deno.Command(asNobody ? "setpriv" : Deno.execPath(), {
     args: asNobody
       ? [
         `--reuid=${NOBODY}`,
@@ -64,18 +74,43 @@ function spawnScript(
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-/** Reads the child's stdout until it printed `word`. */
-async function waitFor(child: Deno.ChildProcess, word: string): Promise<void> {
+  const stderr = new Response(child.stderr).text();
+  const script = {
+    child,
+    async [Symbol.asyncDispose]() {
+      try {
+        child.kill("SIGCONT");
+        child.kill("SIGKILL");
+      } catch {
+        // it ended by itself
+      }
+      await child.status;
+      await child.stdout.cancel().catch(() => {});
+      await stderr;
+    },
+  };
   const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let seen = "";
   while (!seen.includes(word)) {
     const { value, done } = await reader.read();
-    if (done) throw new Error(`the child ended before "${word}": ${seen}`);
+    if (done) {
+      await script[Symbol.asyncDispose]();
+      throw new Error(`the script ended before "${word}": ${await stderr}`);
+    }
     seen += value;
   }
   reader.releaseLock();
+  return script;
+}
+
+/** A process holding an exclusive lock on `path`, stopped with SIGSTOP. */
+async function stoppedHolder(path: string, scratch: string): Promise<Script> {
+  const holder = await startScript(HOLD_LOCK, [path], {
+    scratch,
+    word: "locked",
+  });
+  holder.child.kill("SIGSTOP");
+  return holder;
 }
 
 /** Fails instead of hanging when `promise` takes longer than `limit` ms. */
@@ -112,10 +147,8 @@ Deno.test({
     const path = `${temp.dir}/tokens.json`;
     const store = new FileTokenStore(path);
     const first = await store.set("1", token(1), null);
-    const holder = spawnScript(HOLD_LOCK, [`${path}.lock`], false, temp.dir);
-    try {
-      await waitFor(holder, "locked");
-      holder.kill("SIGSTOP");
+    {
+      await using _holder = await stoppedHolder(`${path}.lock`, temp.dir);
       const error = await within<FileLockTimeoutError>(
         assertRejects(
           () => store.set("1", token(2), first!.version),
@@ -128,12 +161,6 @@ Deno.test({
       assert(error.waited >= 10_000, `waited ${error.waited} ms`);
       // reads never take the lock: they go on
       assertEquals((await store.get("1"))?.version, first!.version);
-    } finally {
-      holder.kill("SIGCONT");
-      holder.kill("SIGKILL");
-      await holder.status;
-      await holder.stdout.cancel().catch(() => {});
-      await holder.stderr.cancel();
     }
     // the holder is gone: its lock went with it
     assert(await within(store.set("1", token(3), first!.version), 30_000));
@@ -148,20 +175,10 @@ Deno.test({
     await using temp = await tempDir();
     const path = `${temp.dir}/token.json`;
     const stopped = `${path}.0123456789abcdef.tmp`;
-    const holder = spawnScript(HOLD_LOCK, [stopped], false, temp.dir);
-    try {
-      await waitFor(holder, "locked");
-      holder.kill("SIGSTOP");
-      await within(writeSecretFile(path, "mine\n"), 30_000);
-      assertEquals(await Deno.readTextFile(path), "mine\n");
-      assert((await Deno.stat(stopped)).isFile, "the stopped writer's file");
-    } finally {
-      holder.kill("SIGCONT");
-      holder.kill("SIGKILL");
-      await holder.status;
-      await holder.stdout.cancel().catch(() => {});
-      await holder.stderr.cancel();
-    }
+    await using _holder = await stoppedHolder(stopped, temp.dir);
+    await within(writeSecretFile(path, "mine\n"), 30_000);
+    assertEquals(await Deno.readTextFile(path), "mine\n");
+    assert((await Deno.stat(stopped)).isFile, "the stopped writer's file");
   },
 });
 
@@ -181,14 +198,28 @@ for (;;) {
 }
 `;
 
-/** 200 writes of each writer while the racer runs; counts the steered ones. */
+/**
+ * 200 writes of each writer in `dir` while the racer runs (as `nobody`, or
+ * as this user); counts the writes that changed the mode or the content of
+ * a file elsewhere, the ones refused, and the ones written.
+ */
 async function raceWrites(
   dir: string,
-  victim: string,
   asNobody: boolean,
 ): Promise<{ steered: number; refused: UnsafeFileError[]; written: number }> {
-  const before = await Deno.readTextFile(victim);
-  const racer = spawnScript(RACER, [dir, victim], asNobody, dir + "/.racer");
+  await using elsewhere = await tempDir(0o755);
+  const victim = `${elsewhere.dir}/victim`;
+  const before = "the victim's own file\n";
+  await Deno.writeTextFile(victim, before);
+  await Deno.chmod(victim, 0o644);
+  const scratch = `${dir}/.racer`;
+  await Deno.mkdir(scratch);
+  await Deno.chmod(scratch, 0o777);
+  await using _racer = await startScript(RACER, [dir, victim], {
+    asNobody,
+    scratch,
+    word: "racing",
+  });
   let steered = 0;
   let written = 0;
   const refused: UnsafeFileError[] = [];
@@ -200,33 +231,25 @@ async function raceWrites(
       await store.set("1", token(i % 100), current?.version ?? null);
     },
   ];
-  try {
-    await waitFor(racer, "racing");
-    for (const write of writers) {
-      for (let i = 0; i < 200; i++) {
-        try {
-          await write(i);
-          written++;
-        } catch (error) {
-          if (!(error instanceof UnsafeFileError)) throw error;
-          refused.push(error);
-        }
-        const info = await Deno.stat(victim);
-        if (
-          (info.mode! & 0o777) !== 0o644 ||
-          await Deno.readTextFile(victim) !== before
-        ) {
-          steered++;
-          await Deno.chmod(victim, 0o644);
-          await Deno.writeTextFile(victim, before);
-        }
+  for (const write of writers) {
+    for (let i = 0; i < 200; i++) {
+      try {
+        await write(i);
+        written++;
+      } catch (error) {
+        if (!(error instanceof UnsafeFileError)) throw error;
+        refused.push(error);
+      }
+      const info = await Deno.stat(victim);
+      if (
+        (info.mode! & 0o777) !== 0o644 ||
+        await Deno.readTextFile(victim) !== before
+      ) {
+        steered++;
+        await Deno.chmod(victim, 0o644);
+        await Deno.writeTextFile(victim, before);
       }
     }
-  } finally {
-    racer.kill("SIGKILL");
-    await racer.status;
-    await racer.stdout.cancel().catch(() => {});
-    await racer.stderr.cancel();
   }
   return { steered, refused, written };
 }
@@ -237,17 +260,7 @@ Deno.test({
   ignore: !isRoot,
   async fn() {
     await using temp = await tempDir(0o777);
-    await using elsewhere = await tempDir(0o755);
-    const victim = `${elsewhere.dir}/victim`;
-    await Deno.writeTextFile(victim, "the victim's own file\n");
-    await Deno.chmod(victim, 0o644);
-    await Deno.mkdir(`${temp.dir}/.racer`, { mode: 0o777 });
-    await Deno.chmod(`${temp.dir}/.racer`, 0o777);
-    const { steered, refused, written } = await raceWrites(
-      temp.dir,
-      victim,
-      true,
-    );
+    const { steered, refused, written } = await raceWrites(temp.dir, true);
     assertEquals(steered, 0);
     assertEquals(written, 0);
     assertEquals(refused.length, 400);
@@ -264,15 +277,7 @@ Deno.test({
     // The racer runs as this user in a private folder: only the mode change
     // and the rename through the open file are under test here.
     await using temp = await tempDir();
-    await using elsewhere = await tempDir(0o755);
-    const victim = `${elsewhere.dir}/victim`;
-    await Deno.writeTextFile(victim, "the victim's own file\n");
-    await Deno.chmod(victim, 0o644);
-    const { steered, refused, written } = await raceWrites(
-      temp.dir,
-      victim,
-      false,
-    );
+    const { steered, refused, written } = await raceWrites(temp.dir, false);
     assertEquals(steered, 0);
     assertEquals(written + refused.length, 400);
     // the racer did take temporaries, and every swap it made was refused
@@ -330,15 +335,12 @@ Deno.test({
     for (
       const [name, store] of [["tokens.json", "get"], ["lock.json.lock", "set"]]
     ) {
-      const plant = spawnScript(
+      await using plant = await startScript(
         PLANT,
         [`${temp.dir}/${name}`, planted],
-        true,
-        `${temp.dir}/.racer`,
+        { asNobody: true, scratch: `${temp.dir}/.racer`, word: "planted" },
       );
-      await waitFor(plant, "planted");
-      assertEquals((await plant.status).code, 0);
-      await plant.stderr.cancel();
+      assertEquals((await plant.child.status).code, 0);
       const victim = new FileTokenStore(
         `${temp.dir}/${name.replace(".lock", "")}`,
       );
