@@ -85,7 +85,12 @@ Options:
                           obtained_at: the token file a bot reads) or env
                           (TWITCH_ACCESS_TOKEN=... lines for a .env file)
   --output FILE           Write the result to FILE, readable by you only (mode 0600),
-                          instead of stdout; checked before the sign-in starts
+                          instead of stdout; checked before the sign-in starts.
+                          With --format env, updates its TWITCH_* lines and keeps
+                          the others; with json, replaces only a token file. If
+                          FILE cannot be written after all, the result goes to a
+                          file beside it (or stdout) and the exit code is 1
+  --force                 Let --output replace a file that is not a token file
   --timeout SECONDS       Give up after this long (default: 600 for the sign-in,
                           the code's lifetime for device, 30 per request to Twitch)
   --demo                  Try token, device or app with no Twitch account and no

@@ -96,7 +96,7 @@ export async function main(
     if (options.version) return await print(cli, versionText());
     if (options.output !== undefined) {
       const { checkOutputPath } = await import("./_output_file.ts");
-      await checkOutputPath(options.output);
+      await checkOutputPath(options.output, options);
     }
     return await COMMAND_RUNNERS[options.command](cli);
   } catch (error) {

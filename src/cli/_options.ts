@@ -80,6 +80,8 @@ export interface CliOptions {
   format: Format;
   /** `--output`. */
   output?: string;
+  /** `--force`: `--output` may replace a file that is not a token file. */
+  force: boolean;
   /** `--timeout` (given in seconds), in milliseconds. */
   timeout?: number;
   /** `--demo`. */
@@ -116,6 +118,7 @@ const STRING_OPTIONS = [
 
 const BOOLEAN_OPTIONS = [
   "force-verify",
+  "force",
   "demo",
   "help",
   "version",
@@ -157,6 +160,7 @@ export function parseCliArgs(
     all: raw.all,
     forceVerify: raw["force-verify"],
     format: "text",
+    force: raw.force,
     demo: raw.demo,
   };
   if (options.help || options.version) return options;
