@@ -24,7 +24,8 @@ export interface ResolvedNeed {
   requirements: ScopeRequirement[];
 }
 
-const METHOD_PATH = /^(GET|POST|PUT|PATCH|DELETE)\s+(\S+)$/i;
+const METHOD_PATH =
+  /^(GET|POST|PUT|PATCH|DELETE)\s+((?:https?:\/\/|\/|helix\/)\S*)$/i;
 const EVENTSUB_TYPE = /^([a-z_]+(?:\.[a-z_]+)+)(?:@(\w+))?$/;
 
 /**
@@ -123,11 +124,13 @@ function findTask(
 ): ScopeTask | undefined {
   const lower = need.toLowerCase().replace(/\s+/g, " ");
   const exact = tasks.find((task) =>
-    task.name === lower || task.aliases.includes(lower)
+    task.name.toLowerCase() === lower || task.aliases.includes(lower)
   );
   if (exact) return exact;
   const prefixed = tasks.filter((task) =>
-    [task.name, ...task.aliases].some((name) => name.startsWith(`${lower} `))
+    [task.name, ...task.aliases].some((name) =>
+      name.toLowerCase().startsWith(`${lower} `)
+    )
   );
   return prefixed.length === 1 ? prefixed[0] : undefined;
 }

@@ -230,7 +230,7 @@ channel.charity_campaign.start|1|e|channel:read:charity
 channel.charity_campaign.progress|1|e|channel:read:charity
 channel.charity_campaign.stop|1|e|channel:read:charity
 conduit.shard.disabled|1|a|
-drop.entitlement.grant|1|a||w
+drop.entitlement.grant|1|a|||w
 extension.bits_transaction.create|1|a|
 channel.goal.begin|1|e|channel:read:goals
 channel.goal.progress|1|e|channel:read:goals
