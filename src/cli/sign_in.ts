@@ -135,8 +135,11 @@ export async function browserSignIn(
 async function pickerPage(): Promise<
   (context: FirstPageContext) => FirstPage
 > {
-  const { createScopePicker } = await import("../deno/scope_picker.ts");
-  return (context) => createScopePicker(context);
+  const { createScopePicker, pickerTasks } = await import(
+    "../deno/scope_picker.ts"
+  );
+  const tasks = await pickerTasks();
+  return (context) => createScopePicker(context, undefined, tasks);
 }
 
 /** Says how to skip the picker next time. */
