@@ -14,7 +14,7 @@ import { SCOPE_DESCRIPTIONS, Twitch, UserAuthenticator } from "../mod.ts";
 import {
   createScopePicker,
   SCOPE_PICKER_PATH,
-} from "../src/deno/scope_picker.ts";
+} from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
 import { runCli, validateOnMock } from "./_cli.ts";
 import { closedPort, TEST_LOCK_FLAG } from "./_util.ts";

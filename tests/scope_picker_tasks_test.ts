@@ -6,7 +6,7 @@ import {
   createScopePicker,
   pickerTasks,
   WIDE_SELECTION_EXTRA,
-} from "../src/deno/scope_picker.ts";
+} from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
 import { closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 

@@ -11,32 +11,32 @@ import {
   activatePage,
   answerDevice,
   startDevice,
-} from "./mock_device_flow.ts";
-import { authorize, authorizeAnswer } from "./mock_authorize.ts";
+} from "./_mock_device_flow.ts";
+import { authorize, authorizeAnswer } from "./_mock_authorize.ts";
 import {
   answersInstead,
   FaultQueue,
   faultResponse,
   withFaultHeaders,
-} from "./mock_faults.ts";
+} from "./_mock_faults.ts";
 import {
   apiError,
   type Context,
   mergeParams,
   readForm,
   type Route,
-} from "./mock_http.ts";
-import { helixUsers } from "./mock_helix.ts";
-import { discovery, keys, userinfo } from "./mock_openid.ts";
-import { countMatching, logEntry } from "./mock_request_log.ts";
+} from "./_mock_http.ts";
+import { helixUsers } from "./_mock_helix.ts";
+import { discovery, keys, userinfo } from "./_mock_openid.ts";
+import { countMatching, logEntry } from "./_mock_request_log.ts";
 import {
   checkConsentMode,
   checkSeconds,
   createMockState,
   type MockState,
-} from "./mock_state.ts";
-import { tokenEndpoint } from "./mock_token_grants.ts";
-import { expireAccessToken, issueUserToken } from "./mock_token_store.ts";
+} from "./_mock_state.ts";
+import { tokenEndpoint } from "./_mock_token_grants.ts";
+import { expireAccessToken, issueUserToken } from "./_mock_token_store.ts";
 import type {
   ConsentMode,
   IssuedUserToken,
@@ -47,7 +47,7 @@ import type {
   MockUser,
   RequestFilter,
 } from "./mock_types.ts";
-import { revoke, validate } from "./mock_validate_revoke.ts";
+import { revoke, validate } from "./_mock_validate_revoke.ts";
 
 /**
  * The mock's web-standard handler and its state, without a server. Serve it

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { CliIo } from "./io.ts";
-import { UsageError } from "./options.ts";
+import type { CliIo } from "./_io.ts";
+import { UsageError } from "./_options.ts";
 
 /**
  * The token argument of `validate`, `refresh` or `revoke`: as given, or from

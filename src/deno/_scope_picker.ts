@@ -11,7 +11,7 @@
  * @module
  */
 
-import { escapeHtml, htmlResponse, renderPage } from "../web/pages.ts";
+import { escapeHtml, htmlResponse, renderPage } from "../web/_pages.ts";
 import { type ScopeReason, scopesFor } from "../web/scope_advisor.ts";
 import { scopeTasks } from "../web/scope_requirements.ts";
 import { type AuthScope, SCOPE_DESCRIPTIONS } from "../web/scopes.ts";
@@ -46,7 +46,7 @@ export interface PickerTask {
  *
  * @example Show the picker with its tasks
  * ```ts ignore
- * import { createScopePicker, pickerTasks } from "./scope_picker.ts";
+ * import { createScopePicker, pickerTasks } from "./_scope_picker.ts";
  *
  * const tasks = await pickerTasks();
  * const firstPage = (context) => createScopePicker(context, undefined, tasks);
@@ -105,7 +105,7 @@ export function scopeGroups(): Map<string, AuthScope[]> {
  * @example Let the user pick the scopes
  * ```ts ignore
  * import { Twitch, UserAuthenticator } from "@x/twitch-auth";
- * import { createScopePicker } from "./scope_picker.ts";
+ * import { createScopePicker } from "./_scope_picker.ts";
  *
  * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), []);
  * const token = await auth.authenticate({

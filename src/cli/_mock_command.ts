@@ -8,9 +8,8 @@
 
 import { DEFAULT_REDIRECT_URL } from "../deno/user_authenticator.ts";
 import { TwitchAuthError } from "../web/errors.ts";
-import { EXIT_OK } from "./exit_codes.ts";
-import type { CliOptions } from "./options.ts";
-import type { Run } from "./run.ts";
+import { EXIT_OK } from "./_exit_codes.ts";
+import type { CliContext } from "./_run.ts";
 
 /**
  * Runs `mock`: starts it on loopback (`--port`, default any free port) with
@@ -18,14 +17,14 @@ import type { Run } from "./run.ts";
  * prints where it is and the `export` lines for other terminals, and stops
  * it on Ctrl+C.
  *
- * @param options The command line (`--port`, `--redirect-url`).
- * @param run The run.
+ * @param cli The command line (`--port`, `--redirect-url`).
  * @returns The exit code (0 once stopped with Ctrl+C).
  */
-export async function runMock(options: CliOptions, run: Run): Promise<number> {
+export async function runMock(cli: CliContext): Promise<number> {
+  const { options } = cli;
   const { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER, startMockTwitch } =
     await import("../../testing.ts");
-  const { stopMock } = await import("./demo.ts");
+  const { stopMock } = await import("./_demo.ts");
   const redirectUrls = [
     ...new Set([
       DEFAULT_REDIRECT_URL,
@@ -33,7 +32,7 @@ export async function runMock(options: CliOptions, run: Run): Promise<number> {
     ]),
   ];
   const stopped = Promise.withResolvers<void>();
-  const stopListening = run.io.onInterrupt(() => stopped.resolve());
+  const stopListening = cli.io.onInterrupt(() => stopped.resolve());
   try {
     const mock = await startMockTwitch({
       hostname: "127.0.0.1",
@@ -54,7 +53,7 @@ export async function runMock(options: CliOptions, run: Run): Promise<number> {
       );
     });
     try {
-      await run.io.writeOut(
+      await cli.io.writeOut(
         `Mock Twitch is running on ${mock.url} (Ctrl+C stops it; tokens work while it runs).
   Auth base URL:  ${mock.authBaseUrl}
   Helix base URL: ${mock.helixBaseUrl}
@@ -75,6 +74,6 @@ export TWITCH_AUTH_BASE_URL=${mock.authBaseUrl} TWITCH_HELIX_BASE_URL=${mock.hel
   } finally {
     stopListening();
   }
-  run.io.writeErr("Mock Twitch stopped.\n");
+  cli.io.writeErr("Mock Twitch stopped.\n");
   return EXIT_OK;
 }
