@@ -72,7 +72,8 @@ export async function browserSignIn(
   const { options, target } = cli;
   const headless = noBrowserReason(options, cli.io);
   const printOnly = options.browser === false || headless !== undefined;
-  const pick = options.scopes.length === 0 && !target.demo;
+  const pick = options.scopes.length === 0 && options.forNeeds.length === 0 &&
+    !target.demo;
   if (pick && printOnly) {
     throw new UsageError(
       `No scopes given: pass -s with the scopes to ask for, such as -s chat:read,chat:edit (the scopes command lists them all)${

@@ -72,7 +72,7 @@ function resolveOne(
       suggestions.length > 0
         ? ` (did you mean ${suggestions.map((s) => `"${s}"`).join(", ")}?)`
         : ""
-    }: name a Helix endpoint as "METHOD /path" or its title, an EventSub type, or a task; \`twitch-auth scopes --list\` shows them all`,
+    }: name a Helix endpoint as "METHOD /path" or its title, an EventSub type, or a task; \`twitch-auth scopes --for tasks\` lists the tasks`,
   );
 }
 
