@@ -261,6 +261,11 @@ Deno.test("whatCanICall and scopeCoverage answer from a token's scopes", async (
     !report.callable.some((entry) => entry.id === "POST /moderation/bans"),
   );
   assertEquals(report.unused, ["whispers:read"]);
+  // app-token and extension endpoints are never callable with a user token
+  assert(
+    !report.callable.some((entry) => entry.id === "GET /eventsub/conduits"),
+  );
+  assert(!report.callable.some((entry) => entry.id === "GET /extensions"));
   const coverage = await scopeCoverage(["user:read:chat"], [
     "read chat",
     "moderate chat",
