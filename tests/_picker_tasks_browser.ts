@@ -28,7 +28,8 @@ try {
   const snapshot = async () => ({
     ticked: await page.$$eval(
       "input[name=scope]:checked",
-      (boxes) => boxes.map((box) => (box as HTMLInputElement).value),
+      (boxes) =>
+        boxes.map((box) => (box as unknown as { value: string }).value),
     ),
     warning: await page.locator("#wide").isVisible()
       ? await page.locator("#wide").textContent()
@@ -47,7 +48,7 @@ try {
   const screenshot = Deno.env.get("PICKER_SCREENSHOT");
   if (screenshot) {
     await page.screenshot({ path: screenshot });
-    await page.evaluate(() => scrollTo(0, 0));
+    await page.evaluate("scrollTo(0, 0)");
     await page.screenshot({ path: screenshot.replace(/\.png$/, "-top.png") });
   }
   await page.getByRole("checkbox", { name: /moderate chat/ }).uncheck();
