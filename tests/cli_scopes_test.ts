@@ -185,31 +185,24 @@ Deno.test("token --for: the browser sign-in asks for exactly the needs' scopes, 
 Deno.test("validate --for: which needs the token covers, which scopes are missing; exit 1 when any is", async () => {
   await using mock = await startMock();
   const { json } = await deviceToken(mock, ["--for", "read chat"]);
-  const covered = await runCli(
-    [
-      "validate",
-      "-",
-      "--for",
-      "read chat",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ],
-    { env: ENV, stdin: json.access_token },
-  );
+  const validate = (needs: string, ...args: string[]) =>
+    runCli(
+      [
+        "validate",
+        "-",
+        "--for",
+        needs,
+        "--auth-base-url",
+        mock.authBaseUrl,
+        ...args,
+      ],
+      { env: ENV, stdin: json.access_token },
+    );
+  const covered = await validate("read chat");
   assertEquals(covered.code, 0, covered.stderr);
   assertStringIncludes(covered.stdout, "  covered  read chat");
 
-  const text = await runCli(
-    [
-      "validate",
-      "-",
-      "--for",
-      "read chat,send chat,GET /chat/chatters",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ],
-    { env: ENV, stdin: json.access_token },
-  );
+  const text = await validate("read chat,send chat,GET /chat/chatters");
   assertEquals(text.code, 1, text.stderr);
   assertStringIncludes(text.stdout, "  covered  read chat\n");
   assertStringIncludes(
@@ -230,19 +223,7 @@ Deno.test("validate --for: which needs the token covers, which scopes are missin
   );
   assert(!text.stderr.includes(json.access_token));
 
-  const asJson = await runCli(
-    [
-      "validate",
-      "-",
-      "--for",
-      "send chat",
-      "--format",
-      "json",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ],
-    { env: ENV, stdin: json.access_token },
-  );
+  const asJson = await validate("send chat", "--format", "json");
   assertEquals(asJson.code, 1);
   const parsed = JSON.parse(asJson.stdout);
   assertEquals(parsed.missing, ["user:write:chat"]);
