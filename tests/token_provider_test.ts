@@ -45,6 +45,17 @@ function held(issued: { accessToken: string; refreshToken: string }) {
   });
 }
 
+/** The mock's token as held 30 s before its 4-hour lifetime ends: due for a refresh. */
+function dueSoon(issued: { accessToken: string; refreshToken: string }) {
+  return new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: [],
+    tokenType: "bearer",
+    obtainedAt: Date.now() - (14_400 - 30) * 1000,
+  });
+}
+
 async function revoke(mock: MockTwitch, token: string): Promise<void> {
   const response = await fetch(`${mock.authBaseUrl}/revoke`, {
     method: "POST",
@@ -110,9 +121,8 @@ Deno.test("addUser refreshes a token Twitch calls invalid, and refuses app token
 Deno.test("getAccessToken refreshes a token about to expire, once for concurrent callers", async () => {
   await using mock = await startMockTwitch();
   using provider = providerFor(mock);
-  const userId = await provider.addUser(
-    held(mock.issueUserToken({ expiresIn: 30 })), // inside the one-minute margin
-  );
+  const userId = mock.currentUser.id;
+  await provider.setToken(userId, dueSoon(mock.issueUserToken())); // inside the one-minute margin
   const tokens = await Promise.all(
     Array.from({ length: 100 }, () => provider.getAccessToken(userId)),
   );
@@ -178,9 +188,8 @@ Deno.test("a lease left by a process that died holds the others up only until it
   await using mock = await startMockTwitch();
   const store = new MemoryTokenStore();
   using provider = providerFor(mock, { store });
-  const userId = await provider.addUser(
-    held(mock.issueUserToken({ expiresIn: 30 })), // due for a refresh
-  );
+  const userId = mock.currentUser.id;
+  await provider.setToken(userId, dueSoon(mock.issueUserToken())); // due for a refresh
   const stored = (await store.get(userId))!;
   // The "dead process": took the lease for this version and never came back.
   const ttl = 300;

@@ -7,7 +7,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import {
-  type AccessToken,
+  AccessToken,
   InvalidArgumentError,
   InvalidRefreshTokenError,
   InvalidTokenError,
@@ -17,6 +17,17 @@ import {
   UnknownScopeError,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+
+/** A token 30 s before the end of its 4-hour lifetime: due for a refresh. */
+function dueSoon(issued: { accessToken: string; refreshToken: string }) {
+  return new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: Date.now() - (14_400 - 30) * 1000,
+  });
+}
 
 async function setup() {
   const mock = await startMockTwitch();
@@ -99,12 +110,13 @@ Deno.test("setUserAuthentication refuses another app's token", async () => {
 Deno.test("50 concurrent getUserAuthToken during expiry share exactly one refresh", async () => {
   const { mock, twitch } = await setup();
   await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["chat:read"], expiresIn: 30 }); // inside the 60 s margin
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
   await twitch.setUserAuthentication(
-    issued.accessToken,
+    dueSoon(issued),
     ["chat:read"],
-    issued.refreshToken,
-  );
+    undefined,
+    false,
+  ); // inside the 60 s margin
   let calls = 0;
   twitch.onUserAuthRefresh(() => void calls++);
   const tokens = await Promise.all(
@@ -121,11 +133,12 @@ Deno.test("50 concurrent getUserAuthToken during expiry share exactly one refres
 Deno.test("a refused refresh token rejects every waiter once and is not retried in a loop", async () => {
   const { mock, twitch } = await setup();
   await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["chat:read"], expiresIn: 30 });
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
   await twitch.setUserAuthentication(
-    issued.accessToken,
+    dueSoon(issued),
     ["chat:read"],
-    issued.refreshToken,
+    undefined,
+    false,
   );
   await fetch(`${mock.authBaseUrl}/revoke`, {
     method: "POST",

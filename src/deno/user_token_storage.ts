@@ -6,11 +6,8 @@
  */
 
 import type { AccessToken } from "../web/access_token.ts";
-import {
-  InvalidRefreshTokenError,
-  InvalidTokenError,
-  MissingScopeError,
-} from "../web/errors.ts";
+import { InvalidRefreshTokenError, InvalidTokenError } from "../web/errors.ts";
+import { MissingScopeError } from "../web/errors_helix.ts";
 import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
 import type { StoredToken } from "../web/token_store.ts";
 import { FileTokenStore } from "./file_token_store.ts";

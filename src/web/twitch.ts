@@ -7,11 +7,8 @@
 
 import { AccessToken } from "./access_token.ts";
 import { getAppAccessToken } from "./app_access_token.ts";
-import {
-  InvalidArgumentError,
-  MissingScopeError,
-  TwitchAuthError,
-} from "./errors.ts";
+import { InvalidArgumentError, TwitchAuthError } from "./errors.ts";
+import { MissingScopeError } from "./errors_helix.ts";
 import { parseScopes } from "./parse_scopes.ts";
 import { redact } from "./redact.ts";
 import { TokenProvider } from "./token_provider.ts";
@@ -201,7 +198,12 @@ export class Twitch {
     await this.#setUserToken(checked.token);
     if (checked.refreshed) await this.#tell(checked.token);
     const missing = scopes.filter((s) => !checked.token.scopes.includes(s));
-    if (missing.length > 0) throw new MissingScopeError(missing);
+    if (missing.length > 0) {
+      throw new MissingScopeError("setUserAuthentication", missing[0], {
+        tokenScopes: checked.token.scopes,
+        missing,
+      });
+    }
   }
 
   /**
