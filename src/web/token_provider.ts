@@ -292,12 +292,12 @@ export class TokenProvider {
       token: async () => {
         const used = await this.#valid(userId);
         if (this.#checkScopes) {
-          const refusal = await missingScopeFor(
+          const lacking = await missingScopeFor(
             init.method ?? "GET",
             url.pathname.slice(new URL(this.helixBaseUrl).pathname.length),
             used.token.scopes,
           );
-          if (refusal) throw refusal;
+          if (lacking) throw lacking;
         }
         return {
           accessToken: used.token.accessToken,
