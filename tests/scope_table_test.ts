@@ -247,6 +247,16 @@ Deno.test("unknown needs fail with the closest names", async () => {
     InvalidArgumentError,
   );
   await assertRejects(() => scopesFor(""), InvalidArgumentError);
+  // deno-lint-ignore no-explicit-any
+  const junk = [null, 42, { needs: [] }, [1]] as any[];
+  for (const bad of junk) {
+    await assertRejects(() => scopesFor(bad), InvalidArgumentError);
+    await assertRejects(() => whatCanICall(bad), InvalidArgumentError);
+    await assertRejects(
+      () => scopeCoverage(bad, "read chat"),
+      InvalidArgumentError,
+    );
+  }
 });
 
 Deno.test("whatCanICall and scopeCoverage answer from a token's scopes", async () => {

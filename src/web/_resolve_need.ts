@@ -39,8 +39,15 @@ export async function resolveNeeds(
 ): Promise<ResolvedNeed[]> {
   const table = await scopeRequirements();
   const tasks = await scopeTasks();
-  const list = (typeof needs === "string" ? needs.split(",") : needs)
-    .map((need) => need.trim()).filter((need) => need !== "");
+  const given = typeof needs === "string" ? needs.split(",") : needs;
+  if (
+    !Array.isArray(given) || given.some((need) => typeof need !== "string")
+  ) {
+    throw new InvalidArgumentError(
+      "Needs are a string (split at commas) or a list of strings",
+    );
+  }
+  const list = given.map((need) => need.trim()).filter((need) => need !== "");
   if (list.length === 0) {
     throw new InvalidArgumentError(
       `Name at least one need: an endpoint ("POST /chat/messages"), an EventSub type ("channel.chat.message") or a task (${

@@ -90,7 +90,9 @@ export async function eventSubTokenFor(
       `Unknown EventSub transport "${transport}": use "webhook", "websocket" or "conduit"`,
     );
   }
-  const entry = findEntry(type, await scopeRequirements());
+  const entry = typeof type === "string"
+    ? findEntry(type, await scopeRequirements())
+    : undefined;
   if (!entry || entry.api !== "eventsub") {
     throw new InvalidArgumentError(
       `Unknown EventSub type "${type}": see ${EVENTSUB_TYPES_URL} for the types and versions`,

@@ -9,6 +9,7 @@
  */
 
 import { resolveNeeds } from "./_resolve_need.ts";
+import { InvalidArgumentError } from "./errors.ts";
 import { isAuthScope } from "./parse_scopes.ts";
 import {
   type ScopeRequirement,
@@ -190,6 +191,7 @@ export interface CallableReport {
  * `AccessToken`, `validateToken`'s answer).
  * @returns The callable entries, the covered tasks, and scopes no entry
  * needs.
+ * @throws {InvalidArgumentError} when `token` holds no list of scopes.
  *
  * @example What a chat bot token allows
  * ```ts
@@ -202,7 +204,7 @@ export interface CallableReport {
 export async function whatCanICall(
   token: readonly string[] | { readonly scopes: readonly string[] },
 ): Promise<CallableReport> {
-  const scopes = knownScopes("scopes" in token ? token.scopes : token);
+  const scopes = knownScopes(scopesOf(token));
   const table = await scopeRequirements();
   const callable = table.filter((entry) =>
     (entry.token === "user" || entry.token === "either") &&
@@ -243,7 +245,8 @@ export interface NeedCoverage {
  * @param token The token's scopes, or anything with `scopes`.
  * @param needs Needs as {@linkcode scopesFor} takes them.
  * @returns Per need: covered or not, and the scopes missing.
- * @throws {InvalidArgumentError} when a need is unknown.
+ * @throws {InvalidArgumentError} when a need is unknown, or `token` holds no
+ * list of scopes.
  *
  * @example Check a token before a deploy
  * ```ts
@@ -258,7 +261,7 @@ export async function scopeCoverage(
   token: readonly string[] | { readonly scopes: readonly string[] },
   needs: string | readonly string[],
 ): Promise<NeedCoverage[]> {
-  const scopes = knownScopes("scopes" in token ? token.scopes : token);
+  const scopes = knownScopes(scopesOf(token));
   const resolved = await resolveNeeds(needs);
   return resolved.map((need) => {
     const open = need.requirements.flatMap((entry) => entry.scopes)
@@ -266,6 +269,21 @@ export async function scopeCoverage(
     const missing = minimalScopes(open);
     return { need: need.need, covered: missing.length === 0, missing };
   });
+}
+
+/** A token's scopes from a list or anything with `scopes`. */
+function scopesOf(
+  token: readonly string[] | { readonly scopes: readonly string[] },
+): readonly string[] {
+  const scopes = Array.isArray(token)
+    ? token
+    : (token as { scopes?: unknown } | null)?.scopes;
+  if (!Array.isArray(scopes) || scopes.some((s) => typeof s !== "string")) {
+    throw new InvalidArgumentError(
+      "Pass the token's scopes: a list of strings, or an object with a scopes list (an AccessToken, validateToken's answer)",
+    );
+  }
+  return scopes;
 }
 
 function knownScopes(scopes: readonly string[]): AuthScope[] {
