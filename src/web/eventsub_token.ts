@@ -7,13 +7,35 @@
 
 import { findEntry } from "./_resolve_need.ts";
 import { InvalidArgumentError } from "./errors.ts";
-import { EVENTSUB_TYPES_URL, scopeRequirements } from "./scope_requirements.ts";
+import { EVENTSUB_TYPES_URL } from "./_twitch_docs.ts";
+import { scopeRequirements } from "./scope_requirements.ts";
 import type { AuthScope } from "./scopes.ts";
 
-/** How EventSub delivers notifications. */
+/**
+ * How EventSub delivers notifications.
+ *
+ * @example Ask for each transport
+ * ```ts
+ * import { eventSubTokenFor, type EventSubTransport } from "@x/twitch-auth";
+ *
+ * for (const transport of ["webhook", "websocket", "conduit"] as EventSubTransport[]) {
+ *   console.log(transport, (await eventSubTokenFor("stream.online", transport)).token);
+ * }
+ * ```
+ */
 export type EventSubTransport = "webhook" | "websocket" | "conduit";
 
-/** The answer of {@linkcode eventSubTokenFor}. */
+/**
+ * The answer of {@linkcode eventSubTokenFor}.
+ *
+ * @example Print who must authorize what
+ * ```ts
+ * import { eventSubTokenFor, type EventSubTokenAdvice } from "@x/twitch-auth";
+ *
+ * const advice: EventSubTokenAdvice = await eventSubTokenFor("channel.raid", "webhook");
+ * console.log(advice.token, advice.notes.join(" "));
+ * ```
+ */
 export interface EventSubTokenAdvice {
   /** The subscription type. */
   readonly type: string;

@@ -19,7 +19,17 @@ import {
 } from "./scope_requirements.ts";
 import type { AuthScope } from "./scopes.ts";
 
-/** Why one scope is in the set. */
+/**
+ * Why one scope is in the set.
+ *
+ * @example Explain each scope
+ * ```ts
+ * import { type ScopeReason, scopesFor } from "@x/twitch-auth";
+ *
+ * const reasons: ScopeReason[] = (await scopesFor("clips")).needs.flatMap((need) => [...need.scopes]);
+ * for (const { scope, why } of reasons) console.log(`${scope}: ${why}`);
+ * ```
+ */
 export interface ScopeReason {
   /** The scope. */
   readonly scope: AuthScope;
@@ -27,7 +37,17 @@ export interface ScopeReason {
   readonly why: string;
 }
 
-/** What one need takes. */
+/**
+ * What one need takes.
+ *
+ * @example Tell which token each need takes
+ * ```ts
+ * import { type NeedAdvice, scopesFor } from "@x/twitch-auth";
+ *
+ * const needs: NeedAdvice[] = (await scopesFor(["read chat", "GET /chat/chatters"])).needs;
+ * for (const need of needs) console.log(need.need, need.token);
+ * ```
+ */
 export interface NeedAdvice {
   /** The need as given: `"read chat"`, `"POST /chat/messages"`. */
   readonly need: string;
@@ -46,7 +66,17 @@ export interface NeedAdvice {
   readonly scopes: readonly ScopeReason[];
 }
 
-/** The answer of {@linkcode scopesFor}. */
+/**
+ * The answer of {@linkcode scopesFor}.
+ *
+ * @example Build the CLI flag
+ * ```ts
+ * import { type ScopeAdvice, scopesFor } from "@x/twitch-auth";
+ *
+ * const advice: ScopeAdvice = await scopesFor("moderate chat");
+ * console.log(`-s "${advice.scopes.join(" ")}"`);
+ * ```
+ */
 export interface ScopeAdvice {
   /** The minimal scope set for a user token that covers every need. */
   readonly scopes: AuthScope[];
@@ -168,7 +198,17 @@ export function label(entry: ScopeRequirement): string {
   return entry.api === "helix" ? `${entry.name} (${entry.id})` : entry.name;
 }
 
-/** The answer of {@linkcode whatCanICall}. */
+/**
+ * The answer of {@linkcode whatCanICall}.
+ *
+ * @example Warn about scopes nothing uses
+ * ```ts
+ * import { type CallableReport, whatCanICall } from "@x/twitch-auth";
+ *
+ * const report: CallableReport = await whatCanICall(["chat:read", "whispers:read"]);
+ * if (report.unused.length > 0) console.warn("unused:", report.unused);
+ * ```
+ */
 export interface CallableReport {
   /** The known scopes looked at (unknown names are left out). */
   readonly scopes: readonly AuthScope[];
@@ -228,7 +268,17 @@ export async function whatCanICall(
   };
 }
 
-/** How far a token's scopes cover one need. */
+/**
+ * How far a token's scopes cover one need.
+ *
+ * @example List what is missing
+ * ```ts
+ * import { type NeedCoverage, scopeCoverage } from "@x/twitch-auth";
+ *
+ * const report: NeedCoverage[] = await scopeCoverage([], ["send chat"]);
+ * console.log(report[0].missing); // ["user:write:chat"]
+ * ```
+ */
 export interface NeedCoverage {
   /** The need as given. */
   readonly need: string;

@@ -7,11 +7,21 @@
  * @module
  */
 
+import { EVENTSUB_TYPES_URL, HELIX_REFERENCE_URL } from "./_twitch_docs.ts";
 import type { AuthScope } from "./scopes.ts";
 
 /**
  * The token a call takes: a user access token, an app access token, either,
  * an extension's signed JWT, or none at all.
+ *
+ * @example Find the endpoints an app token can call
+ * ```ts
+ * import { scopeRequirements, type TokenKind } from "@x/twitch-auth";
+ *
+ * const appOk: TokenKind[] = ["app", "either"];
+ * const table = await scopeRequirements();
+ * console.log(table.filter((entry) => appOk.includes(entry.token)).length);
+ * ```
  */
 export type TokenKind = "user" | "app" | "either" | "extension" | "none";
 
@@ -81,12 +91,6 @@ export interface ScopeTask {
   /** One line on what it covers. */
   readonly description: string;
 }
-
-/** Twitch's API reference page. */
-export const HELIX_REFERENCE_URL = "https://dev.twitch.tv/docs/api/reference/";
-/** Twitch's EventSub subscription types page. */
-export const EVENTSUB_TYPES_URL =
-  "https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/";
 
 interface Tables {
   requirements: ScopeRequirement[];
