@@ -1,20 +1,30 @@
 // The README's esbuild recipe, as written: a Node project that installed
 // esbuild, jose and deno-std bundles web.ts from a clone of this repository,
 // mapping the two import-map names web.ts uses, and the bundle runs in Node
-// against the mock Twitch (a token validated, a login started).
+// against the mock Twitch (a token validated, a login started). The esbuild
+// command line is read from README.md, so the two cannot drift apart.
 
 import { assert, assertEquals } from "@std/assert";
 import { startMockTwitch } from "../testing.ts";
+import { readmeCommand } from "./_readme.ts";
 import { pathOf, runtime, skipUnless } from "./_runtimes.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const esbuild = await runtime("esbuild");
 
-/** The recipe's aliases, relative to the Node project (esbuild's cwd). */
-export const ESBUILD_ALIASES = [
-  "--alias:jose=./node_modules/jose",
-  "--alias:@std/http/cookie=./node_modules/deno-std/http/cookie.js",
-];
+/**
+ * The README's `npx esbuild ...` arguments, with the clone's path and the
+ * output file put where this test wants them.
+ */
+function recipeArgs(out: string): string[] {
+  const args = readmeCommand("npx esbuild ").split(" ").slice(2);
+  const entry = args.indexOf("path/to/twitch-auth/web.ts");
+  const outfile = args.indexOf("--outfile=twitch-auth.mjs");
+  assert(entry >= 0 && outfile >= 0, args.join(" "));
+  args[entry] = `${ROOT}web.ts`;
+  args[outfile] = `--outfile=${out}`;
+  return args;
+}
 
 Deno.test({
   name:
@@ -28,15 +38,7 @@ Deno.test({
     try {
       const out = `${dir}/twitch-auth.mjs`;
       const built = await new Deno.Command(bin, {
-        args: [
-          `${ROOT}web.ts`,
-          "--bundle",
-          "--format=esm",
-          "--platform=neutral",
-          "--main-fields=module,main",
-          ...ESBUILD_ALIASES,
-          `--outfile=${out}`,
-        ],
+        args: recipeArgs(out),
         cwd: project,
         stdout: "piped",
         stderr: "piped",
