@@ -455,3 +455,35 @@ console.log((await validateToken(token, { authBaseUrl })).login, typeof createTw
     assertEquals(decoder.decode(ran.stdout), "twitchdev function\n");
   });
 });
+
+Deno.test("README: 'Which scopes do I need?' prints what its comments say, from the CLI and the library", async () => {
+  const cli = readmeBlock("Which scopes do I need?", "sh", 0);
+  const [command, said] = cli.code.split("\n");
+  const promised = /^# (Scopes: [^,]+),/.exec(said)?.[1];
+  assert(promised, said);
+  await inScratchDir(async (dir) => {
+    const result = await new Terminal(dir).run(command);
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(result.stdout.split("\n")[0], promised);
+
+    const sample = readmeBlock("Which scopes do I need?", "ts", 0);
+    const comment = (marker: string) =>
+      new RegExp(`${marker}.*// (.*)$`, "m").exec(sample.code)![1];
+    await Deno.writeTextFile(`${dir}/scopes.ts`, sample.code);
+    const ran = await new Deno.Command(DENO, {
+      args: ["run", "-A", "scopes.ts"],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assertEquals(ran.code, 0, decoder.decode(ran.stderr));
+    const lines = decoder.decode(ran.stdout).trim().split("\n");
+    assertEquals(lines[0], comment("advice.scopes"));
+    assertEquals(lines.at(-1), comment("eventSub.token"));
+    const tasks = comment("tasks.join").replace(/^.*: /, "").replace(
+      ", ...",
+      "",
+    );
+    assert(lines.at(-2)!.startsWith(tasks), lines.at(-2));
+  });
+});
