@@ -41,6 +41,7 @@ async function inScratchDir(fn: (dir: string) => Promise<void>): Promise<void> {
 class Running {
   stdout = "";
   stderr = "";
+  ended = false;
   readonly #child: Deno.ChildProcess;
   readonly #done: Promise<void>;
 
@@ -77,6 +78,7 @@ class Running {
   async finish(): Promise<number> {
     const { code } = await this.#child.status;
     await this.#done;
+    this.ended = true;
     return code;
   }
 
@@ -98,6 +100,7 @@ class Running {
  * environment (such as a TWITCH_CLIENT_ID) leaks in.
  */
 class Terminal {
+  readonly #started: Running[] = [];
   env: Record<string, string> = {
     PATH: `${DENO.slice(0, DENO.lastIndexOf("/"))}:${Deno.env.get("PATH")}`,
     NO_COLOR: "1",
@@ -116,7 +119,7 @@ class Terminal {
     const script = `set -o pipefail
 twitch-auth() { ${cli}; }
 ${exec && line.startsWith("deno ") ? "exec " : ""}${line}`;
-    return new Running(
+    const running = new Running(
       new Deno.Command("bash", {
         args: ["-c", script],
         cwd: this.cwd,
@@ -127,6 +130,15 @@ ${exec && line.startsWith("deno ") ? "exec " : ""}${line}`;
         stderr: "piped",
       }).spawn(),
     );
+    this.#started.push(running);
+    return running;
+  }
+
+  /** Stops whatever a failed test left running. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const running of this.#started) {
+      if (!running.ended) await running.stop("SIGKILL");
+    }
   }
 
   /** Runs `line` to its end; variables it exports stay set for later lines. */
@@ -210,7 +222,7 @@ Deno.test("README: the mock walkthrough runs as written, the bot refreshing afte
   const bot = readmeBlock("I am writing a bot", "ts", 0);
   await inScratchDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/bot.ts`, bot.code);
-    const terminal = new Terminal(dir);
+    await using terminal = new Terminal(dir);
     const mock = await startReadmeMock(terminal, closedPort());
     const file = `${dir}/bot_token.json`;
     const stored = async () => JSON.parse(await Deno.readTextFile(file));
@@ -219,7 +231,7 @@ Deno.test("README: the mock walkthrough runs as written, the bot refreshing afte
     /** What each README line must do; a line without one fails the test. */
     const expect: Record<
       string,
-      (r: Running & { code: number }) => Promise<void>
+      (r: Running & { code: number }) => void | Promise<void>
     > = {
       "jq -r .access_token bot_token.json | twitch-auth validate -": async (
         r,
@@ -229,11 +241,11 @@ Deno.test("README: the mock walkthrough runs as written, the bot refreshing afte
         assertStringIncludes(r.stdout, "chat:read chat:edit");
         before = (await stored()).access_token;
       },
-      "twitch-auth mock expire --all": async (r) => {
+      "twitch-auth mock expire --all": (r) => {
         assertEquals(r.code, 0, r.stderr);
         assertMatch(r.stdout + r.stderr, /Expired [1-9]\d* token/);
       },
-      "twitch-auth mock revoke --all": async (r) => {
+      "twitch-auth mock revoke --all": (r) => {
         assertEquals(r.code, 0, r.stderr);
         assertMatch(r.stdout + r.stderr, /Revoked [1-9]\d* token/);
       },
@@ -295,7 +307,7 @@ Deno.test("README: the web login quick start signs a user in through the mock's 
       `${dir}/login.ts`,
       sample.code.replaceAll("8000", String(port)),
     );
-    const terminal = new Terminal(dir);
+    await using terminal = new Terminal(dir);
     const mock = await startReadmeMock(terminal, port);
     let server: Running | undefined;
     try {
@@ -389,7 +401,7 @@ Deno.test("README: the install line from a clone gives a working twitch-auth, us
   }
 });
 
-Deno.test("README: the test command is the one .ci/run runs and deno.json defines", async () => {
+Deno.test("README: the test command is the one .ci/run runs and deno.json defines", () => {
   const command = readmeCommand("npx -y deno@2.9.6 task test");
   assertEquals(command, "npx -y deno@2.9.6 task test");
   const ci = Deno.readTextFileSync(`${ROOT}.ci/run`).split("\n")
