@@ -582,3 +582,15 @@ Deno.test({
     });
   },
 });
+
+Deno.test("README: the Deno Deploy recipe's local line is the one tests/edge_examples_test.ts runs", () => {
+  const line = readmeCommand(
+    "deno run -A --unstable-kv examples/edge_login.ts",
+  );
+  const args = line.split(" ").slice(1).map((arg) => JSON.stringify(arg));
+  const test = Deno.readTextFileSync(`${ROOT}tests/edge_examples_test.ts`);
+  assert(
+    test.replace(/\s+/g, " ").includes(`args: [${args.join(", ")}]`),
+    `tests/edge_examples_test.ts does not run: ${line}`,
+  );
+});
