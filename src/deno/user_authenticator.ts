@@ -204,7 +204,23 @@ export interface FirstPage {
  * The user sign-in of pyTwitchAPI's `UserAuthenticator`, done safely: a
  * fresh `state` for every run, a callback server on loopback only that
  * closes after every ending, typed errors for a denial, a timeout or a
- * cancellation, and the client secret only in a POST body.
+ * cancellation, and the client secret only in a POST body. In detail:
+ *
+ * - The callback server listens on 127.0.0.1 and ::1 only (or the one
+ *   loopback `host`), answers only on the redirect URL's path and to a
+ *   loopback `Host` (DNS rebinding gets a 403), reads request heads only
+ *   (16 KiB), never a body, and keeps at most 128 connections open, dropping
+ *   the oldest idle one.
+ * - Each {@linkcode UserAuthenticator.authenticate} call has a fresh 32-byte
+ *   `state`; a callback with a wrong, missing or repeated `state` or code
+ *   gets a 400 page and the sign-in keeps waiting. Cancel on Twitch ends it
+ *   at once with `AccessDeniedError`; Twitch's text is shown escaped.
+ * - Every ending (tokens, denial, timeout, `signal`, {@linkcode
+ *   UserAuthenticator.stop}) settles within a second whatever connections
+ *   are open, and closes the server: the same port works again at once.
+ * - The browser is started without a shell (`browser`, then `$BROWSER`,
+ *   then the system's opener); when none works the URL goes to stderr (or
+ *   `authUrlCallback`) and the sign-in waits on.
  *
  * @example Sign in as in pyTwitchAPI
  * ```ts ignore
