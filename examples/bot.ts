@@ -19,7 +19,9 @@
 // In your project: import { ... } from "jsr:@x/twitch-auth";
 import {
   FileTokenStore,
+  InvalidClientError,
   InvalidRefreshTokenError,
+  MissingClientSecretError,
   MissingScopeError,
   Twitch,
   TwitchAuthError,
@@ -50,15 +52,24 @@ try {
   if (!(await twitch.getUserToken())) {
     stop(`No token in ${path}: get one with\n  ${signIn}`);
   }
-  // A refresh that fails: the sign-in was revoked (only a new one helps), or
-  // Twitch could not be reached (tried again at the next use or check).
+  // A refresh that fails: the sign-in was revoked (only a new one helps),
+  // the app's secret is missing or wrong (only a restart with the right one
+  // helps), or Twitch could not be reached (tried again at the next use or
+  // check, after a backoff).
   twitch.onUserAuthRefreshFailure((error) => {
     if (error instanceof InvalidRefreshTokenError) {
       stop(`The tokens were revoked: get new ones with\n  ${signIn}`);
     }
+    if (
+      error instanceof MissingClientSecretError ||
+      error instanceof InvalidClientError
+    ) stop(error.message);
     console.error(`Refreshing the token failed, will retry: ${error.message}`);
   });
-  // Twitch's check at start (hourly after): refreshed if refused.
+  // Twitch's check at start (hourly after): refreshed if refused. A token
+  // from the browser sign-in (twitch-auth token) needs TWITCH_CLIENT_SECRET
+  // to be refreshed: without it, this fails now with a
+  // MissingClientSecretError, not hours later at the first refresh.
   await twitch.validateUserToken(scopes).catch((error) => {
     if (!(error instanceof MissingScopeError)) throw error;
     stop(
