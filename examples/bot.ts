@@ -9,7 +9,9 @@
  *   twitch-auth device -s chat:read,chat:edit --format json --output bot_token.json
  *   TWITCH_CLIENT_ID=... deno run -A examples/bot.ts
  *
- * TWITCH_CLIENT_SECRET (a confidential client; a public one needs none),
+ * TWITCH_CLIENT_SECRET (a confidential client; a public one needs none; a
+ * token from the browser sign-in, `twitch-auth token`, needs it to be
+ * refreshed, and the bot says so at start when it is missing),
  * TWITCH_TOKEN_FILE (default bot_token.json), TWITCH_AUTH_BASE_URL and
  * TWITCH_HELIX_BASE_URL (a mock) point it elsewhere.
  *

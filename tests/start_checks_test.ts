@@ -17,6 +17,7 @@ import {
   AccessToken,
   exchangeCode,
   FileTokenStore,
+  InvalidClientError,
   MemoryTokenStore,
   MissingClientSecretError,
   RefreshBackoffError,
@@ -279,6 +280,12 @@ Deno.test("a refresh without the secret is a typed, final error: no backoff loop
   using legacy = provider(mock, undefined, old);
   const told: Error[] = [];
   legacy.onRefreshFailure((error) => told.push(error));
+  // 3. A wrong secret (403 "invalid client secret") cannot pass either.
+  const wrongStore = new MemoryTokenStore();
+  await wrongStore.set("141981764", expired, null);
+  using wrong = provider(mock, "not0the0secret0000000000000000", wrongStore);
+  const toldWrong: Error[] = [];
+  wrong.onRefreshFailure((error) => toldWrong.push(error));
   const started = Date.now();
   for (let i = 0; Date.now() - started < 2_500 || i < 20; i++) {
     const error = await assertRejects(() => legacy.getAccessToken("141981764"));
@@ -288,15 +295,21 @@ Deno.test("a refresh without the secret is a typed, final error: no backoff loop
     assertStringIncludes(error.message, "missing client secret");
     assertStringIncludes(error.message, "TWITCH_CLIENT_SECRET");
     assertStringIncludes(error.message, CONFIDENTIAL_ID);
+    const refused = await assertRejects(() =>
+      wrong.getAccessToken("141981764")
+    );
+    assertInstanceOf(refused, InvalidClientError);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  // Past the first backoff (1 s at most): still one request, one report.
-  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+  // Past the first backoff (1 s at most): one request each, one report each.
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 2);
   assertEquals(told.length, 1);
   assertInstanceOf(told[0], MissingClientSecretError);
-  // The hourly validation hears nothing new either.
+  assertEquals(toldWrong.length, 1);
+  // The hourly validation asks nothing new either.
   await legacy.validateNow();
-  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+  await wrong.validateNow();
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 2);
 });
 
 Deno.test("CLI refresh: a code-flow token file without the secret is refused before any request; with it the file's fields are kept", async () => {

@@ -116,11 +116,15 @@ export async function exchangeCode(
     code: code!,
     redirectUri: redirectUri!,
   };
-  return await postToken({
-    client_id: requireString(named.clientId, "clientId"),
-    client_secret: requireString(named.clientSecret, "clientSecret"),
-    code: requireString(named.code, "code"),
-    grant_type: "authorization_code",
-    redirect_uri: requireString(named.redirectUri, "redirectUri"),
-  }, requestPart(named), "authorization_code");
+  return await postToken(
+    {
+      client_id: requireString(named.clientId, "clientId"),
+      client_secret: requireString(named.clientSecret, "clientSecret"),
+      code: requireString(named.code, "code"),
+      grant_type: "authorization_code",
+      redirect_uri: requireString(named.redirectUri, "redirectUri"),
+    },
+    requestPart(named),
+    "authorization_code",
+  );
 }
