@@ -35,6 +35,7 @@ import {
   secretBytes,
 } from "../src/web/_login_cookie.ts";
 import { CookieClient } from "./_cookie_client.ts";
+import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
 
 const SECRET = "test-cookie-secret-of-at-least-32-bytes!";
 
@@ -190,24 +191,25 @@ Deno.test("the login cookie: HttpOnly, SameSite=Lax, short-lived, on the callbac
   }
 });
 
-Deno.test("a forged state is refused before any code exchange (403)", async () => {
+Deno.test("a forged state is refused before any code exchange (403) and leaves the login in progress", async () => {
   await using app = await startApp({ onError: undefined });
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
-  callback.searchParams.set(
+  const forged = new URL(callback);
+  forged.searchParams.set(
     "state",
     "forged-state-of-an-attacker-0123456789abcde",
   );
-  const visit = await client.visit(callback.href);
+  const visit = await client.visit(forged.href);
   assertEquals(visit.status, 403);
   assertStringIncludes(visit.text, "does not match");
+  assertEquals(visit.headers.get("Set-Cookie"), null);
   assertEquals(app.successes, []);
   assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 0);
-  assertEquals(
-    loginCookie(client),
-    undefined,
-    "a failed callback keeps the cookie",
-  );
+  assert(loginCookie(client), "a forged callback cleared the login's cookie");
+  // The browser's own callback still completes the login.
+  assertEquals((await client.visit(callback.href)).status, 404); // /home
+  assertEquals(app.successes.length, 1);
 });
 
 Deno.test("a missing state is refused (403) and a missing code is a bad request (400)", async () => {
@@ -216,20 +218,23 @@ Deno.test("a missing state is refused (403) and a missing code is a bad request 
   const noState = await callbackUrl(app, client);
   noState.searchParams.delete("state");
   const refused = await client.visit(noState.href);
-  // onError's own response gets the cookie cleared and no Referer leak.
+  // onError's own response: no Referer leak, no caching, and (the state
+  // being no proof of this login) the login cookie left in place.
   assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
-  assertStringIncludes(refused.headers.get("Set-Cookie")!, "twitch_login=;");
+  assertEquals(refused.headers.get("Cache-Control"), "no-store");
+  assertEquals(refused.headers.get("Set-Cookie"), null);
   assertInstanceOf(app.failures[0], LoginStateError);
   assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
 
   const noCode = await callbackUrl(app, client);
   noCode.searchParams.delete("code");
-  await client.visit(noCode.href);
+  const bad = await client.visit(noCode.href);
+  assertStringIncludes(bad.headers.get("Set-Cookie")!, "twitch_login=;");
   assertEquals(app.failures[1]?.name, "InvalidCallbackError");
   assertEquals(app.successes, []);
 });
 
-Deno.test("a replayed callback is refused: without the cookie (403), and with a captured cookie the used code fails at Twitch (502)", async () => {
+Deno.test("a replayed callback is refused: without the cookie (403), and with a captured cookie the used code fails at Twitch (400)", async () => {
   await using app = await startApp({ onError: undefined });
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
@@ -245,7 +250,7 @@ Deno.test("a replayed callback is refused: without the cookie (403), and with a 
 
   // Someone who captured the URL and the cookie: Twitch's codes work once.
   const stolen = await fetch(callback, { headers: { Cookie: captured } });
-  assertEquals(stolen.status, 502);
+  assertEquals(stolen.status, 400);
   assertStringIncludes(await stolen.text(), "Invalid authorization code");
   assertEquals(app.successes.length, 1);
   assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 2);
@@ -315,15 +320,48 @@ Deno.test("the user clicking Cancel gets 403, Twitch's other errors 400, and not
   assertStringIncludes(denied.text, "denied");
   assertEquals(loginCookie(client), undefined);
 
-  const evil = new URL(`${app.base}/callback`);
+  // An error callback with this browser's state: Twitch's text, escaped.
+  const other = new CookieClient();
+  const evil = await callbackUrl(app, other);
+  evil.searchParams.delete("code");
   evil.searchParams.set("error", "<script>alert(1)</script>");
   evil.searchParams.set("error_description", `<img src=x onerror="alert(2)">`);
-  const page = await client.visit(evil.href);
+  const page = await other.visit(evil.href);
   assertEquals(page.status, 400);
   assertFalse(page.text.includes("<script>alert"), page.text);
   assertFalse(page.text.includes("<img"), page.text);
   assertStringIncludes(page.text, "&lt;script&gt;");
   assertEquals(page.headers.get("Content-Type"), "text/html; charset=utf-8");
+});
+
+Deno.test("a forged error callback shows none of its text and leaves the login in progress", async () => {
+  await using app = await startApp({ onError: undefined });
+  const client = new CookieClient();
+  const callback = await callbackUrl(app, client);
+  for (const state of [null, "forged-state-of-an-attacker-0123456789abcde"]) {
+    const forged = new URL(`${app.base}/callback`);
+    forged.searchParams.set("error", "access_denied");
+    forged.searchParams.set(
+      "error_description",
+      "Your account is locked: call +1 555 0100 (attacker text)",
+    );
+    if (state) forged.searchParams.set("state", state);
+    const page = await client.visit(forged.href);
+    assertEquals(page.status, 403);
+    assertFalse(page.text.includes("attacker"), page.text);
+    assertStringIncludes(page.text, "does not match");
+    assertEquals(page.headers.get("Set-Cookie"), null);
+    assert(loginCookie(client), "a forged error cleared the login's cookie");
+  }
+  // Without the login's cookie the error is not shown either.
+  const stranger = await fetch(
+    `${app.base}/callback?error=x&error_description=attacker+text`,
+  );
+  assertEquals(stranger.status, 403);
+  assertFalse((await stranger.text()).includes("attacker"));
+  // The real callback still completes the login.
+  assertEquals((await client.visit(callback.href)).status, 404); // /home
+  assertEquals(app.successes.length, 1);
 });
 
 Deno.test("onError gets the typed error and the request", async () => {
@@ -417,6 +455,10 @@ Deno.test("bad options fail at creation with a typed error", () => {
   for (
     const [bad, says] of [
       [{ cookieSecret: "too-short" }, "at least 32 bytes"],
+      [{ cookieSecret: "0".repeat(32) }, "openssl rand -base64 32"],
+      [{ cookieSecret: "0".repeat(64) }, "not random enough"],
+      [{ cookieSecret: "abcd".repeat(8) }, "not random enough"],
+      [{ redirectUri: "https://example.com/cb;Domain=evil" }, ";"],
       [{ redirectUri: "http://example.com/callback" }, "https://"],
       [{ redirectUri: "/callback" }, "absolute URL"],
       [{ loginPath: "/callback" }, "loginPath"],
@@ -441,4 +483,133 @@ Deno.test("a failed exchange reaches onError as the exchange's typed error", asy
   app.mock.injectFault({ path: "/oauth2/token", status: 503, times: 1 });
   await new CookieClient().visit(`${app.base}/login`);
   assertInstanceOf(app.failures[0], TwitchApiError);
+});
+
+Deno.test("cookieSecret: what `openssl rand` makes passes, placeholders do not", () => {
+  const options = {
+    clientId: "app",
+    clientSecret: "secret",
+    redirectUri: "https://example.com/callback",
+    onSuccess: () => new Response("ok"),
+  };
+  const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  const hex = (bytes: Uint8Array) =>
+    [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  for (let i = 0; i < 200; i++) {
+    for (const cookieSecret of [base64(random(32)), hex(random(32))]) {
+      createTwitchLoginHandler({ ...options, cookieSecret });
+    }
+  }
+  for (
+    const cookieSecret of ["0".repeat(32), "ab".repeat(40), "x".repeat(40)]
+  ) {
+    const error = assertThrows(
+      () => createTwitchLoginHandler({ ...options, cookieSecret }),
+      InvalidArgumentError,
+    );
+    assertStringIncludes(error.message, "openssl rand -base64 32");
+  }
+});
+
+Deno.test("every response carries its Content-Type; the callback's answers are no-store", async () => {
+  // The app answers with a text body and no type of its own: the runtime's
+  // (text/plain) must reach the browser; a Response.redirect (immutable
+  // headers) gets the same treatment through a copy.
+  let redirect = false;
+  await using app = await startApp({
+    onSuccess: (success) => {
+      app.successes.push(success);
+      return redirect
+        ? Response.redirect(`${app.base}/home`, 303)
+        : new Response(`Hello ${success.user.preferred_username}`);
+    },
+  });
+  const page = await new CookieClient().visit(`${app.base}/login`);
+  assertEquals(page.status, 200);
+  assertEquals(page.text, `Hello ${DEMO_USER.displayName}`);
+  assertMatch(
+    page.headers.get("Content-Type")!,
+    /^text\/plain; ?charset=utf-8$/i,
+  );
+  assertEquals(page.headers.get("Cache-Control"), "no-store");
+  assertEquals(page.headers.get("Referrer-Policy"), "no-referrer");
+  assertStringIncludes(page.headers.get("Set-Cookie")!, "twitch_login=;");
+
+  redirect = true;
+  const client = new CookieClient();
+  const callback = await callbackUrl(app, client);
+  const answer = await fetch(callback, {
+    headers: { Cookie: client.cookieHeader(callback)! },
+    redirect: "manual",
+  });
+  await answer.body?.cancel();
+  assertEquals(answer.status, 303);
+  assertEquals(answer.headers.get("Location"), `${app.base}/home`);
+  assertEquals(answer.headers.get("Cache-Control"), "no-store");
+  assertStringIncludes(answer.headers.get("Set-Cookie")!, "twitch_login=;");
+
+  for (
+    const [path, method, status] of [["/elsewhere", "GET", 404], [
+      "/login",
+      "POST",
+      405,
+    ]] as const
+  ) {
+    const response = await fetch(`${app.base}${path}`, { method });
+    await response.body?.cancel();
+    assertEquals(response.status, status);
+    assertEquals(
+      response.headers.get("Content-Type"),
+      "text/plain; charset=utf-8",
+    );
+  }
+});
+
+Deno.test("a malformed, used or foreign code is a bad request (400), not a failure of Twitch (502)", async () => {
+  await using app = await startApp({ onError: undefined });
+  for (const code of ["not-a-code", "%00%ff<>", "x".repeat(300)]) {
+    const client = new CookieClient();
+    const callback = await callbackUrl(app, client);
+    callback.searchParams.set("code", code);
+    const page = await client.visit(callback.href);
+    assertEquals(page.status, 400, page.text);
+    assertStringIncludes(page.text, "Invalid authorization code");
+    assertEquals(page.headers.get("Content-Type"), "text/html; charset=utf-8");
+  }
+  assertEquals(app.successes, []);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 3);
+});
+
+Deno.test("an ID token whose azp is another app is refused (InvalidIdTokenError audience)", async () => {
+  // Twitch's own token, re-signed with a key the test serves, azp changed.
+  const { privateKey, publicKey } = await generateKeyPair("RS256", {
+    extractable: true,
+  });
+  const jwk = { ...await exportJWK(publicKey), kid: "test", alg: "RS256" };
+  let azp: string | undefined = "another-app-id";
+  await using app = await startApp({
+    fetch: async (input, init) => {
+      const url = new URL(String(input));
+      if (url.pathname.endsWith("/keys")) return Response.json({ keys: [jwk] });
+      const response = await fetch(input, init);
+      if (!url.pathname.endsWith("/token")) return response;
+      const body = await response.json();
+      const claims = decodeJwt(body.id_token);
+      const id_token = await new SignJWT({ ...claims, azp })
+        .setProtectedHeader({ alg: "RS256", kid: "test" }).sign(privateKey);
+      return Response.json({ ...body, id_token });
+    },
+  });
+  await new CookieClient().visit(`${app.base}/login`);
+  assertEquals(app.successes, []);
+  assertInstanceOf(app.failures[0], InvalidIdTokenError);
+  assertEquals((app.failures[0] as InvalidIdTokenError).reason, "audience");
+
+  azp = DEMO_CLIENT_ID; // present and right
+  await new CookieClient().visit(`${app.base}/login`);
+  azp = undefined; // absent: aud alone decides
+  await new CookieClient().visit(`${app.base}/login`);
+  assertEquals(app.failures.length, 1);
+  assertEquals(app.successes.length, 2);
 });

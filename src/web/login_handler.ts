@@ -4,13 +4,13 @@
  * @module
  */
 
-import { deleteCookie, getCookies, setCookie } from "@std/http/cookie";
 import type { AccessToken } from "./access_token.ts";
 import { buildAuthorizeUrl, generateState } from "./authorize_url.ts";
 import {
   AccessDeniedError,
   AuthorizationError,
   InvalidArgumentError,
+  TwitchApiError,
   TwitchAuthError,
 } from "./errors.ts";
 import { InvalidIdTokenError } from "./errors_id_token.ts";
@@ -22,8 +22,10 @@ import { getUserInfo, type UserInfo } from "./user_info.ts";
 import { requireString } from "./_token_endpoint.ts";
 import {
   hmacKey,
+  loginCookieHeader,
   type LoginState,
   openLoginState,
+  readCookie,
   sealLoginState,
   secretBytes,
   timingSafeEqual,
@@ -97,8 +99,9 @@ export interface TwitchLoginHandlerOptions {
    */
   scopes?: readonly string[];
   /**
-   * The key that signs the login cookie: at least 32 bytes, random, secret,
-   * the same on every instance of the app (`openssl rand -base64 32`).
+   * The key that signs the login cookie: at least 32 bytes, random (a
+   * placeholder such as 32 × "0" is refused), secret, the same on every
+   * instance of the app (`openssl rand -base64 32`).
    */
   cookieSecret: string;
   /** Make Twitch ask the user to authorize again even if they did before. */
@@ -119,7 +122,9 @@ export interface TwitchLoginHandlerOptions {
    * Called when a callback fails: {@linkcode AccessDeniedError} (the user
    * clicked Cancel), {@linkcode LoginStateError} (forged, replayed, tampered
    * or expired login), {@linkcode InvalidIdTokenError}, or the exchange's
-   * error. Default: a small error page with status 400, 403 or 502.
+   * error. Default: a small error page with status 400, 403 or 502. The
+   * login cookie is cleared on its response, except after a callback whose
+   * `state` is not this browser's login (`reason: "mismatch"`).
    */
   onError?(
     error: TwitchAuthError,
@@ -137,23 +142,31 @@ export interface TwitchLoginHandlerOptions {
  *   to the callback path and signed with HMAC-SHA256 (`Secure` except on
  *   `http://localhost`).
  * - `GET` on the path of `redirectUri` checks the `state` against the cookie
- *   in constant time, clears the cookie, exchanges the code, verifies the ID
- *   token (signature, issuer, audience, expiry, nonce) and returns what
- *   `onSuccess` returns. Failures go to `onError` (default: an error page
- *   with status 403 for a refused or unverifiable login, 400 for a malformed
- *   callback or Twitch's `error=`, 502 when Twitch's answer fails).
+ *   in constant time (Twitch's `error=` callbacks too), clears the cookie,
+ *   exchanges the code, verifies the ID token (signature, issuer, audience,
+ *   `azp`, expiry, nonce) and returns what `onSuccess` returns, with
+ *   `Cache-Control: no-store`. Failures go to `onError` (default: an error
+ *   page with status 403 for a refused or unverifiable login, 400 for a
+ *   malformed callback, Twitch's `error=` or a code Twitch refuses, 502 when
+ *   Twitch's answer fails). A callback whose `state` is not the cookie's (a
+ *   forged link) leaves the cookie, so the login in progress still works.
  * - Any other path answers 404, so the handler composes with other routes.
+ *
+ * Every response the handler makes carries its `Content-Type`. The response
+ * of `onSuccess` or `onError` gets its headers added in place (a copy when
+ * they are immutable), so the runtime's own type for a text body stays.
  *
  * A callback works once per browser: its cookie is cleared on first use.
  * Replaying it with the old cookie (someone who captured both) reaches
- * Twitch with a code that was already used, and Twitch refuses it (502).
+ * Twitch with a code that was already used, and Twitch refuses it (400).
  *
  * @param options The app's credentials, redirect URL, cookie secret and the
  * `onSuccess` callback.
  * @returns The handler.
  * @throws {InvalidArgumentError} at creation when an option is missing, the
- * `cookieSecret` is shorter than 32 bytes, or `redirectUri` is not an
- * `https://` (or `http://localhost`) URL.
+ * `cookieSecret` is shorter than 32 bytes or not random enough (make one
+ * with `openssl rand -base64 32`), or `redirectUri` is not an `https://` (or
+ * `http://localhost`) URL.
  *
  * @example Log in with Twitch on Deno Deploy
  * ```ts ignore
@@ -178,9 +191,8 @@ export function createTwitchLoginHandler(
   // module scope.
   const getKey = () => key ??= hmacKey(config.secret);
   const cookie = {
+    name: COOKIE,
     path: config.callbackPath,
-    httpOnly: true,
-    sameSite: "Lax" as const,
     secure: config.secure,
   };
 
@@ -192,31 +204,33 @@ export function createTwitchLoginHandler(
       nonce,
       expiresAt: Date.now() + LOGIN_LIFETIME * 1000,
     });
-    const headers = new Headers({
-      Location: buildAuthorizeUrl({ ...config.authorize, state, nonce }).href,
-      "Cache-Control": "no-store",
+    return new Response(null, {
+      status: 302,
+      headers: {
+        Location: buildAuthorizeUrl({ ...config.authorize, state, nonce }).href,
+        "Cache-Control": "no-store",
+        "Set-Cookie": loginCookieHeader(cookie, value, LOGIN_LIFETIME),
+      },
     });
-    setCookie(headers, {
-      ...cookie,
-      name: COOKIE,
-      value,
-      maxAge: LOGIN_LIFETIME,
-    });
-    return new Response(null, { status: 302, headers });
   }
 
   async function complete(request: Request, url: URL): Promise<LoginSuccess> {
     const params = url.searchParams;
+    // The state first, for Twitch's `error=` callbacks too: a forged one
+    // must not put its text on this origin's page.
+    const login = await openLoginState(
+      await getKey(),
+      readCookie(request.headers.get("Cookie"), COOKIE),
+    );
+    if (!timingSafeEqual(params.get("state") ?? "", login.state)) {
+      throw new LoginStateError("mismatch");
+    }
     const error = params.get("error");
     if (error !== null) {
       const description = params.get("error_description") ?? error;
       throw error === "access_denied"
         ? new AccessDeniedError(description)
         : new AuthorizationError(error, description);
-    }
-    const login = await openLoginState(await getKey(), loginCookie(request));
-    if (!timingSafeEqual(params.get("state") ?? "", login.state)) {
-      throw new LoginStateError("mismatch");
     }
     const code = params.get("code");
     if (!code) throw new InvalidCallbackError("code");
@@ -254,23 +268,40 @@ export function createTwitchLoginHandler(
       const response = options.onError
         ? await options.onError(error, request)
         : errorPage(error);
-      return clearingCookie(response);
+      // A callback that is not this browser's login (a forged link) leaves
+      // the login in progress alone.
+      const foreign = error instanceof LoginStateError &&
+        error.reason === "mismatch";
+      return await finished(response, !foreign);
     }
-    return clearingCookie(await options.onSuccess(success));
+    return await finished(await options.onSuccess(success), true);
   }
 
   /**
-   * A copy of `response` (its headers may be immutable) that clears the
-   * login cookie and, unless set, keeps the callback URL (it holds the code)
-   * out of `Referer` headers.
+   * `response` with the login cookie cleared (when `clear`), `no-store`, and
+   * unless set, the callback URL (it holds the code) kept out of `Referer`
+   * headers. Its own headers are changed when they can be, so the runtime's
+   * `Content-Type` for a text body stays (Bun adds it only when serving);
+   * immutable ones (`Response.redirect`) are copied.
    */
-  function clearingCookie(response: Response): Response {
-    const copy = new Response(response.body, response);
-    deleteCookie(copy.headers, COOKIE, cookie);
-    if (!copy.headers.has("Referrer-Policy")) {
-      copy.headers.set("Referrer-Policy", "no-referrer");
+  async function finished(
+    response: Response,
+    clear: boolean,
+  ): Promise<Response> {
+    let out = response;
+    try {
+      out.headers.set("Cache-Control", "no-store");
+    } catch {
+      out = await mutableCopy(response);
+      out.headers.set("Cache-Control", "no-store");
     }
-    return copy;
+    if (clear) {
+      out.headers.append("Set-Cookie", loginCookieHeader(cookie, "", 0));
+    }
+    if (!out.headers.has("Referrer-Policy")) {
+      out.headers.set("Referrer-Policy", "no-referrer");
+    }
+    return out;
   }
 
   return async (request: Request): Promise<Response> => {
@@ -280,16 +311,43 @@ export function createTwitchLoginHandler(
       : url.pathname === config.callbackPath
       ? () => callback(request, url)
       : undefined;
-    if (!route) return new Response("Not Found", { status: 404 });
+    if (!route) return textResponse("Not Found", 404);
     // GET only: a HEAD (a link checker, say) must not spend the code.
     if (request.method !== "GET") {
-      return new Response("Method Not Allowed", {
-        status: 405,
-        headers: { Allow: "GET" },
-      });
+      const response = textResponse("Method Not Allowed", 405);
+      response.headers.set("Allow", "GET");
+      return response;
     }
     return await route();
   };
+}
+
+/** A plain-text answer with its `Content-Type` set in every runtime. */
+function textResponse(text: string, status: number): Response {
+  return new Response(text, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8" },
+  });
+}
+
+/**
+ * A copy of `response` whose headers can be changed, keeping its
+ * `Content-Type`: a body without one is read whole and typed by the runtime
+ * (a string body is `text/plain` everywhere).
+ */
+async function mutableCopy(response: Response): Promise<Response> {
+  const headers = new Headers(response.headers);
+  let body: BodyInit | null = response.body;
+  if (body !== null && !headers.has("Content-Type")) {
+    const blob = await response.blob();
+    if (blob.type) headers.set("Content-Type", blob.type);
+    body = blob;
+  }
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 }
 
 /** The HTTP status for a failed callback. */
@@ -302,11 +360,21 @@ function statusOf(error: TwitchAuthError): number {
   }
   if (
     error instanceof InvalidCallbackError ||
-    error instanceof AuthorizationError
+    error instanceof AuthorizationError || refusedCode(error)
   ) {
     return 400;
   }
   return 502;
+}
+
+/**
+ * Whether Twitch refused the callback's code (malformed, expired, already
+ * used: 400 "Invalid authorization code"): the browser's request was bad,
+ * not Twitch's answer.
+ */
+function refusedCode(error: TwitchAuthError): boolean {
+  return error instanceof TwitchApiError && error.status === 400 &&
+    /authorization code/i.test(error.twitchMessage);
 }
 
 /** The default error page; `renderPage` escapes everything, URL text included. */
@@ -314,15 +382,6 @@ function errorPage(error: TwitchAuthError): Response {
   const status = statusOf(error);
   const title = status === 502 ? "Twitch login failed" : "Login refused";
   return htmlResponse(renderPage(title, error.message, false), status);
-}
-
-/** The login cookie's value; a malformed `Cookie` header counts as none. */
-function loginCookie(request: Request): string | undefined {
-  try {
-    return getCookies(request.headers)[COOKIE];
-  } catch {
-    return undefined;
-  }
 }
 
 const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -350,6 +409,11 @@ function readOptions(options: TwitchLoginHandlerOptions) {
   if (redirect.protocol !== "https:" && !local) {
     throw new InvalidArgumentError(
       `redirectUri must use https:// (Twitch allows http:// only for localhost), not ${redirectUri}`,
+    );
+  }
+  if (redirect.pathname.includes(";")) {
+    throw new InvalidArgumentError(
+      `redirectUri's path must not contain ";" (the login cookie is scoped to it), not ${redirect.pathname}`,
     );
   }
   const secret = secretBytes(options.cookieSecret);

@@ -1,0 +1,74 @@
+// What importing the module costs, side by side with Deno starting at all:
+// `deno eval 0` (the floor), a program that statically imports mod.ts, one
+// that `import()`s it, and `deno run -A mod.ts --help`. Each is a real
+// subprocess run to its end. The goal: the static import and --help within
+// 1.3x of the floor, the dynamic import as close to it as the graph allows.
+//
+// Also the size edge users pay: a Worker that imports only
+// `createTwitchLoginHandler` (tests/_login_only_worker.ts) and the whole
+// web.ts, bundled with `deno bundle --platform browser --minify`, gzipped;
+// the sizes are printed before the benchmarks run.
+
+import { bundle } from "./_bundle.ts";
+import { gzippedSize } from "./_gzip.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const STATIC = 'import * as m from "./mod.ts"; if (!m) throw 0;';
+const DYNAMIC = 'if (!await import("./mod.ts")) throw 0;';
+
+/** Runs `deno ARGS` to its end with its output discarded. */
+async function timeRun(b: Deno.BenchContext, args: string[]): Promise<void> {
+  b.start();
+  const { code } = await new Deno.Command(Deno.execPath(), {
+    args,
+    cwd: ROOT,
+    stdin: "null",
+    stdout: "null",
+    stderr: "null",
+  }).output();
+  b.end();
+  if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
+}
+
+const group = "import cost (subprocess, to exit)";
+const runs = { n: 40, warmup: 3 };
+
+Deno.bench({
+  name: "deno eval 0 (floor)",
+  group,
+  baseline: true,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["eval", "0"]),
+});
+
+Deno.bench({
+  name: "static import of mod.ts",
+  group,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["eval", STATIC]),
+});
+
+Deno.bench({
+  name: "dynamic import() of mod.ts",
+  group,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["eval", DYNAMIC]),
+});
+
+Deno.bench({
+  name: "deno run -A mod.ts --help",
+  group,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["run", "-A", "mod.ts", "--help"]),
+});
+
+const dir = await Deno.makeTempDir();
+try {
+  for (const entry of ["tests/_login_only_worker.ts", "web.ts"]) {
+    await bundle(entry, `${dir}/out.js`, { minify: true });
+    const size = await gzippedSize(`${dir}/out.js`);
+    console.log(`${entry} bundled, minified, gzipped: ${size} bytes`);
+  }
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
