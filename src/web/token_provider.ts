@@ -23,6 +23,7 @@ import { callHelix, helixUrl } from "./_helix.ts";
 import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
 import { DEFAULT_TIMEOUT, type RequestOptions } from "./_request.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /** How close to its expiry a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
@@ -106,6 +107,7 @@ export class TokenProvider {
       onRefreshed: (userId, token) => this.#tellRefreshed(userId, token),
       onFailure: (userId, error) => this.#tellFailure(userId, error),
     });
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -427,7 +429,7 @@ export class TokenProvider {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `TokenProvider { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${

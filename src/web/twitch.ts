@@ -18,6 +18,7 @@ import { TokenProvider } from "./token_provider.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./_request.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /** How close to its expiry a token is renewed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
@@ -133,6 +134,7 @@ export class Twitch {
     this.#appToken = new AppTokenSource(() =>
       getAppAccessToken(this.appId, this.#appSecret!, this.requestOptions())
     );
+    inspectAs(this, () => this.#describe());
   }
 
   /** The app's client secret, for the sign-in flows of this module. */
@@ -387,7 +389,7 @@ export class Twitch {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `Twitch { appId: ${JSON.stringify(this.appId)}, appSecret: ${
       JSON.stringify(redact(this.#appSecret))
     }, user: ${this.#userToken ? "signed in" : "none"} }`;
