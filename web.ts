@@ -32,12 +32,14 @@
 
 export * from "./src/web/access_token.ts";
 export * from "./src/web/app_access_token.ts";
+export * from "./src/web/app_credentials.ts";
 export * from "./src/web/authorize_url.ts";
 export * from "./src/web/device_code_flow.ts";
 export * from "./src/web/errors.ts";
 export * from "./src/web/errors_id_token.ts";
 export * from "./src/web/errors_lifecycle.ts";
 export * from "./src/web/errors_login.ts";
+export * from "./src/web/errors_token_store.ts";
 export * from "./src/web/exchange_code.ts";
 export * from "./src/web/id_token.ts";
 export * from "./src/web/login_handler.ts";
@@ -45,6 +47,7 @@ export * from "./src/web/memory_token_store.ts";
 export * from "./src/web/parse_scopes.ts";
 export * from "./src/web/redact.ts";
 export * from "./src/web/refresh_access_token.ts";
+export * from "./src/web/request_options.ts";
 export * from "./src/web/revoke_token.ts";
 export * from "./src/web/scopes.ts";
 export * from "./src/web/token_provider.ts";
@@ -53,4 +56,3 @@ export * from "./src/web/token_store.ts";
 export * from "./src/web/twitch.ts";
 export * from "./src/web/user_info.ts";
 export * from "./src/web/validate_token.ts";
-export type { RequestOptions } from "./src/web/_request.ts";

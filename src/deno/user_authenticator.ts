@@ -12,7 +12,7 @@ import {
   type CallbackServer,
   createCallbackHandler,
   serveCallback,
-} from "./callback_server.ts";
+} from "./_callback_server.ts";
 import {
   AccessDeniedError,
   AuthorizationError,
@@ -24,9 +24,10 @@ import {
 } from "../web/errors.ts";
 import { exchangeCode } from "../web/exchange_code.ts";
 import { checkTimeout, startTimer } from "../web/_request.ts";
-import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
-import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/pages.ts";
+import { openBrowser, type OpenedBrowser } from "./_open_browser.ts";
+import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/_pages.ts";
 import type { Twitch } from "../web/twitch.ts";
+import type { AppCredentials } from "../web/app_credentials.ts";
 
 /**
  * The redirect URL to register in the Twitch developer console.
@@ -74,7 +75,7 @@ export interface UserAuthenticatorOptions {
   host?: string;
   /** The port the callback server listens on. Default: the redirect URL's port (17563). */
   port?: number;
-  /** Twitch's OAuth base URL. Default: the {@linkcode Twitch} object's. */
+  /** Twitch's OAuth base URL. Default: the app's. */
   authBaseUrl?: string;
   /** The HTML page shown after a successful sign-in. */
   document?: string;
@@ -195,7 +196,7 @@ export class UserAuthenticator {
   readonly url: string;
   /** The scopes asked for. */
   readonly scopes: readonly string[];
-  #twitch: Twitch;
+  #app: AppCredentials;
   #options: UserAuthenticatorOptions;
   #redirectUrl: URL;
   #nextState: string | undefined;
@@ -204,17 +205,23 @@ export class UserAuthenticator {
   /**
    * Creates the authenticator.
    *
-   * @param twitch The app, with its client id and secret.
+   * @param app The app: a {@linkcode Twitch}, or just its credentials
+   * ({@linkcode AppCredentials}), read once here.
    * @param scopes The scopes to ask for.
    * @param options Redirect URL, port, `forceVerify` and the success page.
    * @throws {InvalidArgumentError} for a malformed redirect URL or port.
    */
   constructor(
-    twitch: Twitch,
+    app: Twitch | AppCredentials,
     scopes: readonly string[],
     options: UserAuthenticatorOptions = {},
   ) {
-    this.#twitch = twitch;
+    this.#app = credentialsOf(app);
+    if (typeof this.#app.clientId !== "string" || !this.#app.clientId.trim()) {
+      throw new InvalidArgumentError(
+        "clientId is required: copy the client id from the Twitch developer console",
+      );
+    }
     this.scopes = Object.freeze([...scopes]);
     this.#options = options;
     this.url = options.url ?? DEFAULT_REDIRECT_URL;
@@ -245,12 +252,12 @@ export class UserAuthenticator {
 
   #authorizeUrl(state: string, scopes = this.scopes): string {
     return buildAuthorizeUrl({
-      clientId: this.#twitch.appId,
+      clientId: this.#app.clientId,
       redirectUri: this.url,
       scopes,
       state,
       forceVerify: this.#options.forceVerify,
-      authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
+      authBaseUrl: this.#options.authBaseUrl ?? this.#app.authBaseUrl,
     }).href;
   }
 
@@ -310,21 +317,23 @@ export class UserAuthenticator {
     signal?: AbortSignal,
     timeout?: number,
   ): Promise<AccessToken> {
-    const secret = this.#twitch.appSecret;
+    const secret = this.#app.clientSecret;
     if (!secret) {
       throw new InvalidArgumentError(
         "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
       );
     }
-    return exchangeCode(this.#twitch.appId, secret, code, this.url, {
-      ...this.#twitch.requestOptions(signal),
-      authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
+    return exchangeCode(this.#app.clientId, secret, code, this.url, {
+      fetch: this.#app.fetch,
+      timeout: this.#app.timeout,
+      signal,
+      authBaseUrl: this.#options.authBaseUrl ?? this.#app.authBaseUrl,
       ...(timeout === undefined ? {} : { timeout }),
     });
   }
 
   async #signIn(options: AuthenticateOptions): Promise<AccessToken> {
-    if (!this.#twitch.appSecret) {
+    if (!this.#app.clientSecret) {
       throw new InvalidArgumentError(
         "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
       );
@@ -492,4 +501,22 @@ function parseRedirectUrl(url: string): URL {
     );
   }
   return parsed;
+}
+
+/**
+ * The credentials of `app`: as given, or read once from a `Twitch`.
+ *
+ * @param app A `Twitch` or the credentials.
+ * @returns The credentials.
+ */
+function credentialsOf(app: Twitch | AppCredentials): AppCredentials {
+  if (!("requestOptions" in app)) return app;
+  const { authBaseUrl, fetch, timeout } = app.requestOptions();
+  return {
+    clientId: app.appId,
+    clientSecret: app.appSecret,
+    authBaseUrl,
+    fetch,
+    timeout,
+  };
 }

@@ -2,12 +2,8 @@
 
 import { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError, InvalidResponseError } from "./errors.ts";
-import {
-  callTwitch,
-  endpointUrl,
-  type RequestOptions,
-  twitchError,
-} from "./_request.ts";
+import { callTwitch, endpointUrl, twitchError } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 
 /** Reads Twitch's token response; throws when it lacks the documented fields. */
 export function toAccessToken(

@@ -5,7 +5,7 @@
  */
 
 import type { AccessToken } from "./access_token.ts";
-import type { RequestOptions } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { postToken, requireString } from "./_token_endpoint.ts";
 
 /**

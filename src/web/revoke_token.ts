@@ -4,7 +4,8 @@
  * @module
  */
 
-import { callTwitch, endpointUrl, type RequestOptions } from "./_request.ts";
+import { callTwitch, endpointUrl } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { requireString } from "./_token_endpoint.ts";
 
 /**

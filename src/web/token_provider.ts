@@ -21,7 +21,8 @@ import {
 import { validateToken } from "./validate_token.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
-import { DEFAULT_TIMEOUT, type RequestOptions } from "./_request.ts";
+import { DEFAULT_TIMEOUT } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
 import { inspectAs } from "./_inspect.ts";
 

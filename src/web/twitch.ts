@@ -17,7 +17,7 @@ import { redact } from "./redact.ts";
 import { TokenProvider } from "./token_provider.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
-import type { RequestOptions } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { inspectAs } from "./_inspect.ts";
 
 /** How close to its expiry a token is renewed, in milliseconds. */

@@ -6,7 +6,7 @@
  */
 
 import type { AccessToken } from "../web/access_token.ts";
-import type { Format } from "./options.ts";
+import type { Format } from "./_options.ts";
 import { SCOPE_DESCRIPTIONS } from "../web/scopes.ts";
 import type { TokenValidation } from "../web/validate_token.ts";
 

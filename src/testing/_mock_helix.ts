@@ -10,9 +10,9 @@ import {
   type Context,
   credentials,
   jsonResponse,
-} from "./mock_http.ts";
-import type { MockState } from "./mock_state.ts";
-import { liveAccessToken } from "./mock_token_store.ts";
+} from "./_mock_http.ts";
+import type { MockState } from "./_mock_state.ts";
+import { liveAccessToken } from "./_mock_token_store.ts";
 import type { MockUser } from "./mock_types.ts";
 
 const HELIX_RATE_LIMIT = 800;
