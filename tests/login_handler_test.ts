@@ -14,6 +14,7 @@ import {
 import {
   AccessDeniedError,
   createTwitchLoginHandler,
+  type IdTokenFailure,
   InvalidArgumentError,
   InvalidIdTokenError,
   LoginStateError,
@@ -35,7 +36,7 @@ import {
   secretBytes,
 } from "../src/web/_login_cookie.ts";
 import { CookieClient } from "./_cookie_client.ts";
-import { decodeJwt, exportJWK, generateKeyPair, SignJWT } from "jose";
+import { decodeJwt } from "jose";
 
 const SECRET = "test-cookie-secret-of-at-least-32-bytes!";
 
@@ -581,35 +582,59 @@ Deno.test("a malformed, used or foreign code is a bad request (400), not a failu
   assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 3);
 });
 
-Deno.test("an ID token whose azp is another app is refused (InvalidIdTokenError audience)", async () => {
-  // Twitch's own token, re-signed with a key the test serves, azp changed.
-  const { privateKey, publicKey } = await generateKeyPair("RS256", {
-    extractable: true,
-  });
-  const jwk = { ...await exportJWK(publicKey), kid: "test", alg: "RS256" };
-  let azp: string | undefined = "another-app-id";
+Deno.test("the ID token from the token endpoint: each wrong claim is refused with its reason, azp included", async () => {
+  // The token endpoint's answer with its ID token's claims changed: the
+  // handler checks the claims that tie it to this app and this login (its
+  // signature is not needed for a token straight from the token endpoint,
+  // OpenID Connect Core 3.1.3.7).
+  let change: Record<string, unknown> = {};
   await using app = await startApp({
     fetch: async (input, init) => {
-      const url = new URL(String(input));
-      if (url.pathname.endsWith("/keys")) return Response.json({ keys: [jwk] });
       const response = await fetch(input, init);
-      if (!url.pathname.endsWith("/token")) return response;
+      if (!new URL(String(input)).pathname.endsWith("/token")) return response;
       const body = await response.json();
-      const claims = decodeJwt(body.id_token);
-      const id_token = await new SignJWT({ ...claims, azp })
-        .setProtectedHeader({ alg: "RS256", kid: "test" }).sign(privateKey);
-      return Response.json({ ...body, id_token });
+      const [head, payload, signature] = body.id_token.split(".");
+      const claims = { ...decodeJwt(body.id_token), ...change };
+      const encoded = btoa(JSON.stringify(claims)).replaceAll("+", "-")
+        .replaceAll("/", "_").replace(/=+$/, "");
+      assert(payload);
+      return Response.json({
+        ...body,
+        id_token: `${head}.${encoded}.${signature}`,
+      });
     },
   });
-  await new CookieClient().visit(`${app.base}/login`);
+  const now = Math.floor(Date.now() / 1000);
+  const cases: [Record<string, unknown>, IdTokenFailure][] = [
+    [{ azp: "another-app-id" }, "audience"],
+    [{ aud: "another-app-id" }, "audience"],
+    [{ iss: "https://evil.example" }, "issuer"],
+    [{ exp: now - 3600 }, "expired"],
+    [{ exp: undefined }, "expired"],
+    [{ iat: now + 3600 }, "issued-at"],
+    [{ nonce: "the-nonce-of-another-login" }, "nonce"],
+    [{ nonce: undefined }, "nonce"],
+    [{ sub: 12345 }, "malformed"],
+  ];
+  for (const [claims, reason] of cases) {
+    change = claims;
+    await new CookieClient().visit(`${app.base}/login`);
+    const failure = app.failures.at(-1);
+    assertInstanceOf(failure, InvalidIdTokenError, JSON.stringify(claims));
+    assertEquals(
+      (failure as InvalidIdTokenError).reason,
+      reason,
+      JSON.stringify(claims),
+    );
+  }
+  assertEquals(app.failures.length, cases.length);
   assertEquals(app.successes, []);
-  assertInstanceOf(app.failures[0], InvalidIdTokenError);
-  assertEquals((app.failures[0] as InvalidIdTokenError).reason, "audience");
 
-  azp = DEMO_CLIENT_ID; // present and right
+  change = { azp: DEMO_CLIENT_ID }; // present and right
   await new CookieClient().visit(`${app.base}/login`);
-  azp = undefined; // absent: aud alone decides
+  change = {}; // absent: aud alone decides
   await new CookieClient().visit(`${app.base}/login`);
-  assertEquals(app.failures.length, 1);
   assertEquals(app.successes.length, 2);
+  assertEquals(app.failures.length, cases.length);
+  assertEquals(app.mock.countRequests({ pathname: "/oauth2/keys" }), 0);
 });

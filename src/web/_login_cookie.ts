@@ -2,6 +2,7 @@
 // from the login redirect to the callback, HMAC-SHA256-signed with WebCrypto.
 // Value: base64url(JSON {s, n, x}) "." base64url(HMAC(payload)).
 
+import { fromBase64Url, jsonObject, toBase64Url } from "./_base64url.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { LoginStateError } from "./errors_login.ts";
 
@@ -111,7 +112,7 @@ export async function openLoginState(
     throw new LoginStateError("tampered");
   }
   const bytes = fromBase64Url(payload);
-  const fields = bytes && safeJson(new TextDecoder().decode(bytes));
+  const fields = bytes && jsonObject(new TextDecoder().decode(bytes));
   if (
     typeof fields?.s !== "string" || typeof fields.n !== "string" ||
     typeof fields.x !== "number"
@@ -169,30 +170,4 @@ export function timingSafeEqual(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
   return diff === 0;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-function safeJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }
