@@ -30,11 +30,8 @@ import {
   type MockTwitch,
   startMockTwitch,
 } from "../testing.ts";
-import {
-  hmacKey,
-  sealLoginState,
-  secretBytes,
-} from "../src/web/_login_cookie.ts";
+import { hmacKey, sealLoginState } from "../src/web/_login_cookie.ts";
+import { secretBytes } from "../src/web/_cookie_secret.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import { decodeJwt } from "jose";
 
