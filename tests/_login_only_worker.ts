@@ -1,23 +1,19 @@
 // A Cloudflare Worker that uses only the login handler, as most edge users
-// will: what it bundles to is what they pay for (see bundle_size_test.ts).
-import { createTwitchLoginHandler } from "../web.ts";
+// will: what it bundles to is what they pay for (bundle_size_test.ts). Its
+// bindings are named as the handler's options.
+import {
+  createTwitchLoginHandler,
+  type TwitchLoginHandlerOptions,
+} from "../web.ts";
 
-interface Env {
-  TWITCH_CLIENT_ID: string;
-  TWITCH_CLIENT_SECRET: string;
-  TWITCH_REDIRECT_URL: string;
-  COOKIE_SECRET: string;
-}
+type Env = Omit<TwitchLoginHandlerOptions, "onSuccess">;
 
 let login: ((request: Request) => Promise<Response>) | undefined;
 
 export default {
   fetch(request: Request, env: Env): Promise<Response> {
     login ??= createTwitchLoginHandler({
-      clientId: env.TWITCH_CLIENT_ID,
-      clientSecret: env.TWITCH_CLIENT_SECRET,
-      redirectUri: env.TWITCH_REDIRECT_URL,
-      cookieSecret: env.COOKIE_SECRET,
+      ...env,
       onSuccess: ({ user }) => new Response(`Hello ${user.preferred_username}`),
     });
     return login(request);

@@ -11,23 +11,9 @@
 // the sizes are printed before the benchmarks run.
 
 import { bundle } from "./_bundle.ts";
+import { timeRun } from "./_timed_run.ts";
 import { gzippedSize } from "./_gzip.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-
-/** Runs `deno ARGS` to its end with its output discarded. */
-async function timeRun(b: Deno.BenchContext, args: string[]): Promise<void> {
-  b.start();
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  b.end();
-  if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
-}
 
 const group = "import cost (subprocess, to exit)";
 const runs = { n: 40, warmup: 3 };
