@@ -91,6 +91,10 @@ async function loginThrough(base: string, mock: MockTwitch): Promise<void> {
   // The handler's own answers say their type in every runtime.
   const missing = await client.visit(`${base}/not-a-route`);
   assertEquals(missing.status, 404);
+  const start = await fetch(`${base}/login`, { redirect: "manual" });
+  await start.body?.cancel();
+  assertEquals(start.status, 302);
+  assertEquals(start.headers.get("Content-Type"), "text/plain; charset=utf-8");
   assertEquals(
     missing.headers.get("Content-Type"),
     "text/plain; charset=utf-8",

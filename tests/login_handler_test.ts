@@ -166,6 +166,11 @@ Deno.test("the login cookie: HttpOnly, SameSite=Lax, short-lived, on the callbac
     );
     assertEquals(response.status, 302);
     assertEquals(response.headers.get("Cache-Control"), "no-store");
+    assertEquals(
+      response.headers.get("Content-Type"),
+      "text/plain; charset=utf-8",
+    );
+    await response.body?.cancel();
     const cookie = response.headers.get("Set-Cookie")!;
     assertMatch(cookie, /^twitch_login=[\w-]+\.[\w-]+;/);
     for (

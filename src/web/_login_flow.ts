@@ -82,14 +82,15 @@ export function loginFlow(
       nonce,
       expiresAt: Date.now() + LOGIN_LIFETIME * 1000,
     });
-    return new Response(null, {
-      status: 302,
-      headers: {
-        Location: buildAuthorizeUrl({ ...config.authorize, state, nonce }).href,
-        "Cache-Control": "no-store",
-        "Set-Cookie": loginCookieHeader(cookie, value, LOGIN_LIFETIME),
-      },
-    });
+    const response = textResponse("Redirecting to Twitch", 302);
+    const headers = response.headers;
+    headers.set(
+      "Location",
+      buildAuthorizeUrl({ ...config.authorize, state, nonce }).href,
+    );
+    headers.set("Cache-Control", "no-store");
+    headers.set("Set-Cookie", loginCookieHeader(cookie, value, LOGIN_LIFETIME));
+    return response;
   }
 
   async function complete(request: Request, url: URL): Promise<LoginSuccess> {
