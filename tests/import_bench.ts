@@ -14,7 +14,6 @@ import { bundle } from "./_bundle.ts";
 import { timeRun } from "./_timed_run.ts";
 import { gzippedSize } from "./_gzip.ts";
 
-
 const group = "import cost (subprocess, to exit)";
 const runs = { n: 40, warmup: 3 };
 
