@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DEFAULT_REDIRECT_URL } from "../deno/user_authenticator.ts";
+import { DEFAULT_REDIRECT_URI } from "../deno/user_authenticator.ts";
 import { TwitchAuthError } from "../web/errors.ts";
 import type { MockServedRequest } from "../testing/mock_types.ts";
 import { EXIT_OK } from "./_exit_codes.ts";
@@ -36,7 +36,7 @@ async function serveMock(cli: CliContext): Promise<number> {
     await import("../../testing.ts");
   const { stopMock } = await import("./_demo.ts");
   const redirectUrls = [
-    ...new Set([DEFAULT_REDIRECT_URL, ...options.redirectUrls]),
+    ...new Set([DEFAULT_REDIRECT_URI, ...options.redirectUrls]),
   ];
   const stopped = Promise.withResolvers<void>();
   const stopListening = cli.io.onInterrupt(() => stopped.resolve());

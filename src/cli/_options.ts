@@ -74,6 +74,8 @@ export interface CliOptions {
   browser?: string | false;
   /** `--auth-base-url`, else `TWITCH_AUTH_BASE_URL`. */
   authBaseUrl?: string;
+  /** Where {@linkcode CliOptions.authBaseUrl} came from, for messages. */
+  authBaseUrlFrom?: "--auth-base-url" | "TWITCH_AUTH_BASE_URL";
   /** `--format`. */
   format: Format;
   /** `--output`. */
@@ -168,9 +170,9 @@ export function parseCliArgs(
     host: readHost(stringOption(raw, "host")),
     ...readRedirectUrls(raw["redirect-url"]),
     browser: readBrowser(raw.browser),
-    authBaseUrl: readUrl(
-      stringOption(raw, "auth-base-url") ?? env("TWITCH_AUTH_BASE_URL"),
-      "auth-base-url",
+    ...readAuthBaseUrl(
+      stringOption(raw, "auth-base-url"),
+      env("TWITCH_AUTH_BASE_URL"),
     ),
     format: readFormat(stringOption(raw, "format")),
     output: stringOption(raw, "output"),
@@ -434,6 +436,26 @@ function readUrl(value: string | undefined, name: string): string | undefined {
     );
   }
   return value;
+}
+
+function readAuthBaseUrl(
+  flag: string | undefined,
+  env: string | undefined,
+): Pick<CliOptions, "authBaseUrl" | "authBaseUrlFrom"> {
+  if (flag !== undefined) {
+    return {
+      authBaseUrl: readUrl(flag, "auth-base-url"),
+      authBaseUrlFrom: "--auth-base-url",
+    };
+  }
+  if (env === undefined || env === "") return {};
+  const url = URL.parse(env);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(
+      `TWITCH_AUTH_BASE_URL must be an http:// or https:// URL, not "${env}": fix or unset it`,
+    );
+  }
+  return { authBaseUrl: env, authBaseUrlFrom: "TWITCH_AUTH_BASE_URL" };
 }
 
 function readBrowser(

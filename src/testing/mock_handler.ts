@@ -26,7 +26,7 @@ import {
   readForm,
   type Route,
 } from "./_mock_http.ts";
-import { helixUsers } from "./_mock_helix.ts";
+import { helixChatters, helixUsers } from "./_mock_helix.ts";
 import { discovery, keys, userinfo } from "./_mock_openid.ts";
 import { countMatching, grantTypeOf, logEntry } from "./_mock_request_log.ts";
 import { control, CONTROL_PATH, expireTokens } from "./_mock_control.ts";
@@ -209,6 +209,7 @@ function routes(state: MockState): Record<string, Route> {
       POST: (c) => activateAnswer(state, c),
     },
     "/helix/users": { GET: (c) => helixUsers(state, c) },
+    "/helix/chat/chatters": { GET: (c) => helixChatters(state, c) },
     [CONTROL_PATH]: { POST: (c) => control(state, c) },
   };
 }
