@@ -26,6 +26,7 @@ import { DEFAULT_TIMEOUT } from "./_request.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
 import { carryOver, requireSecretFor } from "./_refresh_secret.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /** The most lifetime left at which a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
@@ -112,6 +113,7 @@ export class TokenProvider {
       onRefreshed: (userId, token) => this.#tellRefreshed(userId, token),
       onFailure: (userId, error) => this.#tellFailure(userId, error),
     });
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -465,7 +467,7 @@ export class TokenProvider {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `TokenProvider { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${
