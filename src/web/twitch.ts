@@ -24,8 +24,10 @@ import type {
 import type { TokenStore } from "./token_store.ts";
 import { validateToken } from "./validate_token.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
+import { requireSecretFor } from "./_refresh_secret.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./request_options.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /** How close to its expiry a token is renewed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
@@ -159,6 +161,7 @@ export class Twitch {
         this.requestOptions(),
       )
     );
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -297,6 +300,9 @@ export class Twitch {
    * @throws {InvalidTokenError} when Twitch refuses even the new token, or
    * the token belongs to another app.
    * @throws {MissingScopeError} when the token lacks some of `scopes`.
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow (a browser sign-in) and this app
+   * object has no client secret: it could not be refreshed.
    *
    * @example Check the stored token at start
    * ```ts ignore
@@ -312,6 +318,8 @@ export class Twitch {
   async validateUserToken(
     scopes: readonly string[] = [],
   ): Promise<AccessToken> {
+    const stored = await this.getUserToken();
+    if (stored) requireSecretFor(stored, this.#clientSecret, this.clientId);
     let token = await this.#userToken();
     for (let refreshed = false;; refreshed = true) {
       const result = await validateToken(
@@ -558,7 +566,7 @@ export class Twitch {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `Twitch { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${JSON.stringify(redact(this.#clientSecret))}, userKey: ${
