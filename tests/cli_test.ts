@@ -490,23 +490,22 @@ Deno.test(
 );
 
 Deno.test(
-  "token --host: the callback server listens on that address",
+  "token --host ::1: the callback server listens there and not on 127.0.0.1",
   TEST_OPTIONS,
   async () => {
     const port = closedPort();
-    const redirect = `http://127.0.0.1:${port}`;
+    const redirect = `http://[::1]:${port}`;
     await using mock = await startMock("approve", [redirect]);
-    const result = await runCli([
+    const cli = spawnCli([
       "-s",
       "chat:read",
       "--auth-base-url",
       mock.authBaseUrl,
       "--host",
-      "127.0.0.1",
+      "::1",
       "--redirect-url",
       redirect,
-      "--browser",
-      FAKE_BROWSER,
+      "--no-browser",
       "--format",
       "json",
       "--timeout",
@@ -514,9 +513,27 @@ Deno.test(
     ], {
       env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
     });
+    const [url] = await cli.waitForStderr(/http\S+\/oauth2\/authorize\S+/);
+    // Without --host the server listens on both loopback addresses.
+    assertEquals(await listensOn("::1", port), true);
+    assertEquals(await listensOn("127.0.0.1", port), false);
+    assertEquals(await followAuthorizeUrl(url), 200);
+    const result = await cli.finish();
     assertEquals(result.code, 0, result.stderr);
+    assertMatch(JSON.parse(result.stdout).access_token, /^[a-z0-9]{30}$/);
   },
 );
+
+/** Whether a TCP connection to `hostname:port` is accepted. */
+async function listensOn(hostname: string, port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname, port })).close();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.ConnectionRefused) return false;
+    throw error;
+  }
+}
 
 Deno.test("token: an unknown scope is a usage error naming it and the closest valid ones", async () => {
   const result = await runCli(["-s", "chat:read,bits:reed"], {

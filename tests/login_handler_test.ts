@@ -210,23 +210,28 @@ Deno.test("a forged state is refused before any code exchange (403)", async () =
   );
 });
 
-Deno.test("a missing state is refused (403) and a missing code is a bad request (400)", async () => {
-  await using app = await startApp();
+Deno.test("the default error page: a missing state is refused (403), a missing code is a bad request (400)", async () => {
+  await using app = await startApp({ onError: undefined });
   const client = new CookieClient();
   const noState = await callbackUrl(app, client);
   noState.searchParams.delete("state");
   const refused = await client.visit(noState.href);
-  // onError's own response gets the cookie cleared and no Referer leak.
+  assertEquals(refused.status, 403);
+  assertStringIncludes(refused.text, "Login refused");
   assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
-  assertStringIncludes(refused.headers.get("Set-Cookie")!, "twitch_login=;");
-  assertInstanceOf(app.failures[0], LoginStateError);
-  assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
+  assertEquals(
+    loginCookie(client),
+    undefined,
+    "a failed callback keeps the cookie",
+  );
 
   const noCode = await callbackUrl(app, client);
   noCode.searchParams.delete("code");
-  await client.visit(noCode.href);
-  assertEquals(app.failures[1]?.name, "InvalidCallbackError");
+  const bad = await client.visit(noCode.href);
+  assertEquals(bad.status, 400);
+  assertStringIncludes(bad.text, "Login refused");
   assertEquals(app.successes, []);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 0);
 });
 
 Deno.test("a replayed callback is refused: without the cookie (403), and with a captured cookie the used code fails at Twitch (502)", async () => {
@@ -326,15 +331,31 @@ Deno.test("the user clicking Cancel gets 403, Twitch's other errors 400, and not
   assertEquals(page.headers.get("Content-Type"), "text/html; charset=utf-8");
 });
 
-Deno.test("onError gets the typed error and the request", async () => {
+Deno.test("onError gets the typed error and the request; its response clears the cookie and leaks no Referer", async () => {
   await using app = await startApp();
+  const client = new CookieClient();
+  const noState = await callbackUrl(app, client);
+  noState.searchParams.delete("state");
+  const refused = await client.visit(noState.href);
+  assertEquals(refused.status, 418);
+  assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
+  assertStringIncludes(refused.headers.get("Set-Cookie")!, "twitch_login=;");
+  assertInstanceOf(app.failures[0], LoginStateError);
+  assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
+
+  const noCode = await callbackUrl(app, client);
+  noCode.searchParams.delete("code");
+  await client.visit(noCode.href);
+  assertEquals(app.failures[1]?.name, "InvalidCallbackError");
+
   app.mock.consent = "deny";
-  const visit = await new CookieClient().visit(`${app.base}/login`);
+  const visit = await client.visit(`${app.base}/login`);
   assertEquals(visit.status, 418);
-  assertInstanceOf(app.failures[0], AccessDeniedError);
-  const url = new URL(app.failedRequests[0].url);
+  assertInstanceOf(app.failures[2], AccessDeniedError);
+  const url = new URL(app.failedRequests[2].url);
   assertEquals(url.pathname, "/callback");
   assertEquals(url.searchParams.get("error"), "access_denied");
+  assertEquals(app.successes, []);
 });
 
 Deno.test("a failed code exchange answers 502", async () => {
@@ -342,6 +363,7 @@ Deno.test("a failed code exchange answers 502", async () => {
   app.mock.injectFault({ path: "/oauth2/token", status: 503, times: 1 });
   const visit = await new CookieClient().visit(`${app.base}/login`);
   assertEquals(visit.status, 502);
+  assertStringIncludes(visit.text, "Twitch login failed");
   assertEquals(app.successes, []);
 });
 
