@@ -156,7 +156,11 @@ Deno.test({
     cli.child.kill("SIGINT");
     const result = await cli.finish();
     assertEquals(result.code, 130, result.stderr);
-    assertStringIncludes(result.stderr, "interrupted");
+    assertStringIncludes(
+      result.stderr,
+      "interrupted; nothing was kept: run device again for a new code.",
+    );
+    assertFalse(result.stderr.includes("callback server"), result.stderr);
     assertEquals(result.stdout, "");
   },
 });

@@ -164,7 +164,8 @@ Deno.test({
     await child.status;
     await stderr;
     assertStringIncludes(screen, "exit=130", screen);
-    assertStringIncludes(screen, "interrupted");
+    assertStringIncludes(screen, "interrupted; nothing was kept.");
+    assertFalse(screen.includes("callback server"), screen); // app has none
     assertFalse(/(^|\s)-echo(\s|$)/m.test(screen), screen);
     assertStringIncludes(screen, " echo ");
   },

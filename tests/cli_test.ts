@@ -139,6 +139,53 @@ Deno.test("-h and --help print the commands, every option, examples and exit cod
   }
 });
 
+Deno.test("COMMAND --help (or -h before it) prints that command's usage, its options only, and examples", async () => {
+  // The options each command takes; the others must not be listed.
+  const output = ["--auth-base-url", "--format", "--output", "--timeout"];
+  const takes: Record<string, string[]> = {
+    token: [
+      "--client-id",
+      "--client-secret",
+      "-s, --scopes",
+      "--force-verify",
+      "--port",
+      "--host",
+      "--redirect-url",
+      "--no-browser",
+      "--browser",
+      ...output,
+      "--demo",
+    ],
+    device: ["--client-id", "-s, --scopes", ...output, "--demo"],
+    app: ["--client-id", "--client-secret", ...output, "--demo"],
+    validate: output,
+    refresh: ["--client-id", "--client-secret", ...output],
+    revoke: ["--client-id", ...output],
+    scopes: ["--format", "--output"],
+    mock: ["--port", "--redirect-url"],
+  };
+  const all = [...new Set(Object.values(takes).flat())];
+  const results = await Promise.all(
+    Object.keys(takes).map((command) =>
+      runCli(command === "mock" ? ["-h", command] : [command, "--help"])
+    ),
+  );
+  for (const [i, command] of Object.keys(takes).entries()) {
+    const { code, stdout, stderr } = results[i];
+    assertEquals([code, stderr], [0, ""], command);
+    assertMatch(stdout, new RegExp(`^Usage: twitch-auth ${command} `));
+    assertStringIncludes(stdout, "Examples:");
+    assertStringIncludes(stdout, "-h, --help");
+    for (const option of all) {
+      assertEquals(
+        stdout.includes(`\n  ${option} `),
+        takes[command].includes(option),
+        `${command} --help and ${option}:\n${stdout}`,
+      );
+    }
+  }
+});
+
 Deno.test("-V and --version print the version of deno.json", async () => {
   for (const flag of ["-V", "--version"]) {
     const result = await runCli([flag]);
@@ -402,7 +449,10 @@ Deno.test(
     cli.child.kill("SIGINT");
     const result = await cli.finish();
     assertEquals(result.code, 130, result.stderr);
-    assertStringIncludes(result.stderr, "interrupted");
+    assertStringIncludes(
+      result.stderr,
+      "interrupted; nothing was kept and the callback server is closed.",
+    );
     assertEquals(result.stdout, "");
     const listener = Deno.listen({ hostname: "127.0.0.1", port: setup.port });
     listener.close();
