@@ -27,12 +27,20 @@ const USER = "user";
 /**
  * Options of a {@linkcode Twitch} app object.
  *
- * @example Use it
+ * @example Run the app against the mock Twitch, with a shorter timeout
  * ```ts ignore
- * import { Twitch, type TwitchOptions } from "@x/twitch-auth";
+ * import { Twitch } from "@x/twitch-auth";
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
  *
- * const options: TwitchOptions = { timeout: 10_000 };
- * const twitch = new Twitch("my_app_id", "my_app_secret", options);
+ * await using mock = await startMockTwitch();
+ * const twitch = new Twitch(mock.clientId, mock.clientSecret, {
+ *   authBaseUrl: mock.authBaseUrl, // every OAuth call goes to the mock
+ *   helixBaseUrl: mock.helixBaseUrl, // and every Helix call
+ *   timeout: 5_000, // each call gives up after 5 s
+ * });
+ * const user = mock.issueUserToken({ scopes: ["chat:read"] });
+ * await twitch.setUserAuthentication(user.accessToken, ["chat:read"], user.refreshToken);
+ * twitch.close();
  * ```
  */
 export interface TwitchOptions {
@@ -54,12 +62,17 @@ export interface TwitchOptions {
 /**
  * Called with the new tokens after every refresh, to store them.
  *
- * @example Use it
+ * @example Keep every refreshed token in a file the next start reads
  * ```ts ignore
- * import { type TokenRefreshListener, writeSecretFile } from "@x/twitch-auth";
+ * import { AccessToken, Twitch, writeSecretFile } from "@x/twitch-auth";
  *
- * const store: TokenRefreshListener = (token) =>
- *   writeSecretFile("token.json", JSON.stringify(token));
+ * const twitch = new Twitch("my_app_id", "my_app_secret");
+ * const saved = AccessToken.fromJSON(await Deno.readTextFile("token.json"));
+ * await twitch.setUserAuthentication(saved.accessToken, [], saved.refreshToken);
+ * // A refresh may rotate the refresh token: write it before it is needed again.
+ * twitch.onUserAuthRefresh((token) =>
+ *   writeSecretFile("token.json", JSON.stringify(token))
+ * );
  * ```
  */
 export type TokenRefreshListener = (token: AccessToken) => void | Promise<void>;
