@@ -1,5 +1,7 @@
 // Runs tests/_sign_in_child.ts and reads what it prints.
 
+import { spawnDeno } from "./_cli.ts";
+
 /** A sign-in running in a child process. */
 export interface SignInChild {
   /** The authorize URL: visiting it completes the sign-in. */
@@ -14,42 +16,20 @@ export interface SignInChild {
 
 /** Starts the child and waits for it to print its URLs. */
 export async function startSignInChild(): Promise<SignInChild> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./_sign_in_child.ts", import.meta.url).pathname,
-    ],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  while (!seen.includes("\n")) {
-    const next = await reader.read();
-    if (next.done) {
-      const status = await child.status;
-      throw new Error(`the child ended (${status.code}): ${await stderr}`);
-    }
-    seen += next.value;
-  }
-  const newline = seen.indexOf("\n");
-  const { url, redirect } = JSON.parse(seen.slice(0, newline));
-  let stdout = seen.slice(newline + 1);
+  const child = spawnDeno([
+    "run",
+    "-A",
+    new URL("./_sign_in_child.ts", import.meta.url).pathname,
+  ]);
+  const [line] = await child.waitForStdout(/^.*\n/);
+  const { url, redirect } = JSON.parse(line);
   return {
     url,
     redirect,
     port: Number(new URL(redirect).port),
     async finish() {
-      for (;;) {
-        const next = await reader.read();
-        if (next.done) break;
-        stdout += next.value;
-      }
-      const status = await child.status;
-      return { code: status.code, stdout, stderr: await stderr };
+      const { code, stdout, stderr } = await child.finish();
+      return { code, stdout: stdout.slice(line.length), stderr };
     },
   };
 }

@@ -32,18 +32,32 @@ export interface RunOptions {
   stdin?: string;
 }
 
-/** A running CLI whose stderr can be waited on. */
+/** A running CLI (or any Deno program) whose output can be waited on. */
 export interface RunningCli {
   child: Deno.ChildProcess;
   /** Resolves with the first match of `pattern` in stderr so far. */
   waitForStderr(pattern: RegExp): Promise<RegExpMatchArray>;
+  /** Resolves with the first match of `pattern` in stdout so far. */
+  waitForStdout(pattern: RegExp): Promise<RegExpMatchArray>;
   /** Reads both streams to their end and waits for the exit. */
   finish(): Promise<CliResult>;
 }
 
+/** Runs `deno run -A mod.ts ARGS` from the repository's root. */
 export function spawnCli(args: string[], options: RunOptions = {}): RunningCli {
+  return spawnDeno(["run", "-A", "mod.ts", ...args], options);
+}
+
+/**
+ * Runs `deno ARGS` from the repository's root with {@linkcode CLEAN_ENV};
+ * both streams are read as they come, so a full pipe never stalls it.
+ */
+export function spawnDeno(
+  args: string[],
+  options: RunOptions = {},
+): RunningCli {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "mod.ts", ...args],
+    args,
     cwd: ROOT,
     env: { ...CLEAN_ENV, ...options.env },
     stdin: options.stdin === undefined ? "null" : "piped",
@@ -53,31 +67,49 @@ export function spawnCli(args: string[], options: RunOptions = {}): RunningCli {
   const fed = options.stdin === undefined
     ? Promise.resolve()
     : feed(child.stdin, options.stdin);
-  const stdout = new Response(child.stdout).text();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let stderr = "";
-  let ended = false;
-  const readMore = async () => {
-    const { value, done } = await reader.read();
-    if (done) ended = true;
-    else stderr += value;
-  };
+  const stdout = collect(child.stdout, "stdout");
+  const stderr = collect(child.stderr, "stderr");
   return {
     child,
-    async waitForStderr(pattern) {
-      while (!pattern.test(stderr)) {
-        if (ended) {
-          throw new Error(`stderr ended without ${pattern}: ${stderr}`);
-        }
-        await readMore();
-      }
-      return stderr.match(pattern)!;
-    },
+    waitForStderr: stderr.waitFor,
+    waitForStdout: stdout.waitFor,
     async finish() {
-      while (!ended) await readMore();
       const { code } = await child.status;
       await fed;
-      return { code, stdout: await stdout, stderr };
+      return { code, stdout: await stdout.all(), stderr: await stderr.all() };
+    },
+  };
+}
+
+/** A stream read to its end in the background, with waits on what it said so far. */
+function collect(stream: ReadableStream<Uint8Array>, name: string): {
+  waitFor(pattern: RegExp): Promise<RegExpMatchArray>;
+  all(): Promise<string>;
+} {
+  let text = "";
+  let ended = false;
+  let grew = Promise.withResolvers<void>();
+  const done = (async () => {
+    for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+      text += chunk;
+      grew.resolve();
+      grew = Promise.withResolvers<void>();
+    }
+    ended = true;
+    grew.resolve();
+  })();
+  return {
+    async waitFor(pattern) {
+      for (;;) {
+        const match = text.match(pattern);
+        if (match) return match;
+        if (ended) throw new Error(`${name} ended without ${pattern}: ${text}`);
+        await grew.promise;
+      }
+    },
+    async all() {
+      await done;
+      return text;
     },
   };
 }

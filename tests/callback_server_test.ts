@@ -14,10 +14,7 @@ import {
   AuthorizationError,
   CancelledError,
   TimeoutError,
-  Twitch,
-  UserAuthenticator,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
 import {
@@ -27,25 +24,8 @@ import {
   statusOf,
   withinHangBound,
 } from "./_raw_http.ts";
-import { authorizeCode, closedPort } from "./_util.ts";
-
-async function setup(consent: "approve" | "deny" = "approve") {
-  const port = closedPort();
-  const redirect = `http://localhost:${port}`;
-  const mock = await startMockTwitch({
-    consent,
-    clients: [{
-      clientId: "app0client0id0000000000000000a",
-      clientSecret: "app0client0secret00000000000a",
-      redirectUris: [redirect],
-    }],
-  });
-  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  return { mock, twitch, port, redirect };
-}
+import { signInByHand, startSignInApp } from "./_sign_in.ts";
+import { authorizeCode } from "./_util.ts";
 
 function assertPortFree(port: number): void {
   Deno.listen({ hostname: "127.0.0.1", port }).close();
@@ -89,13 +69,11 @@ const ENDINGS: Ending[] = [
 
 for (const ending of ENDINGS) {
   Deno.test(`authenticate: ends on ${ending} while connections stall, and drops them`, async () => {
-    const { mock, twitch, port, redirect } = await setup(
+    await using app = await startSignInApp(
       ending === "denial" ? "deny" : "approve",
     );
-    await using _ = mock;
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    const { mock, port, redirect } = app;
+    const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
     const controller = new AbortController();
     const flow = auth.authenticate({
@@ -191,15 +169,11 @@ Deno.test("callback server: a malformed Host is a 400 and the sign-in goes on, n
 });
 
 Deno.test("callback server: a repeated state or code is refused and the sign-in goes on", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const url = Promise.withResolvers<string>();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: url.resolve,
-  });
-  const real = await url.promise;
+  await using app = await startSignInApp();
+  const { mock, redirect } = app;
+  const auth = app.authenticator();
+  const { url, flow } = signInByHand(auth);
+  const real = await url;
   const state = new URL(real).searchParams.get("state")!;
   const code = await authorizeCode(mock, ["chat:read"], redirect);
   for (
@@ -217,15 +191,11 @@ Deno.test("callback server: a repeated state or code is refused and the sign-in 
 });
 
 Deno.test("callback server: a head over 16 KiB is a 431; a request is never answered 500", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const url = Promise.withResolvers<string>();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: url.resolve,
-  });
-  const real = await url.promise;
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
+  const { url, flow } = signInByHand(auth);
+  const real = await url;
   const huge = await rawExchange(
     port,
     `GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
@@ -250,9 +220,9 @@ Deno.test("callback server: a head over 16 KiB is a 431; a request is never answ
 });
 
 Deno.test("authenticate: the timeout message names the redirect URL to register", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const { redirect } = app;
+  const auth = app.authenticator();
   const error = await auth.authenticate({
     useBrowser: false,
     authUrlCallback: () => {},
@@ -268,11 +238,9 @@ Deno.test("authenticate: the timeout message names the redirect URL to register"
 
 Deno.test("authenticate: text from the callback URL reaches errors without bidi or control characters, cut short", async () => {
   for (const error of ["access_denied", "invalid_scope"]) {
-    const { mock, twitch, redirect } = await setup();
-    await using _ = mock;
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    await using app = await startSignInApp();
+    const { redirect } = app;
+    const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
     const flow = auth.authenticate({
       useBrowser: false,
@@ -312,15 +280,11 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
 });
 
 Deno.test("callback server: past 128 open connections the oldest idle one is dropped, and the callback still gets through", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const url = Promise.withResolvers<string>();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: url.resolve,
-  });
-  const real = await url.promise;
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
+  const { url, flow } = signInByHand(auth);
+  const real = await url;
   const held: Deno.Conn[] = [];
   try {
     for (let i = 0; i < 130; i++) held.push(await holdOpen(port, "GET /"));

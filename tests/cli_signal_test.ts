@@ -7,15 +7,9 @@
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
-import {
-  CLEAN_ENV,
-  type CliResult,
-  type RunningCli,
-  spawnCli,
-} from "./_cli.ts";
+import { type CliResult, spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
-const ROOT = new URL("..", import.meta.url);
 const CLIENT_ID = "signal0test0client0id000000001";
 const CLIENT_SECRET = "signal0test0client0secret00001";
 /** How long the CLI gets to exit after Ctrl+C before the test kills it and fails. */
@@ -213,23 +207,15 @@ Deno.test({
   ignore: IGNORE,
   async fn() {
     const port = closedPort();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "mod.ts", "mock", "--port", String(port)],
-      cwd: ROOT,
-      env: CLEAN_ENV,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const cli = readAll(child);
-    await cli.waitForStderr(/export TWITCH_AUTH_BASE_URL=/);
+    const cli = spawnCli(["mock", "--port", String(port)]);
+    await cli.waitForStdout(/export TWITCH_AUTH_BASE_URL=/);
     const held = await holdConnections(port, [
       stalledPost("/oauth2/token"),
       stalledPost("/oauth2/revoke"),
     ]);
     try {
       await answered(`http://127.0.0.1:${port}/oauth2/validate`);
-      const result = await interrupt(child, cli.finish);
+      const result = await interrupt(cli.child, cli.finish);
       assertEquals(result.code, 0, result.stderr);
       assertStringIncludes(result.stderr, "Mock Twitch stopped.");
       assertPortFree(port);
@@ -238,34 +224,6 @@ Deno.test({
     }
   },
 });
-
-/** Both streams of `child` (stdout and stderr together) until the end. */
-function readAll(child: Deno.ChildProcess): RunningCli {
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let stdout = "";
-  let ended = false;
-  return {
-    child,
-    async waitForStderr(pattern) {
-      while (!pattern.test(stdout)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`ended without ${pattern}: ${stdout}`);
-        stdout += value;
-      }
-      return stdout.match(pattern)!;
-    },
-    async finish() {
-      while (!ended) {
-        const { value, done } = await reader.read();
-        if (done) ended = true;
-        else stdout += value;
-      }
-      const { code } = await child.status;
-      return { code, stdout, stderr: await stderr };
-    },
-  };
-}
 
 async function waitForFile(path: string): Promise<void> {
   await waitUntil(async () => {

@@ -20,27 +20,9 @@ import {
   Twitch,
   UserAuthenticator,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { type Visit, visit } from "./_browser.ts";
-import { authorizeCode, closedPort } from "./_util.ts";
-
-async function setup(consent: "approve" | "deny" = "approve") {
-  const port = closedPort();
-  const redirect = `http://localhost:${port}`;
-  const mock = await startMockTwitch({
-    consent,
-    clients: [{
-      clientId: "app0client0id0000000000000000a",
-      clientSecret: "app0client0secret00000000000a",
-      redirectUris: [redirect],
-    }],
-  });
-  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  return { mock, twitch, port, redirect };
-}
+import { signInByHand, startSignInApp } from "./_sign_in.ts";
+import { authorizeCode } from "./_util.ts";
 
 /** Catches the authorize URL without opening it. */
 function catcher(): { open: (url: string) => void; url: Promise<string> } {
@@ -65,11 +47,9 @@ function assertPortFree(port: number): void {
 }
 
 Deno.test("authenticate: the browser follows Twitch's redirect, the code is exchanged, the server closes", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read", "bits:read"], {
-    url: redirect,
-  });
+  await using app = await startSignInApp();
+  const { mock, port, redirect } = app;
+  const auth = app.authenticator(["chat:read", "bits:read"]);
   const b = browser();
   const token = await auth.authenticate({
     useBrowser: false,
@@ -97,9 +77,8 @@ Deno.test("authenticate: the browser follows Twitch's redirect, the code is exch
 });
 
 Deno.test("authenticate: every run has a fresh state, and two runs in a row reuse the port", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const states: string[] = [];
   for (let run = 0; run < 2; run++) {
     const b = browser();
@@ -107,7 +86,7 @@ Deno.test("authenticate: every run has a fresh state, and two runs in a row reus
     await b.visited;
     states.push(new URL(await b.url).searchParams.get("state")!);
   }
-  const other = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const other = app.authenticator();
   const b = browser();
   await other.authenticate({ useBrowser: false, authUrlCallback: b.open });
   await b.visited;
@@ -116,9 +95,9 @@ Deno.test("authenticate: every run has a fresh state, and two runs in a row reus
 });
 
 Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and shows why", async () => {
-  const { mock, twitch, port, redirect } = await setup("deny");
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp("deny");
+  const { port } = app;
+  const auth = app.authenticator();
   const b = browser();
   const error = await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
@@ -132,9 +111,9 @@ Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and sho
 });
 
 Deno.test("authenticate: an error description from the URL is HTML-escaped", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const { redirect } = app;
+  const auth = app.authenticator();
   const b = catcher();
   const flow = assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
@@ -157,14 +136,11 @@ Deno.test("authenticate: an error description from the URL is HTML-escaped", asy
 });
 
 Deno.test("authenticate: a wrong or missing state gets 400 and the flow waits for the real callback", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const b = catcher();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: b.open,
-  });
+  await using app = await startSignInApp();
+  const { mock, redirect } = app;
+  const auth = app.authenticator();
+  const b = signInByHand(auth);
+  const flow = b.flow;
   const real = await b.url;
   const forgedCode = await authorizeCode(mock, ["chat:read"], redirect);
   const forged = await visit(
@@ -182,14 +158,11 @@ Deno.test("authenticate: a wrong or missing state gets 400 and the flow waits fo
 });
 
 Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const b = catcher();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: b.open,
-  });
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
+  const b = signInByHand(auth);
+  const flow = b.flow;
   const state = new URL(await b.url).searchParams.get("state")!;
   const conn = await Deno.connect({ hostname: "127.0.0.1", port });
   await conn.write(new TextEncoder().encode(
@@ -204,14 +177,11 @@ Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", asyn
 });
 
 Deno.test("authenticate: both loopback addresses answer, whichever localhost resolves to", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const b = catcher();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: b.open,
-  });
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
+  const b = signInByHand(auth);
+  const flow = b.flow;
   await b.url;
   const v4 = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
   await v4.body?.cancel();
@@ -226,8 +196,8 @@ Deno.test("authenticate: both loopback addresses answer, whichever localhost res
 });
 
 Deno.test("authenticate: a failed code exchange shows what to fix and rejects", async () => {
-  const { mock, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
+  const { mock, redirect } = app;
   const twitch = new Twitch(mock.clientId, "wrong0secret000000000000000000", {
     authBaseUrl: mock.authBaseUrl,
   });
@@ -243,9 +213,9 @@ Deno.test("authenticate: a failed code exchange shows what to fix and rejects", 
 });
 
 Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
   const error = await assertRejects(
     () =>
       auth.authenticate({
@@ -260,9 +230,9 @@ Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", 
 });
 
 Deno.test("authenticate: a signal or stop() cancels, and the authenticator can run again", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
   const controller = new AbortController();
   const cancelled = auth.authenticate({
     useBrowser: false,
@@ -290,10 +260,10 @@ Deno.test("authenticate: a signal or stop() cancels, and the authenticator can r
 });
 
 Deno.test("authenticate: a taken port rejects at once with PortInUseError naming it", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
+  const { port } = app;
   using _listener = Deno.listen({ hostname: "127.0.0.1", port });
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const auth = app.authenticator();
   const error = await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: () => {} }),
     PortInUseError,
@@ -304,10 +274,10 @@ Deno.test("authenticate: a taken port rejects at once with PortInUseError naming
 });
 
 Deno.test("authenticate: userToken exchanges a code without browser or server", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
+  const { mock, redirect } = app;
   const code = await authorizeCode(mock, ["chat:read"], redirect);
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const auth = app.authenticator();
   let called: AccessToken | undefined;
   const result = await auth.authenticate({
     userToken: code,
@@ -318,8 +288,8 @@ Deno.test("authenticate: userToken exchanges a code without browser or server", 
 });
 
 Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
+  const { twitch, redirect } = app;
   const auth = new UserAuthenticator(twitch, ["chat:read"], {
     url: redirect,
     forceVerify: true,
@@ -338,9 +308,8 @@ Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async
 });
 
 Deno.test("authenticate: the browser option runs that command with the URL", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const script = new URL("./_fetch_browser.ts", import.meta.url).pathname;
   const token = await auth.authenticate({
     browser: `"${Deno.execPath()}" run -A ${script}`,
@@ -350,8 +319,8 @@ Deno.test("authenticate: the browser option runs that command with the URL", asy
 });
 
 Deno.test("a redirect URL that is not http:// is refused up front, saying why", async () => {
-  const { mock, twitch } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
+  const { twitch } = app;
   const error = assertThrows(
     () => new UserAuthenticator(twitch, [], { url: "https://localhost:17563" }),
     InvalidArgumentError,
@@ -368,9 +337,9 @@ Deno.test("a redirect URL that is not http:// is refused up front, saying why", 
 });
 
 Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its error", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
   const error = await assertRejects(
     () =>
       auth.authenticate({
@@ -402,9 +371,9 @@ async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 Deno.test("authenticate: an authUrlCallback that never settles does not keep the sign-in from ending", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const { port } = app;
+  const auth = app.authenticator();
   const flow = assertRejects(
     () =>
       auth.authenticate({
@@ -419,14 +388,11 @@ Deno.test("authenticate: an authUrlCallback that never settles does not keep the
 });
 
 Deno.test("authenticate: a browser that stays open is left running, not waited for", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
   const pidFile = await Deno.makeTempFile();
   const script = new URL("./_lingering_browser.ts", import.meta.url).pathname;
   try {
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    const auth = app.authenticator();
     const token = await settlesWithin(
       auth.authenticate({
         browser: `"${Deno.execPath()}" run -A ${script} ${pidFile}`,
@@ -448,10 +414,10 @@ Deno.test("authenticate: a browser that stays open is left running, not waited f
 });
 
 Deno.test("authenticate: stop() during the code exchange aborts the exchange too", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
+  const { mock } = app;
   mock.injectFault({ path: "/oauth2/token", delay: 30_000 });
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const auth = app.authenticator();
   const b = browser();
   const flow = assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
@@ -487,8 +453,8 @@ Deno.test({
   name: "authenticate: the callback server listens on loopback addresses only",
   ignore: Deno.build.os !== "linux",
   async fn() {
-    const { mock, twitch, port, redirect } = await setup();
-    await using _ = mock;
+    await using app = await startSignInApp();
+    const { port } = app;
     const hasIpv6Loopback = (() => {
       try {
         Deno.listen({ hostname: "::1", port: 0 }).close();
@@ -497,9 +463,7 @@ Deno.test({
         return false;
       }
     })();
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    const auth = app.authenticator();
     const b = catcher();
     const flow = assertRejects(
       () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
