@@ -175,3 +175,21 @@ export function assertFailure(result: CliResult, fragment: string): void {
   assertFalse(/^\s+at /m.test(result.stderr), result.stderr);
   assertEquals(result.stdout, "");
 }
+
+/**
+ * Command-line arguments written as in a shell: the literal text splits on
+ * whitespace, and each `${value}` is one argument of its own, spaces and
+ * all. `argv`-s chat:read --browser ${cmd}`` is
+ * `["-s", "chat:read", "--browser", cmd]`.
+ */
+export function argv(
+  strings: TemplateStringsArray,
+  ...values: (string | number)[]
+): string[] {
+  const args: string[] = [];
+  strings.forEach((text, i) => {
+    args.push(...text.split(/\s+/).filter(Boolean));
+    if (i < values.length) args.push(String(values[i]));
+  });
+  return args;
+}

@@ -11,6 +11,7 @@ import {
 } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import {
+  argv,
   assertFailure,
   assertUsageError,
   runCli,
@@ -45,7 +46,7 @@ async function startDevice(
   clientId = PUBLIC_ID,
 ) {
   const cli = spawnCli(
-    ["device", "-s", "chat:read", "--auth-base-url", mock.authBaseUrl, ...args],
+    [...argv`device -s chat:read --auth-base-url ${mock.authBaseUrl}`, ...args],
     { env: { TWITCH_CLIENT_ID: clientId } },
   );
   const [, first, second] = await cli.waitForStderr(CODE);
@@ -173,7 +174,7 @@ Deno.test("device without scopes is a usage error pointing to the scopes command
 });
 
 Deno.test("device --demo: the mock approves by itself, a chat bot's scopes", async () => {
-  const result = await runCli(["device", "--demo", "--format", "json"]);
+  const result = await runCli(argv`device --demo --format json`);
   assertEquals(result.code, 0, result.stderr);
   assertEquals(JSON.parse(result.stdout).scope, ["chat:read", "chat:edit"]);
 });

@@ -9,7 +9,7 @@ import {
 } from "@std/assert";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../testing.ts";
 import { answerPage } from "./_consent_page.ts";
-import { runCli, spawnCli, spawnDeno } from "./_cli.ts";
+import { argv, runCli, spawnCli, spawnDeno } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 interface RunningMock {
@@ -63,17 +63,7 @@ Deno.test("mock: one process serves token, device, validate, refresh and revoke 
 
     // token: the browser sign-in; the "user" presses Authorize on the mock's page
     const signIn = spawnCli(
-      [
-        "-s",
-        "chat:read",
-        "--no-browser",
-        "--redirect-url",
-        redirect,
-        "--format",
-        "json",
-        "--timeout",
-        "20",
-      ],
+      argv`-s chat:read --no-browser --redirect-url ${redirect} --format json --timeout 20`,
       { env: mock.env },
     );
     const [url] = await signIn.waitForStderr(
@@ -86,15 +76,7 @@ Deno.test("mock: one process serves token, device, validate, refresh and revoke 
 
     // device: the code typed on the mock's activation page
     const device = spawnCli(
-      [
-        "device",
-        "-s",
-        "user:read:email",
-        "--format",
-        "json",
-        "--timeout",
-        "20",
-      ],
+      argv`device -s user:read:email --format json --timeout 20`,
       { env: { ...mock.env, TWITCH_CLIENT_SECRET: "" } },
     );
     const [verification] = await device.waitForStderr(
@@ -106,14 +88,14 @@ Deno.test("mock: one process serves token, device, validate, refresh and revoke 
     const token = JSON.parse(deviceResult.stdout);
 
     // the same mock knows these tokens in the next processes
-    const validated = await runCli(["validate", "-", "--format", "json"], {
+    const validated = await runCli(argv`validate - --format json`, {
       env: mock.env,
       stdin: token.access_token,
     });
     assertEquals(validated.code, 0, validated.stderr);
     assertEquals(JSON.parse(validated.stdout).login, "twitchdev");
 
-    const refreshed = await runCli(["refresh", "-", "--format", "json"], {
+    const refreshed = await runCli(argv`refresh - --format json`, {
       env: mock.env,
       stdin: token.refresh_token,
     });

@@ -16,7 +16,7 @@ import {
   SCOPE_PICKER_PATH,
 } from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
-import { runCli, validateOnMock } from "./_cli.ts";
+import { argv, runCli, validateOnMock } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
@@ -83,23 +83,17 @@ Deno.test({
       ].map((word) => `"${word}"`).join(" ");
       const { result, mock } = await withPort(async (port) => {
         const mock = await setup(port);
-        const result = await runCli([
-          "--browser",
-          browser,
-          "--port",
-          String(port),
-          "--auth-base-url",
-          mock.authBaseUrl,
-          "--format",
-          "json",
-          "--timeout",
-          "60",
-        ], {
-          env: {
-            TWITCH_CLIENT_ID: CLIENT_ID,
-            TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        const result = await runCli(
+          argv`--browser ${browser} --port ${
+            String(port)
+          } --auth-base-url ${mock.authBaseUrl} --format json --timeout 60`,
+          {
+            env: {
+              TWITCH_CLIENT_ID: CLIENT_ID,
+              TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+            },
           },
-        });
+        );
         if (result.code !== 0) {
           await mock.close();
           throw new Error(

@@ -7,7 +7,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
-import { type CliResult, spawnCli } from "./_cli.ts";
+import { argv, type CliResult, spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const CLIENT_ID = "signal0test0client0id000000001";
@@ -109,22 +109,17 @@ Deno.test({
     const port = closedPort();
     const redirect = `http://localhost:${port}`;
     await using mock = await startMock([redirect]);
-    const cli = spawnCli([
-      "token",
-      "--no-browser",
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--port",
-      String(port),
-      "--redirect-url",
-      redirect,
-      "--timeout",
-      "600",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
+    const cli = spawnCli(
+      argv`token --no-browser -s chat:read --auth-base-url ${mock.authBaseUrl} --port ${
+        String(port)
+      } --redirect-url ${redirect} --timeout 600`,
+      {
+        env: {
+          TWITCH_CLIENT_ID: CLIENT_ID,
+          TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        },
+      },
+    );
     await cli.waitForStderr(/oauth2\/authorize\S+/);
     const held = await holdConnections(port, [
       stalledPost("/"), // the issue's attack
@@ -153,12 +148,9 @@ Deno.test({
     let held: Deno.Conn[] = [];
     try {
       // A browser that takes the URL and does nothing with it: the sign-in waits.
-      const cli = spawnCli([
-        "token",
-        "--demo",
-        "--browser",
-        `"${Deno.execPath()}" run -A tests/_record_args.ts "${opened}"`,
-      ]);
+      const cli = spawnCli(
+        argv`token --demo --browser ${`"${Deno.execPath()}" run -A tests/_record_args.ts "${opened}"`}`,
+      );
       const [, mockPort] = await cli.waitForStderr(
         /mock Twitch runs at http:\/\/127\.0\.0\.1:(\d+)\//,
       );
@@ -186,13 +178,10 @@ Deno.test({
     await using mock = await startMock();
     const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
     mock.injectFault({ path: "/oauth2/token", delay: 120_000 });
-    const cli = spawnCli([
-      "device",
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ], { env: { TWITCH_CLIENT_ID: CLIENT_ID } });
+    const cli = spawnCli(
+      argv`device -s chat:read --auth-base-url ${mock.authBaseUrl}`,
+      { env: { TWITCH_CLIENT_ID: CLIENT_ID } },
+    );
     await cli.waitForStderr(/enter the code: [A-Z]{4}-[A-Z]{4}/);
     while (mock.countRequests({ grantType: deviceGrant }) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 20));

@@ -23,6 +23,7 @@ import {
 } from "../testing.ts";
 import { closedPort } from "./_util.ts";
 import {
+  argv,
   assertFailure,
   assertUsageError,
   type CliResult,
@@ -250,19 +251,7 @@ Deno.test(
     const result = await runCli([
       "token",
       ...setup.args,
-      "--client-id",
-      CLIENT_ID,
-      "--client-secret",
-      CLIENT_SECRET,
-      "-s",
-      "chat:read chat:edit",
-      "--scopes",
-      "bits:read,chat:read",
-      "--force-verify",
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
+      ...argv`--client-id ${CLIENT_ID} --client-secret ${CLIENT_SECRET} -s ${"chat:read chat:edit"} --scopes bits:read,chat:read --force-verify --browser ${FAKE_BROWSER} --format json`,
     ]);
     assertEquals(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout);
@@ -298,10 +287,7 @@ Deno.test(
     await using mock = setup.mock;
     const args = setup.args.slice(2); // no --auth-base-url: TWITCH_AUTH_BASE_URL
     const result = await runCli([
-      "--browser",
-      FAKE_BROWSER,
-      "-s",
-      "user:read:email",
+      ...argv`--browser ${FAKE_BROWSER} -s user:read:email`,
       ...args,
     ], {
       env: { ...setup.env, TWITCH_AUTH_BASE_URL: mock.authBaseUrl },
@@ -332,14 +318,7 @@ Deno.test(
       const result = await runCli(
         [
           ...setup.args,
-          "-s",
-          "chat:read",
-          "--browser",
-          FAKE_BROWSER,
-          "--format",
-          "env",
-          "--output",
-          file,
+          ...argv`-s chat:read --browser ${FAKE_BROWSER} --format env --output ${file}`,
         ],
         { env: setup.env },
       );
@@ -376,10 +355,7 @@ Deno.test(
     await using _mock = setup.mock;
     const result = await runCli([
       ...setup.args,
-      "-s",
-      "chat:read",
-      "--browser",
-      FAKE_BROWSER,
+      ...argv`-s chat:read --browser ${FAKE_BROWSER}`,
     ], {
       env: setup.env,
     });
@@ -397,11 +373,7 @@ Deno.test(
     await using _mock = setup.mock;
     const cli = spawnCli([
       ...setup.args,
-      "-s",
-      "chat:read",
-      "--no-browser",
-      "--format",
-      "json",
+      ...argv`-s chat:read --no-browser --format json`,
     ], {
       env: setup.env,
     });
@@ -426,7 +398,7 @@ Deno.test(
     const setup = await signInSetup("approve");
     await using _mock = setup.mock;
     const result = await runCli(
-      [...setup.args, "-s", "chat:read", "--no-browser", "--timeout", "0.5"],
+      [...setup.args, ...argv`-s chat:read --no-browser --timeout 0.5`],
       { env: setup.env },
     );
     assertFailure(result, "timed out after 0.5 seconds (--timeout)");
@@ -442,7 +414,7 @@ Deno.test(
   async () => {
     const setup = await signInSetup("approve");
     await using _mock = setup.mock;
-    const cli = spawnCli([...setup.args, "-s", "chat:read", "--no-browser"], {
+    const cli = spawnCli([...setup.args, ...argv`-s chat:read --no-browser`], {
       env: setup.env,
     });
     await cli.waitForStderr(/oauth2\/authorize\S+/);
@@ -469,9 +441,7 @@ Deno.test(
     try {
       const result = await runCli([
         ...setup.args,
-        "-s",
-        "chat:read",
-        "--no-browser",
+        ...argv`-s chat:read --no-browser`,
       ], {
         env: setup.env,
       });
@@ -491,22 +461,15 @@ Deno.test(
     const port = closedPort();
     const redirect = `http://localhost:${port}/twitch/callback`;
     await using mock = await startMock("approve", [redirect]);
-    const result = await runCli([
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--redirect-url",
-      redirect,
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
-      "--timeout",
-      "10",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
+    const result = await runCli(
+      argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --redirect-url ${redirect} --browser ${FAKE_BROWSER} --format json --timeout 10`,
+      {
+        env: {
+          TWITCH_CLIENT_ID: CLIENT_ID,
+          TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        },
+      },
+    );
     assertEquals(result.code, 0, result.stderr);
     const exchange = mock.requests.find((r) => r.pathname === "/oauth2/token")!;
     assertEquals(exchange.form?.get("redirect_uri"), redirect);
@@ -519,22 +482,17 @@ Deno.test(
   async () => {
     const port = closedPort();
     await using mock = await startMock("approve", [`http://localhost:${port}`]);
-    const result = await runCli([
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--port",
-      String(port),
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
-      "--timeout",
-      "10",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
+    const result = await runCli(
+      argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --port ${
+        String(port)
+      } --browser ${FAKE_BROWSER} --format json --timeout 10`,
+      {
+        env: {
+          TWITCH_CLIENT_ID: CLIENT_ID,
+          TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        },
+      },
+    );
     assertEquals(result.code, 0, result.stderr);
   },
 );
@@ -546,23 +504,15 @@ Deno.test(
     const port = closedPort();
     const redirect = `http://[::1]:${port}`;
     await using mock = await startMock("approve", [redirect]);
-    const cli = spawnCli([
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--host",
-      "::1",
-      "--redirect-url",
-      redirect,
-      "--no-browser",
-      "--format",
-      "json",
-      "--timeout",
-      "10",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
+    const cli = spawnCli(
+      argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --host ::1 --redirect-url ${redirect} --no-browser --format json --timeout 10`,
+      {
+        env: {
+          TWITCH_CLIENT_ID: CLIENT_ID,
+          TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        },
+      },
+    );
     const [url] = await cli.waitForStderr(/http\S+\/oauth2\/authorize\S+/);
     // Without --host the server listens on both loopback addresses.
     assertEquals(await listensOn("::1", port), true);
@@ -755,7 +705,7 @@ Deno.test(
     const { accessToken } = mock.issueUserToken();
     for (const args of [["validate", "-"], ["validate"]]) {
       const result = await runCli(
-        [...args, "--auth-base-url", mock.authBaseUrl, "--format", "json"],
+        [...args, ...argv`--auth-base-url ${mock.authBaseUrl} --format json`],
         { stdin: `${accessToken}\n` },
       );
       assertEquals(result.code, 0, result.stderr);
@@ -771,14 +721,12 @@ Deno.test(
     await using mock = await startMock("approve");
     const { accessToken } = mock.issueUserToken();
     mock.expireAccessToken(accessToken);
-    const result = await runCli([
-      "validate",
-      "-",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ], {
-      stdin: accessToken,
-    });
+    const result = await runCli(
+      argv`validate - --auth-base-url ${mock.authBaseUrl}`,
+      {
+        stdin: accessToken,
+      },
+    );
     assertFailure(result, "refresh it or sign in again");
     assertEquals(result.stderr.trimEnd().split("\n").length, 1);
     assertNoSecretsOnStderr(result, [accessToken]);
@@ -789,14 +737,9 @@ Deno.test("--timeout bounds each request to Twitch", TEST_OPTIONS, async () => {
   await using mock = await startMock("approve");
   // Unbounded, the request would get the mock's answer (401) after the delay.
   mock.injectFault({ path: "/oauth2/validate", delay: 5_000 });
-  const result = await runCli([
-    "validate",
-    "some0token0000000000000000000x",
-    "--auth-base-url",
-    mock.authBaseUrl,
-    "--timeout",
-    "0.3",
-  ]);
+  const result = await runCli(
+    argv`validate some0token0000000000000000000x --auth-base-url ${mock.authBaseUrl} --timeout 0.3`,
+  );
   assertFailure(result, "timed out after 0.3 seconds");
 });
 
@@ -813,7 +756,7 @@ Deno.test(
       TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
     };
     const { refreshToken } = mock.issueUserToken({ scopes: ["chat:read"] });
-    const json = await runCli(["refresh", refreshToken, "--format", "json"], {
+    const json = await runCli(argv`refresh ${refreshToken} --format json`, {
       env,
     });
     assertEquals(json.code, 0, json.stderr);
@@ -838,7 +781,7 @@ Deno.test(
   async () => {
     await using mock = await startMock("approve");
     const bad = "not0a0refresh0token00000000000000000000000000000";
-    const result = await runCli(["refresh", bad, "--client-id", CLIENT_ID], {
+    const result = await runCli(argv`refresh ${bad} --client-id ${CLIENT_ID}`, {
       env: {
         TWITCH_CLIENT_SECRET: CLIENT_SECRET,
         TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
@@ -874,7 +817,7 @@ Deno.test(
     assertEquals((await validateOnMock(mock, first)).status, 401);
 
     const second = mock.issueUserToken().accessToken;
-    const json = await runCli(["revoke", "-", "--format", "json"], {
+    const json = await runCli(argv`revoke - --format json`, {
       env,
       stdin: second,
     });
@@ -882,7 +825,7 @@ Deno.test(
     assertEquals(JSON.parse(json.stdout), { revoked: true });
 
     const third = mock.issueUserToken().accessToken;
-    const envFormat = await runCli(["revoke", third, "--format", "env"], {
+    const envFormat = await runCli(argv`revoke ${third} --format env`, {
       env,
     });
     assertEquals(envFormat.code, 0, envFormat.stderr);
@@ -916,16 +859,9 @@ Deno.test("scopes: every scope with what it grants, as text and json", async () 
 // -- --demo --------------------------------------------------------------------------
 
 Deno.test("--demo --no-browser: real tokens from the mock, no account, no network", async () => {
-  const result = await runCli([
-    "--demo",
-    "--no-browser",
-    "--format",
-    "json",
-    "-s",
-    "chat:read",
-    "--timeout",
-    "10",
-  ]);
+  const result = await runCli(
+    argv`--demo --no-browser --format json -s chat:read --timeout 10`,
+  );
   assertEquals(result.code, 0, result.stderr);
   const json = JSON.parse(result.stdout);
   assertMatch(json.access_token, /^[a-z0-9]{30}$/);
@@ -938,15 +874,11 @@ Deno.test("--demo --no-browser: real tokens from the mock, no account, no networ
 
 Deno.test("--demo with the default text format and a browser that does not open: it approves by itself", async () => {
   const port = closedPort();
-  const result = await runCli([
-    "--demo",
-    "--browser",
-    "/nonexistent/browser",
-    "--port",
-    String(port),
-    "--timeout",
-    "10",
-  ]);
+  const result = await runCli(
+    argv`--demo --browser /nonexistent/browser --port ${
+      String(port)
+    } --timeout 10`,
+  );
   assertEquals(result.code, 0, result.stderr);
   assertStringIncludes(result.stderr, "Could not open a browser");
   assertStringIncludes(
@@ -963,19 +895,15 @@ Deno.test("--demo with the default text format and a browser that does not open:
 
 Deno.test("--demo with a browser: the browser gets the mock's consent page", async () => {
   // the fake browser does not click Authorize: the sign-in waits, then times out
-  const result = await runCli([
-    "--demo",
-    "--browser",
-    FAKE_BROWSER,
-    "--timeout",
-    "1",
-  ]);
+  const result = await runCli(
+    argv`--demo --browser ${FAKE_BROWSER} --timeout 1`,
+  );
   assertFailure(result, "timed out");
   assertStringIncludes(result.stderr, "Opening the browser");
 });
 
 Deno.test("--demo app: an app token from the mock", async () => {
-  const result = await runCli(["app", "--demo", "--format", "json"]);
+  const result = await runCli(argv`app --demo --format json`);
   assertEquals(result.code, 0, result.stderr);
   assertMatch(JSON.parse(result.stdout).access_token, /^[a-z0-9]{30}$/);
 });

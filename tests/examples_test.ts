@@ -10,7 +10,7 @@ import {
 import { AccessToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import { spawnCli } from "./_cli.ts";
+import { argv, spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -135,17 +135,10 @@ Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it ref
     );
 
     // The hand-off, as the README shows it: the real CLI writes the file.
-    const cli = spawnCli([
-      "device",
-      "-s",
-      "chat:read,chat:edit",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--format",
-      "json",
-      "--output",
-      file,
-    ], { env: { TWITCH_CLIENT_ID: BOT_CLIENT_ID } });
+    const cli = spawnCli(
+      argv`device -s chat:read,chat:edit --auth-base-url ${mock.authBaseUrl} --format json --output ${file}`,
+      { env: { TWITCH_CLIENT_ID: BOT_CLIENT_ID } },
+    );
     const [, first, second] = await cli.waitForStderr(
       /enter the code: ([A-Z]{4})-([A-Z]{4})/,
     );
