@@ -21,19 +21,6 @@ export const IN_CI = Deno.env.get("CI") === "true";
 /** A runtime's binary, or why there is none. */
 export type Runtime = { path: string } | { missing: string };
 
-async function works(path: string): Promise<boolean> {
-  try {
-    const out = await new Deno.Command(path, {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
-
 let installed: Promise<string | undefined> | undefined;
 
 /** Runs `npm install` into .tmp/runtimes once; resolves to the failure, if any. */
@@ -69,9 +56,9 @@ function install(): Promise<string | undefined> {
 /** The binary of `name` (`"workerd"` or `"bun"`), installed from npm when missing. */
 export async function runtime(name: "workerd" | "bun"): Promise<Runtime> {
   const path = `${PREFIX}/node_modules/.bin/${name}`;
-  if (await works(path)) return { path };
+  if (await commandWorks(path)) return { path };
   const failure = await install();
-  if (await works(path)) return { path };
+  if (await commandWorks(path)) return { path };
   return { missing: failure ?? `${path} does not run after npm install` };
 }
 
@@ -101,6 +88,7 @@ export function freePort(): number {
 }
 
 export { bundle } from "./_bundle.ts";
+import { commandWorks } from "./_bundle.ts";
 
 /**
  * Waits until `url` answers (any status), or the process ends (then throws with its
@@ -230,4 +218,22 @@ const worker :Workerd.Worker = (
   ],
 );
 `;
+}
+
+/**
+ * Serves the worker bundled at `dir/worker.js` in workerd, with the bindings
+ * `env` gives for the app's base URL and mock.
+ */
+export function workerdLaunch(
+  bin: string,
+  dir: string,
+  env: (base: string, mock: MockTwitch) => Record<string, string>,
+): Launch {
+  return async ({ port, base, mock }) => {
+    await Deno.writeTextFile(
+      `${dir}/config.capnp`,
+      workerdConfig(port, "worker.js", env(base, mock)),
+    );
+    return { command: bin, args: ["serve", `${dir}/config.capnp`] };
+  };
 }

@@ -58,3 +58,27 @@ export function assertValid<T extends object>(
   }
   return result as Exclude<T, { status: 401 }>;
 }
+
+/** The fields of Twitch's answer with a user token, in Twitch's order. */
+export const USER_TOKEN_FIELDS: readonly string[] = [
+  "access_token",
+  "expires_in",
+  "refresh_token",
+  "scope",
+  "token_type",
+];
+
+/** A temporary folder; disposing it removes it with everything inside. */
+export interface TempDir extends AsyncDisposable {
+  /** The folder's path. */
+  path: string;
+}
+
+/** Makes a temporary folder: `await using dir = await tempDir()`. */
+export async function tempDir(): Promise<TempDir> {
+  const path = await Deno.makeTempDir();
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}

@@ -5,6 +5,7 @@
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { renderUnicodeCompact } from "uqr";
 import { startMockTwitch } from "../testing.ts";
+import { tempDir } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const hasScript = Deno.build.os === "linux" &&
@@ -21,51 +22,48 @@ Deno.test({
   ignore: !hasScript,
   async fn() {
     await using mock = await startMockTwitch();
-    const dir = await Deno.makeTempDir();
-    try {
-      const out = `${dir}/.env`;
-      const command =
-        `TWITCH_CLIENT_ID=${mock.clientId} NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
-        `--auth-base-url ${mock.authBaseUrl} --format env > ${out}`;
-      const child = new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
-        cwd: ROOT,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const stderr = new Response(child.stderr).text();
-      const writer = child.stdin.getWriter();
-      const decoder = new TextDecoder();
-      let screen = "";
-      let typed = false;
-      for await (const chunk of child.stdout) {
-        screen += decoder.decode(chunk, { stream: true });
-        if (!typed && screen.includes("(hidden): ")) {
-          typed = true;
-          await writer.write(
-            new TextEncoder().encode(`${mock.clientSecret}\r`),
-          );
-          await writer.close();
-        }
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const out = `${dir}/.env`;
+    const command =
+      `TWITCH_CLIENT_ID=${mock.clientId} NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
+      `--auth-base-url ${mock.authBaseUrl} --format env > ${out}`;
+    const child = new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    const writer = child.stdin.getWriter();
+    const decoder = new TextDecoder();
+    let screen = "";
+    let typed = false;
+    for await (const chunk of child.stdout) {
+      screen += decoder.decode(chunk, { stream: true });
+      if (!typed && screen.includes("(hidden): ")) {
+        typed = true;
+        await writer.write(
+          new TextEncoder().encode(`${mock.clientSecret}\r`),
+        );
+        await writer.close();
       }
-      const status = await child.status;
-      await stderr;
-      assertEquals(status.code, 0, screen);
-      assertStringIncludes(
-        screen,
-        `Client secret of ${mock.clientId} (hidden):`,
-      );
-      assertFalse(screen.includes(mock.clientSecret), "the secret was echoed");
-      const written = await Deno.readTextFile(out);
-      assertStringIncludes(written, "TWITCH_ACCESS_TOKEN=");
-      assertFalse(
-        written.includes("Client secret"),
-        "the prompt went into the file",
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
     }
+    const status = await child.status;
+    await stderr;
+    assertEquals(status.code, 0, screen);
+    assertStringIncludes(
+      screen,
+      `Client secret of ${mock.clientId} (hidden):`,
+    );
+    assertFalse(screen.includes(mock.clientSecret), "the secret was echoed");
+    const written = await Deno.readTextFile(out);
+    assertStringIncludes(written, "TWITCH_ACCESS_TOKEN=");
+    assertFalse(
+      written.includes("Client secret"),
+      "the prompt went into the file",
+    );
   },
 });
 
@@ -81,52 +79,49 @@ Deno.test({
         redirectUris: [],
       }],
     });
-    const dir = await Deno.makeTempDir();
-    try {
-      const out = `${dir}/token.json`;
-      const command =
-        `TWITCH_CLIENT_ID=pty0public0client0id0000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts device ` +
-        `-s chat:read --auth-base-url ${mock.authBaseUrl} --format json --output ${out}`;
-      const child = new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
-        cwd: ROOT,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      await child.stdin.close();
-      const stderr = new Response(child.stderr).text();
-      const decoder = new TextDecoder();
-      let screen = "";
-      let approved = false;
-      let url = "";
-      for await (const chunk of child.stdout) {
-        screen += decoder.decode(chunk, { stream: true });
-        const code = /enter the code: ([A-Z]{4})-([A-Z]{4})/.exec(screen);
-        if (!approved && code && screen.includes("Ctrl+C to cancel")) {
-          approved = true;
-          url = `${mock.url}/activate?device-code=${code[1]}${code[2]}`;
-          mock.approveDevice(code[1] + code[2]);
-        }
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const out = `${dir}/token.json`;
+    const command =
+      `TWITCH_CLIENT_ID=pty0public0client0id0000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts device ` +
+      `-s chat:read --auth-base-url ${mock.authBaseUrl} --format json --output ${out}`;
+    const child = new Deno.Command("script", {
+      args: ["-qec", command, "/dev/null"],
+      cwd: ROOT,
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    await child.stdin.close();
+    const stderr = new Response(child.stderr).text();
+    const decoder = new TextDecoder();
+    let screen = "";
+    let approved = false;
+    let url = "";
+    for await (const chunk of child.stdout) {
+      screen += decoder.decode(chunk, { stream: true });
+      const code = /enter the code: ([A-Z]{4})-([A-Z]{4})/.exec(screen);
+      if (!approved && code && screen.includes("Ctrl+C to cancel")) {
+        approved = true;
+        url = `${mock.url}/activate?device-code=${code[1]}${code[2]}`;
+        mock.approveDevice(code[1] + code[2]);
       }
-      const status = await child.status;
-      await stderr;
-      assertEquals(status.code, 0, screen);
-      assertStringIncludes(screen, "Or scan this with the phone's camera:");
-      // the QR code of exactly the verification URL
-      for (const line of renderUnicodeCompact(url, { border: 2 }).split("\n")) {
-        assertStringIncludes(screen, line);
-      }
-      assertStringIncludes(
-        screen,
-        "Waiting for you to enter the code on Twitch",
-      );
-      assertEquals(JSON.parse(await Deno.readTextFile(out)).scope, [
-        "chat:read",
-      ]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
     }
+    const status = await child.status;
+    await stderr;
+    assertEquals(status.code, 0, screen);
+    assertStringIncludes(screen, "Or scan this with the phone's camera:");
+    // the QR code of exactly the verification URL
+    for (const line of renderUnicodeCompact(url, { border: 2 }).split("\n")) {
+      assertStringIncludes(screen, line);
+    }
+    assertStringIncludes(
+      screen,
+      "Waiting for you to enter the code on Twitch",
+    );
+    assertEquals(JSON.parse(await Deno.readTextFile(out)).scope, [
+      "chat:read",
+    ]);
   },
 });
 

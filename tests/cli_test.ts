@@ -21,7 +21,7 @@ import {
   type MockTwitch,
   startMockTwitch,
 } from "../testing.ts";
-import { closedPort } from "./_util.ts";
+import { closedPort, tempDir, USER_TOKEN_FIELDS } from "./_util.ts";
 import {
   argv,
   assertFailure,
@@ -255,14 +255,7 @@ Deno.test(
     ]);
     assertEquals(result.code, 0, result.stderr);
     const json = JSON.parse(result.stdout);
-    assertEquals(Object.keys(json), [
-      "access_token",
-      "expires_in",
-      "refresh_token",
-      "scope",
-      "token_type",
-      "obtained_at",
-    ]);
+    assertEquals(Object.keys(json), [...USER_TOKEN_FIELDS, "obtained_at"]);
     assertEquals(json.scope, ["chat:read", "chat:edit", "bits:read"]);
     assertEquals(json.token_type, "bearer");
     assert(json.expires_in > 14_390 && json.expires_in <= 14_400);
@@ -312,38 +305,35 @@ Deno.test(
   async () => {
     const setup = await signInSetup("approve");
     await using mock = setup.mock;
-    const dir = await Deno.makeTempDir();
-    try {
-      const file = `${dir}/.env`;
-      const result = await runCli(
-        [
-          ...setup.args,
-          ...argv`-s chat:read --browser ${FAKE_BROWSER} --format env --output ${file}`,
-        ],
-        { env: setup.env },
-      );
-      assertEquals(result.code, 0, result.stderr);
-      assertEquals(result.stdout, "");
-      assertStringIncludes(result.stderr, `Wrote the result to ${file}`);
-      const text = await Deno.readTextFile(file);
-      assertMatch(
-        text,
-        new RegExp(
-          `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_ACCESS_TOKEN=[a-z0-9]{30}\nTWITCH_REFRESH_TOKEN=[a-z0-9]{50}\n$`,
-        ),
-      );
-      if (Deno.build.os !== "windows") {
-        assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
-      }
-      const names = [];
-      for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-      assertEquals(names, [".env"]);
-      const accessToken = text.match(/TWITCH_ACCESS_TOKEN=(\w+)/)![1];
-      assertEquals((await validateOnMock(mock, accessToken)).status, 200);
-      assertNoSecretsOnStderr(result, [accessToken]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const file = `${dir}/.env`;
+    const result = await runCli(
+      [
+        ...setup.args,
+        ...argv`-s chat:read --browser ${FAKE_BROWSER} --format env --output ${file}`,
+      ],
+      { env: setup.env },
+    );
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(result.stdout, "");
+    assertStringIncludes(result.stderr, `Wrote the result to ${file}`);
+    const text = await Deno.readTextFile(file);
+    assertMatch(
+      text,
+      new RegExp(
+        `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_ACCESS_TOKEN=[a-z0-9]{30}\nTWITCH_REFRESH_TOKEN=[a-z0-9]{50}\n$`,
+      ),
+    );
+    if (Deno.build.os !== "windows") {
+      assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
     }
+    const names = [];
+    for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+    assertEquals(names, [".env"]);
+    const accessToken = text.match(/TWITCH_ACCESS_TOKEN=(\w+)/)![1];
+    assertEquals((await validateOnMock(mock, accessToken)).status, 200);
+    assertNoSecretsOnStderr(result, [accessToken]);
   },
 );
 

@@ -18,14 +18,14 @@ import {
 import { CookieClient } from "./_cookie_client.ts";
 import type { EdgeAppEnv } from "./_edge_app.ts";
 import {
-  bundle,
   type Launch,
   pathOf,
   runtime,
   skipUnless,
   withApp,
-  workerdConfig,
+  workerdLaunch,
 } from "./_runtimes.ts";
+import { bundleToTemp, runCommand } from "./_bundle.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const workerd = await runtime("workerd");
@@ -86,20 +86,16 @@ Deno.test({
     "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
   ...skipUnless(workerd, "workerd"),
   async fn() {
-    const bin = pathOf(workerd);
-    const dir = await Deno.makeTempDir();
-    try {
-      await bundle("tests/_workerd_worker.ts", `${dir}/worker.js`);
-      await withApp(async ({ port, base, mock }) => {
-        await Deno.writeTextFile(
-          `${dir}/config.capnp`,
-          workerdConfig(port, "worker.js", { ...appEnv(base, mock) }),
-        );
-        return { command: bin, args: ["serve", `${dir}/config.capnp`] };
-      }, loginThrough);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    await using worker = await bundleToTemp(
+      "tests/_workerd_worker.ts",
+      "worker.js",
+    );
+    await withApp(
+      workerdLaunch(pathOf(workerd), worker.dir, (base, mock) => ({
+        ...appEnv(base, mock),
+      })),
+      loginThrough,
+    );
   },
 });
 
@@ -109,43 +105,31 @@ Deno.test({
   ...skipUnless(bun, "Bun"),
   async fn() {
     const bin = pathOf(bun);
-    const dir = await Deno.makeTempDir();
-    try {
-      await bundle("web.ts", `${dir}/web.mjs`);
-      await using mock = await startMockTwitch();
-      const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-      const run = await new Deno.Command(bin, {
-        args: [
-          `${ROOT}tests/_node_helpers.mjs`,
-          `${dir}/web.mjs`,
-          mock.authBaseUrl,
-          mock.clientId,
-          mock.clientSecret,
-          issued.refreshToken,
-        ],
-      }).output();
-      assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
-      assertEquals(JSON.parse(new TextDecoder().decode(run.stdout)), {
-        appClientId: mock.clientId,
-        revoked: true,
-        refused: "InvalidRefreshTokenError",
-        printedInFull: false,
-      });
+    await using web = await bundleToTemp("web.ts");
+    await using mock = await startMockTwitch();
+    const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+    const run = await runCommand(bin, [
+      `${ROOT}tests/_node_helpers.mjs`,
+      web.path,
+      mock.authBaseUrl,
+      mock.clientId,
+      mock.clientSecret,
+      issued.refreshToken,
+    ]);
+    assertEquals(run.code, 0, run.stderr);
+    assertEquals(JSON.parse(run.stdout), {
+      appClientId: mock.clientId,
+      revoked: true,
+      refused: "InvalidRefreshTokenError",
+      printedInFull: false,
+    });
 
-      await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
-      await withApp(served(bin, `${dir}/app.mjs`), loginThrough);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    await using app = await bundleToTemp("tests/_edge_app.ts");
+    await withApp(served(bin, app.path), loginThrough);
   },
 });
 
 Deno.test("Node: the login handler, bundled from web.ts, serves the whole login under node:http", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
-    await withApp(served("node", `${dir}/app.mjs`), loginThrough);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using app = await bundleToTemp("tests/_edge_app.ts");
+  await withApp(served("node", app.path), loginThrough);
 });
