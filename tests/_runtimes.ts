@@ -3,6 +3,7 @@
 // need nothing but npm. Outside CI a runtime that cannot be had makes its
 // tests skip with the reason; in CI (CI=true) the tests fail instead.
 
+import { assertEquals } from "@std/assert";
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -88,7 +89,7 @@ export function freePort(): number {
 }
 
 export { bundle } from "./_bundle.ts";
-import { commandWorks } from "./_bundle.ts";
+import { bundleToTemp, commandWorks, runCommand } from "./_bundle.ts";
 
 /**
  * Waits until `url` answers (any status), or the process ends (then throws with its
@@ -221,19 +222,52 @@ const worker :Workerd.Worker = (
 }
 
 /**
- * Serves the worker bundled at `dir/worker.js` in workerd, with the bindings
- * `env` gives for the app's base URL and mock.
+ * Bundles the worker `entry`, serves it in workerd (`bin`) with the bindings
+ * `env` gives, and runs `check` against it as {@linkcode withApp} does.
  */
-export function workerdLaunch(
+export async function withWorkerdApp(
   bin: string,
-  dir: string,
+  entry: string,
   env: (base: string, mock: MockTwitch) => Record<string, string>,
-): Launch {
-  return async ({ port, base, mock }) => {
-    await Deno.writeTextFile(
-      `${dir}/config.capnp`,
-      workerdConfig(port, "worker.js", env(base, mock)),
-    );
-    return { command: bin, args: ["serve", `${dir}/config.capnp`] };
-  };
+  check: (base: string, mock: MockTwitch) => Promise<void>,
+  ready?: string,
+): Promise<void> {
+  await using worker = await bundleToTemp(entry, "worker.js");
+  await withApp(
+    async ({ port, base, mock }) => {
+      await Deno.writeTextFile(
+        `${worker.dir}/config.capnp`,
+        workerdConfig(port, "worker.js", env(base, mock)),
+      );
+      return { command: bin, args: ["serve", `${worker.dir}/config.capnp`] };
+    },
+    check,
+    ready,
+  );
+}
+
+/**
+ * Runs tests/_node_helpers.mjs under `command` (node, bun) on web.ts bundled,
+ * against the mock, and checks what it reports: the token helpers work, and
+ * print tokens redacted.
+ */
+export async function assertHelpersRunUnder(command: string): Promise<void> {
+  await using web = await bundleToTemp("web.ts");
+  await using mock = await startMockTwitch();
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+  const run = await runCommand(command, [
+    `${ROOT}tests/_node_helpers.mjs`,
+    web.path,
+    mock.authBaseUrl,
+    mock.clientId,
+    mock.clientSecret,
+    issued.refreshToken,
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), {
+    appClientId: mock.clientId,
+    revoked: true,
+    refused: "InvalidRefreshTokenError",
+    printedInFull: false,
+  });
 }

@@ -21,9 +21,8 @@ import {
   runtime,
   skipUnless,
   withApp,
-  workerdLaunch,
+  withWorkerdApp,
 } from "./_runtimes.ts";
-import { bundleToTemp } from "./_bundle.ts";
 
 const workerd = await runtime("workerd");
 const COOKIE_SECRET = "example-test-cookie-secret-0123456789abcdef";
@@ -110,10 +109,6 @@ Deno.test({
     "examples/cloudflare_worker.ts: bundled, it serves the login in workerd",
   ...skipUnless(workerd, "workerd"),
   async fn() {
-    await using worker = await bundleToTemp(
-      "examples/cloudflare_worker.ts",
-      "worker.js",
-    );
     const env = (base: string, mock: MockTwitch) => ({
       TWITCH_CLIENT_ID: DEMO_CLIENT_ID,
       TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
@@ -121,8 +116,10 @@ Deno.test({
       TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
       COOKIE_SECRET,
     });
-    await withApp(
-      workerdLaunch(pathOf(workerd), worker.dir, env),
+    await withWorkerdApp(
+      pathOf(workerd),
+      "examples/cloudflare_worker.ts",
+      env,
       async (base) => {
         const visit = await new CookieClient().visit(`${base}/login`);
         assertEquals(visit.status, 200, visit.text);

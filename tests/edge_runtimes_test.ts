@@ -13,19 +13,19 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_USER,
   type MockTwitch,
-  startMockTwitch,
 } from "../testing.ts";
+import { bundleToTemp } from "./_bundle.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import type { EdgeAppEnv } from "./_edge_app.ts";
 import {
+  assertHelpersRunUnder,
   type Launch,
   pathOf,
   runtime,
   skipUnless,
   withApp,
-  workerdLaunch,
+  withWorkerdApp,
 } from "./_runtimes.ts";
-import { bundleToTemp, runCommand } from "./_bundle.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const workerd = await runtime("workerd");
@@ -86,14 +86,10 @@ Deno.test({
     "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
   ...skipUnless(workerd, "workerd"),
   async fn() {
-    await using worker = await bundleToTemp(
+    await withWorkerdApp(
+      pathOf(workerd),
       "tests/_workerd_worker.ts",
-      "worker.js",
-    );
-    await withApp(
-      workerdLaunch(pathOf(workerd), worker.dir, (base, mock) => ({
-        ...appEnv(base, mock),
-      })),
+      (base, mock) => ({ ...appEnv(base, mock) }),
       loginThrough,
     );
   },
@@ -105,25 +101,7 @@ Deno.test({
   ...skipUnless(bun, "Bun"),
   async fn() {
     const bin = pathOf(bun);
-    await using web = await bundleToTemp("web.ts");
-    await using mock = await startMockTwitch();
-    const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-    const run = await runCommand(bin, [
-      `${ROOT}tests/_node_helpers.mjs`,
-      web.path,
-      mock.authBaseUrl,
-      mock.clientId,
-      mock.clientSecret,
-      issued.refreshToken,
-    ]);
-    assertEquals(run.code, 0, run.stderr);
-    assertEquals(JSON.parse(run.stdout), {
-      appClientId: mock.clientId,
-      revoked: true,
-      refused: "InvalidRefreshTokenError",
-      printedInFull: false,
-    });
-
+    await assertHelpersRunUnder(bin);
     await using app = await bundleToTemp("tests/_edge_app.ts");
     await withApp(served(bin, app.path), loginThrough);
   },
