@@ -193,3 +193,13 @@ export function argv(
   });
   return args;
 }
+
+/** Exit code 130 (Ctrl+C), `message` on stderr, nothing on stdout. */
+export function assertInterrupted(
+  result: CliResult,
+  message = "interrupted",
+): void {
+  assertEquals(result.code, 130, result.stderr);
+  assertStringIncludes(result.stderr, message);
+  assertEquals(result.stdout, "");
+}

@@ -19,6 +19,7 @@ import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
 import {
   holdOpen,
+  MALFORMED_HOSTS,
   rawExchange,
   readToEnd,
   statusOf,
@@ -136,18 +137,7 @@ for (const ending of ENDINGS) {
 
 Deno.test("callback server: a malformed Host is a 400 and the sign-in goes on, nothing printed", async () => {
   const child = await startSignInChild();
-  const hosts = [
-    "a b",
-    "localhost:99999",
-    "[::1",
-    ":17563",
-    "",
-    "localhost:0",
-    "local\u00e9host",
-    "localhost:17563:1",
-    "[::1]x",
-  ];
-  for (const host of hosts) {
+  for (const host of MALFORMED_HOSTS) {
     const answer = await rawExchange(
       child.port,
       `GET /?code=x&state=y HTTP/1.1\r\nHost: ${host}\r\n\r\n`,

@@ -7,7 +7,7 @@
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
-import { argv, type CliResult, spawnCli } from "./_cli.ts";
+import { argv, assertInterrupted, type CliResult, spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const CLIENT_ID = "signal0test0client0id000000001";
@@ -78,12 +78,6 @@ async function interrupt(
   throw new Error(
     `still running ${GUARD / 1000} s after Ctrl+C; stderr:\n${killed.stderr}`,
   );
-}
-
-function assertInterrupted(result: CliResult): void {
-  assertEquals(result.code, 130, result.stderr);
-  assertStringIncludes(result.stderr, "interrupted");
-  assertEquals(result.stdout, "");
 }
 
 /** The port is free again: nothing of the CLI listens on it any more. */

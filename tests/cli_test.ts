@@ -25,6 +25,7 @@ import { closedPort, tempDir, USER_TOKEN_FIELDS } from "./_util.ts";
 import {
   argv,
   assertFailure,
+  assertInterrupted,
   assertUsageError,
   type CliResult,
   followAuthorizeUrl,
@@ -410,12 +411,10 @@ Deno.test(
     await cli.waitForStderr(/oauth2\/authorize\S+/);
     cli.child.kill("SIGINT");
     const result = await cli.finish();
-    assertEquals(result.code, 130, result.stderr);
-    assertStringIncludes(
-      result.stderr,
+    assertInterrupted(
+      result,
       "interrupted; nothing was kept and the callback server is closed.",
     );
-    assertEquals(result.stdout, "");
     const listener = Deno.listen({ hostname: "127.0.0.1", port: setup.port });
     listener.close();
   },
