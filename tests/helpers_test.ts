@@ -25,7 +25,7 @@ import {
   TwitchApiError,
   validateToken,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
+import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import { assertValid, authorizeCode, closedPort } from "./_util.ts";
 
 const REDIRECT = "http://localhost:17563";
@@ -63,14 +63,34 @@ Deno.test("exchangeCode turns a code into tokens, sending the secret only in the
   );
 });
 
+/** Refreshes on the mock with the app's credentials. */
+function refreshOnMock(
+  mock: MockTwitch,
+  refreshToken: string,
+  authBaseUrl = mock.authBaseUrl,
+): Promise<AccessToken> {
+  return refreshAccessToken(refreshToken, mock.clientId, mock.clientSecret, {
+    authBaseUrl,
+  });
+}
+
+/** Exchanges `code` on the mock, with the app's secret and REDIRECT unless given. */
+function exchangeOnMock(
+  mock: MockTwitch,
+  code: string,
+  { secret = mock.clientSecret, redirect = REDIRECT } = {},
+): Promise<AccessToken> {
+  return exchangeCode(mock.clientId, secret, code, redirect, {
+    authBaseUrl: mock.authBaseUrl,
+  });
+}
+
 Deno.test("exchangeCode refuses a used code with Twitch's message and a hint", async () => {
   await using mock = await startMockTwitch();
   const code = await authorizeCode(mock, ["chat:read"]);
-  const options = { authBaseUrl: mock.authBaseUrl };
-  await exchangeCode(mock.clientId, mock.clientSecret, code, REDIRECT, options);
+  await exchangeOnMock(mock, code);
   const error = await assertRejects(
-    () =>
-      exchangeCode(mock.clientId, mock.clientSecret, code, REDIRECT, options),
+    () => exchangeOnMock(mock, code),
     TwitchApiError,
   );
   assertEquals(error.status, 400);
@@ -79,56 +99,41 @@ Deno.test("exchangeCode refuses a used code with Twitch's message and a hint", a
   assertFalse(error.message.includes(code), "the code leaked into the message");
 });
 
-Deno.test("exchangeCode with a wrong secret is an InvalidClientError", async () => {
+Deno.test("exchangeCode: a wrong secret is an InvalidClientError (403), another redirect URL a 400, each with a hint", async () => {
   await using mock = await startMockTwitch();
-  const code = await authorizeCode(mock, ["chat:read"]);
-  const error = await assertRejects(
-    () =>
-      exchangeCode(
-        mock.clientId,
-        "wrong-secret-0000000000000000",
-        code,
-        REDIRECT,
-        {
-          authBaseUrl: mock.authBaseUrl,
-        },
-      ),
-    InvalidClientError,
-  );
-  assertEquals(error.status, 403);
-  assertStringIncludes(error.message, "developer console");
-});
-
-Deno.test("exchangeCode with another redirect URL is refused with a hint", async () => {
-  await using mock = await startMockTwitch();
-  const code = await authorizeCode(mock, ["chat:read"]);
-  const error = await assertRejects(
-    () =>
-      exchangeCode(
-        mock.clientId,
-        mock.clientSecret,
-        code,
-        "http://localhost:9999",
-        {
-          authBaseUrl: mock.authBaseUrl,
-        },
-      ),
-    TwitchApiError,
-  );
-  assertEquals(error.status, 400);
-  assertStringIncludes(error.message, "redirect URL");
+  const cases = [
+    [
+      { secret: "wrong-secret-000000000000" },
+      InvalidClientError,
+      403,
+      "developer console",
+    ],
+    [
+      { redirect: "http://localhost:9999" },
+      TwitchApiError,
+      400,
+      "redirect URL",
+    ],
+  ] as const;
+  for (const [wrong, type, status, hint] of cases) {
+    const code = await authorizeCode(mock, ["chat:read"]);
+    const error = await assertRejects(
+      () => exchangeOnMock(mock, code, wrong),
+      type,
+    );
+    assertEquals(error.status, status);
+    assertStringIncludes(error.message, hint);
+  }
 });
 
 Deno.test("refreshAccessToken returns new tokens and the old access token stops working", async () => {
   await using mock = await startMockTwitch();
   const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-  const token = await refreshAccessToken(
+  // A trailing slash on the base URL works too.
+  const token = await refreshOnMock(
+    mock,
     issued.refreshToken,
-    mock.clientId,
-    mock.clientSecret,
-    {
-      authBaseUrl: `${mock.authBaseUrl}/`, // a trailing slash works too
-    },
+    `${mock.authBaseUrl}/`,
   );
   assert(token.accessToken !== issued.accessToken);
   assertEquals(token.scopes, ["chat:read"]);
@@ -459,14 +464,7 @@ Deno.test("revokeToken says false only when Twitch refuses; a 5xx is an error, n
 Deno.test("a token prints redacted and stores in full", async () => {
   await using mock = await startMockTwitch();
   const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-  const token = await refreshAccessToken(
-    issued.refreshToken,
-    mock.clientId,
-    mock.clientSecret,
-    {
-      authBaseUrl: mock.authBaseUrl,
-    },
-  );
+  const token = await refreshOnMock(mock, issued.refreshToken);
   const printed = Deno.inspect(token) +
     Deno.inspect({ nested: [token] }, { depth: 5 });
   assertFalse(printed.includes(token.accessToken), printed);
