@@ -222,11 +222,11 @@ const worker :Workerd.Worker = (
 }
 
 /**
- * Bundles the worker `entry`, serves it in workerd (`bin`) with the bindings
+ * Bundles the worker `entry`, serves it in `workerd` with the bindings
  * `env` gives, and runs `check` against it as {@linkcode withApp} does.
  */
 export async function withWorkerdApp(
-  bin: string,
+  workerd: Runtime,
   entry: string,
   env: (base: string, mock: MockTwitch) => Record<string, string>,
   check: (base: string, mock: MockTwitch) => Promise<void>,
@@ -239,7 +239,10 @@ export async function withWorkerdApp(
         `${worker.dir}/config.capnp`,
         workerdConfig(port, "worker.js", env(base, mock)),
       );
-      return { command: bin, args: ["serve", `${worker.dir}/config.capnp`] };
+      return {
+        command: pathOf(workerd),
+        args: ["serve", `${worker.dir}/config.capnp`],
+      };
     },
     check,
     ready,

@@ -82,3 +82,23 @@ export async function tempDir(): Promise<TempDir> {
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
   };
 }
+
+/** `Host` headers that are no host name or address with a valid port. */
+export const MALFORMED_HOSTS: readonly string[] = [
+  "a b",
+  "localhost:99999",
+  "[::1",
+  ":17563",
+  "",
+  "localhost:0",
+  "localhost:-1",
+  "local\u00e9host",
+  "local\u00ffhost",
+  "localhost:17563:1",
+  "localhost:80:80",
+  "[::1]x",
+  "localhost/x",
+  "user@localhost",
+  "%00",
+  "localhost.",
+];

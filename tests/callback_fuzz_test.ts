@@ -10,13 +10,13 @@ import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
 import {
   holdOpen,
-  MALFORMED_HOSTS,
   rawExchange,
   readToEnd,
   statusOf,
   withinHangBound,
   writeAll,
 } from "./_raw_http.ts";
+import { MALFORMED_HOSTS } from "./_util.ts";
 
 const REQUESTS = 10_000;
 const WORKERS = 16;

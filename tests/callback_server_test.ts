@@ -19,14 +19,13 @@ import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
 import {
   holdOpen,
-  MALFORMED_HOSTS,
   rawExchange,
   readToEnd,
   statusOf,
   withinHangBound,
 } from "./_raw_http.ts";
 import { signInByHand, startSignInApp } from "./_sign_in.ts";
-import { authorizeCode } from "./_util.ts";
+import { authorizeCode, MALFORMED_HOSTS } from "./_util.ts";
 
 function assertPortFree(port: number): void {
   Deno.listen({ hostname: "127.0.0.1", port }).close();

@@ -16,13 +16,7 @@ import {
   type MockTwitch,
 } from "../testing.ts";
 import { CookieClient } from "./_cookie_client.ts";
-import {
-  pathOf,
-  runtime,
-  skipUnless,
-  withApp,
-  withWorkerdApp,
-} from "./_runtimes.ts";
+import { runtime, skipUnless, withApp, withWorkerdApp } from "./_runtimes.ts";
 
 const workerd = await runtime("workerd");
 const COOKIE_SECRET = "example-test-cookie-secret-0123456789abcdef";
@@ -117,7 +111,7 @@ Deno.test({
       COOKIE_SECRET,
     });
     await withWorkerdApp(
-      pathOf(workerd),
+      workerd,
       "examples/cloudflare_worker.ts",
       env,
       async (base) => {

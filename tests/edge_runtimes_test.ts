@@ -87,7 +87,7 @@ Deno.test({
   ...skipUnless(workerd, "workerd"),
   async fn() {
     await withWorkerdApp(
-      pathOf(workerd),
+      workerd,
       "tests/_workerd_worker.ts",
       (base, mock) => ({ ...appEnv(base, mock) }),
       loginThrough,
