@@ -203,3 +203,63 @@ export function assertInterrupted(
   assertStringIncludes(result.stderr, message);
   assertEquals(result.stdout, "");
 }
+
+/**
+ * Signs in with `device` against `mock` as `clientId`, the code approved on
+ * the mock as the user would; the tokens go to `file` as JSON.
+ */
+export async function deviceSignInToFile(
+  mock: MockTwitch,
+  clientId: string,
+  scopes: string,
+  file: string,
+): Promise<void> {
+  const cli = spawnCli(
+    argv`device -s ${scopes} --auth-base-url ${mock.authBaseUrl} --format json --output ${file}`,
+    { env: { TWITCH_CLIENT_ID: clientId } },
+  );
+  const [, first, second] = await cli.waitForStderr(
+    /enter the code: ([A-Z]{4})-([A-Z]{4})/,
+  );
+  mock.approveDevice(first + second);
+  const result = await cli.finish();
+  assertEquals(result.code, 0, result.stderr);
+}
+
+/**
+ * Runs `command` in a shell on a pseudo-terminal (util-linux `script`), from
+ * the repository's root: stdin, stdout and stderr are terminals, as for a
+ * person typing. `watch` sees the screen after each chunk and may `type`
+ * once (that ends the input).
+ */
+export async function runOnTerminal(
+  command: string,
+  watch: (
+    screen: string,
+    type: (text: string) => Promise<void>,
+  ) => void | Promise<void> = () => {},
+): Promise<{ code: number; screen: string }> {
+  const child = new Deno.Command("script", {
+    args: ["-qec", command, "/dev/null"],
+    cwd: ROOT,
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  let typed = false;
+  const type = async (text: string) => {
+    if (typed) return;
+    typed = true;
+    await writer.write(new TextEncoder().encode(text));
+    await writer.close();
+  };
+  const decoder = new TextDecoder();
+  let screen = "";
+  for await (const chunk of child.stdout) {
+    screen += decoder.decode(chunk, { stream: true });
+    await watch(screen, type);
+  }
+  if (!typed) await writer.close().catch(() => {});
+  return { code: (await child.status).code, screen };
+}

@@ -5,16 +5,11 @@
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { renderUnicodeCompact } from "uqr";
 import { startMockTwitch } from "../testing.ts";
+import { commandWorks } from "./_bundle.ts";
+import { runOnTerminal } from "./_cli.ts";
 import { tempDir } from "./_util.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const hasScript = Deno.build.os === "linux" &&
-  await new Deno.Command("script", {
-    args: ["--version"],
-    stdout: "null",
-    stderr: "null",
-  })
-    .output().then((o) => o.success).catch(() => false);
+const hasScript = Deno.build.os === "linux" && await commandWorks("script");
 
 Deno.test({
   name:
@@ -28,31 +23,10 @@ Deno.test({
     const command =
       `TWITCH_CLIENT_ID=${mock.clientId} NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
       `--auth-base-url ${mock.authBaseUrl} --format env > ${out}`;
-    const child = new Deno.Command("script", {
-      args: ["-qec", command, "/dev/null"],
-      cwd: ROOT,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stderr = new Response(child.stderr).text();
-    const writer = child.stdin.getWriter();
-    const decoder = new TextDecoder();
-    let screen = "";
-    let typed = false;
-    for await (const chunk of child.stdout) {
-      screen += decoder.decode(chunk, { stream: true });
-      if (!typed && screen.includes("(hidden): ")) {
-        typed = true;
-        await writer.write(
-          new TextEncoder().encode(`${mock.clientSecret}\r`),
-        );
-        await writer.close();
-      }
-    }
-    const status = await child.status;
-    await stderr;
-    assertEquals(status.code, 0, screen);
+    const { code, screen } = await runOnTerminal(command, (screen, type) => {
+      if (screen.includes("(hidden): ")) return type(`${mock.clientSecret}\r`);
+    });
+    assertEquals(code, 0, screen);
     assertStringIncludes(
       screen,
       `Client secret of ${mock.clientId} (hidden):`,
@@ -85,31 +59,16 @@ Deno.test({
     const command =
       `TWITCH_CLIENT_ID=pty0public0client0id0000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts device ` +
       `-s chat:read --auth-base-url ${mock.authBaseUrl} --format json --output ${out}`;
-    const child = new Deno.Command("script", {
-      args: ["-qec", command, "/dev/null"],
-      cwd: ROOT,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    await child.stdin.close();
-    const stderr = new Response(child.stderr).text();
-    const decoder = new TextDecoder();
-    let screen = "";
-    let approved = false;
     let url = "";
-    for await (const chunk of child.stdout) {
-      screen += decoder.decode(chunk, { stream: true });
+    const { code, screen } = await runOnTerminal(command, (screen, type) => {
       const code = /enter the code: ([A-Z]{4})-([A-Z]{4})/.exec(screen);
-      if (!approved && code && screen.includes("Ctrl+C to cancel")) {
-        approved = true;
+      if (!url && code && screen.includes("Ctrl+C to cancel")) {
         url = `${mock.url}/activate?device-code=${code[1]}${code[2]}`;
         mock.approveDevice(code[1] + code[2]);
+        return type("");
       }
-    }
-    const status = await child.status;
-    await stderr;
-    assertEquals(status.code, 0, screen);
+    });
+    assertEquals(code, 0, screen);
     assertStringIncludes(screen, "Or scan this with the phone's camera:");
     // the QR code of exactly the verification URL
     for (const line of renderUnicodeCompact(url, { border: 2 }).split("\n")) {
@@ -136,28 +95,9 @@ Deno.test({
     const command =
       `TWITCH_CLIENT_ID=pty0ctrlc0client0id00000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
       `--auth-base-url http://127.0.0.1:9/oauth2 --format env > /dev/null; echo "exit=$?"; stty -a`;
-    const child = new Deno.Command("script", {
-      args: ["-qec", command, "/dev/null"],
-      cwd: ROOT,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stderr = new Response(child.stderr).text();
-    const writer = child.stdin.getWriter();
-    const decoder = new TextDecoder();
-    let screen = "";
-    let typed = false;
-    for await (const chunk of child.stdout) {
-      screen += decoder.decode(chunk, { stream: true });
-      if (!typed && screen.includes("(hidden): ")) {
-        typed = true;
-        await writer.write(new TextEncoder().encode("abc\x03"));
-        await writer.close();
-      }
-    }
-    await child.status;
-    await stderr;
+    const { screen } = await runOnTerminal(command, (screen, type) => {
+      if (screen.includes("(hidden): ")) return type("abc\x03");
+    });
     assertStringIncludes(screen, "exit=130", screen);
     assertStringIncludes(screen, "interrupted; nothing was kept.");
     assertFalse(screen.includes("callback server"), screen); // app has none

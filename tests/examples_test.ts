@@ -10,7 +10,7 @@ import {
 import { AccessToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import { argv, spawnCli } from "./_cli.ts";
+import { deviceSignInToFile, spawnDeno } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -87,27 +87,15 @@ const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 /** Runs examples/bot.ts; sends Ctrl+C once it is ready, then collects it. */
 async function runBot(env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "examples/bot.ts"],
-    cwd: ROOT,
+  const bot = spawnDeno(["run", "-A", "examples/bot.ts"], {
     env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const decoder = new TextDecoder();
-  let stdout = "";
-  let interrupted = false;
-  for await (const chunk of child.stdout) {
-    stdout += decoder.decode(chunk, { stream: true });
-    if (!interrupted && stdout.includes("Bot ready")) {
-      interrupted = true; // once: the bot may print more while it stops
-      child.kill("SIGINT");
-    }
-  }
-  const { code } = await child.status;
-  return { code, stdout, stderr: await stderr };
+  });
+  // A bot that fails at start ends without "Bot ready": nothing to stop.
+  await bot.waitForStdout(/Bot ready/).then(
+    () => bot.child.kill("SIGINT"),
+    () => {},
+  );
+  return await bot.finish();
 }
 
 Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it refreshed there, stops on Ctrl+C", async () => {
@@ -135,16 +123,7 @@ Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it ref
     );
 
     // The hand-off, as the README shows it: the real CLI writes the file.
-    const cli = spawnCli(
-      argv`device -s chat:read,chat:edit --auth-base-url ${mock.authBaseUrl} --format json --output ${file}`,
-      { env: { TWITCH_CLIENT_ID: BOT_CLIENT_ID } },
-    );
-    const [, first, second] = await cli.waitForStderr(
-      /enter the code: ([A-Z]{4})-([A-Z]{4})/,
-    );
-    mock.approveDevice(first + second);
-    const signedIn = await cli.finish();
-    assertEquals(signedIn.code, 0, signedIn.stderr);
+    await deviceSignInToFile(mock, BOT_CLIENT_ID, "chat:read,chat:edit", file);
 
     let handed = AccessToken.fromJSON(await Deno.readTextFile(file));
     for (const run of [1, 2]) {
