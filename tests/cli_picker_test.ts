@@ -18,18 +18,8 @@ import {
 import { startMockTwitch } from "../testing.ts";
 import { argv, runCli, validateOnMock } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
+import { CHROMIUM_SCRIPT, chromiumAvailable } from "./_chromium.ts";
 
-const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
-const chromiumAvailable = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
-const SCRIPT = decodeURIComponent(
-  new URL("./_chromium_browser.ts", import.meta.url).pathname,
-);
 const CLIENT_ID = "picker0client0id00000000000001";
 const CLIENT_SECRET = "picker0client0secret0000000001";
 
@@ -77,7 +67,7 @@ Deno.test({
         Deno.execPath(),
         "run",
         "-A",
-        SCRIPT,
+        CHROMIUM_SCRIPT,
         `--tick=${picked.join(",")}`,
         `--log=${log}`,
       ].map((word) => `"${word}"`).join(" ");
