@@ -76,12 +76,11 @@ for (const ending of ENDINGS) {
     const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
     const controller = new AbortController();
-    const flow = auth.authenticate({
-      useBrowser: false,
+    const flow = signInByHand(auth, {
       authUrlCallback: url.resolve,
       signal: controller.signal,
       timeout: ending === "timeout" ? 300 : 60_000,
-    }).then((token) => token, (error: Error) => error);
+    }).flow.then((token) => token, (error: Error) => error);
     const authorizeUrl = await url.promise;
     const state = new URL(authorizeUrl).searchParams.get("state")!;
     const held = await holdConnections(port);
@@ -212,11 +211,10 @@ Deno.test("authenticate: the timeout message names the redirect URL to register"
   await using app = await startSignInApp();
   const { redirect } = app;
   const auth = app.authenticator();
-  const error = await auth.authenticate({
-    useBrowser: false,
+  const error = await signInByHand(auth, {
     authUrlCallback: () => {},
     timeout: 50,
-  }).catch((e) => e);
+  }).flow.catch((e) => e);
   assertInstanceOf(error, TimeoutError);
   assertStringIncludes(
     error.message,
@@ -231,11 +229,10 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
     const { redirect } = app;
     const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
-    const flow = auth.authenticate({
-      useBrowser: false,
+    const flow = signInByHand(auth, {
       authUrlCallback: url.resolve,
       timeout: 30_000,
-    }).catch((e) => e);
+    }).flow.catch((e) => e);
     const state = new URL(await url.promise).searchParams.get("state")!;
     const description = `\u202Eevil\u202C \u2066x\u2069 \u001b[2J\u0085${
       "y".repeat(12_000) // the head of a request is cut at 16 KiB

@@ -51,10 +51,9 @@ Deno.test("authenticate: the browser follows Twitch's redirect, the code is exch
   const { mock, port, redirect } = app;
   const auth = app.authenticator(["chat:read", "bits:read"]);
   const b = browser();
-  const token = await auth.authenticate({
-    useBrowser: false,
+  const token = await signInByHand(auth, {
     authUrlCallback: b.open,
-  });
+  }).flow;
   const page = await b.visited;
   assertEquals(page.status, 200);
   assertStringIncludes(page.text, "Signed in");
@@ -218,11 +217,10 @@ Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", 
   const auth = app.authenticator();
   const error = await assertRejects(
     () =>
-      auth.authenticate({
-        useBrowser: false,
+      signInByHand(auth, {
         authUrlCallback: () => {},
         timeout: 100,
-      }),
+      }).flow,
     TimeoutError,
   );
   assertEquals(error.timeout, 100);
@@ -234,18 +232,16 @@ Deno.test("authenticate: a signal or stop() cancels, and the authenticator can r
   const { port } = app;
   const auth = app.authenticator();
   const controller = new AbortController();
-  const cancelled = auth.authenticate({
-    useBrowser: false,
+  const cancelled = signInByHand(auth, {
     authUrlCallback: () => controller.abort(new Error("user quit")),
     signal: controller.signal,
-  });
+  }).flow;
   const error = await assertRejects(() => cancelled, CancelledError);
   assertEquals((error.cause as Error).message, "user quit");
   assertPortFree(port);
-  const stopped = auth.authenticate({
-    useBrowser: false,
+  const stopped = signInByHand(auth, {
     authUrlCallback: () => auth.stop(),
-  });
+  }).flow;
   await assertRejects(() => stopped, CancelledError);
   assertPortFree(port);
   await assertRejects(
@@ -296,10 +292,9 @@ Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async
   });
   const url = auth.returnAuthUrl();
   assertEquals(new URL(url).searchParams.get("force_verify"), "true");
-  const flow = auth.authenticate({
-    useBrowser: false,
+  const flow = signInByHand(auth, {
     authUrlCallback: () => {},
-  });
+  }).flow;
   await new Promise((resolve) => setTimeout(resolve, 20));
   assertEquals(auth.returnAuthUrl(), url);
   assertEquals((await visit(url)).status, 200);
@@ -342,12 +337,11 @@ Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its er
   const auth = app.authenticator();
   const error = await assertRejects(
     () =>
-      auth.authenticate({
-        useBrowser: false,
+      signInByHand(auth, {
         authUrlCallback: () => {
           throw new Error("could not send the URL to the phone");
         },
-      }),
+      }).flow,
     Error,
   );
   assertEquals(error.message, "could not send the URL to the phone");
@@ -376,11 +370,10 @@ Deno.test("authenticate: an authUrlCallback that never settles does not keep the
   const auth = app.authenticator();
   const flow = assertRejects(
     () =>
-      auth.authenticate({
-        useBrowser: false,
+      signInByHand(auth, {
         authUrlCallback: () => new Promise(() => {}),
         timeout: 100,
-      }),
+      }).flow,
     TimeoutError,
   );
   await settlesWithin(flow, 10_000);
