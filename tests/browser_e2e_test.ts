@@ -143,7 +143,6 @@ function chromiumTest(name: string, body: (app: SignInApp) => Promise<void>) {
 chromiumTest(
   "e2e: Chromium opened by the authenticator clicks Authorize on the consent page, the token works",
   async (app) => {
-    const { mock } = app;
     const auth = app.authenticator(SCOPES);
     const { result: token, log } = await chromiumSignIn(auth, "success");
     assertEquals(log.trim(), "Signed in with Twitch");
@@ -151,19 +150,21 @@ chromiumTest(
     assert(token.refreshToken);
     const validation = assertValid(
       await validateToken(token.accessToken, {
-        authBaseUrl: mock.authBaseUrl,
+        authBaseUrl: app.mock.authBaseUrl,
       }),
     );
-    assertEquals(validation.client_id, mock.clientId);
+    assertEquals(validation.client_id, app.mock.clientId);
     assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
-    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
+    assertEquals(
+      app.mock.countRequests({ grantType: "authorization_code" }),
+      1,
+    );
   },
 );
 
 chromiumTest(
   "e2e: Cancel clicked in Chromium rejects with AccessDeniedError and shows the cancelled page",
   async (app) => {
-    const { mock } = app;
     const auth = app.authenticator(SCOPES);
     const chromium = await chromiumCommand("cancelled", ["--click=Cancel"]);
     const { log } = await withLog(
@@ -182,7 +183,10 @@ chromiumTest(
         ),
     );
     assertEquals(log.trim(), "Sign-in cancelled");
-    assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+    assertEquals(
+      app.mock.countRequests({ grantType: "authorization_code" }),
+      0,
+    );
   },
 );
 

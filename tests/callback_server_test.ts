@@ -72,7 +72,6 @@ for (const ending of ENDINGS) {
     await using app = await startSignInApp(
       ending === "denial" ? "deny" : "approve",
     );
-    const { mock, port, redirect } = app;
     const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
     const controller = new AbortController();
@@ -83,7 +82,7 @@ for (const ending of ENDINGS) {
     }).flow.then((token) => token, (error: Error) => error);
     const authorizeUrl = await url.promise;
     const state = new URL(authorizeUrl).searchParams.get("state")!;
-    const held = await holdConnections(port);
+    const held = await holdConnections(app.port);
     try {
       // the stalled POST is answered at once, its body never awaited
       const refused = new TextDecoder().decode(
@@ -94,15 +93,15 @@ for (const ending of ENDINGS) {
       if (ending === "tokens" || ending === "denial") {
         page = visit(authorizeUrl);
       } else if (ending === "tokens, body never sent") {
-        const code = await authorizeCode(mock, ["chat:read"], redirect);
+        const code = await authorizeCode(app.mock, ["chat:read"], app.redirect);
         const conn = await holdOpen(
-          port,
-          `GET /?code=${code}&scope=chat%3Aread&state=${state} HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Length: 1000000\r\n\r\n`,
+          app.port,
+          `GET /?code=${code}&scope=chat%3Aread&state=${state} HTTP/1.1\r\nHost: localhost:${app.port}\r\nContent-Length: 1000000\r\n\r\n`,
         );
         held.push(conn);
       } else if (ending === "error") {
         page = visit(
-          `${redirect}/?error=invalid_scope&error_description=bad&state=${state}`,
+          `${app.redirect}/?error=invalid_scope&error_description=bad&state=${state}`,
         );
       } else if (ending === "signal") {
         controller.abort(new Error("quit"));
@@ -124,7 +123,7 @@ for (const ending of ENDINGS) {
       for (const conn of held) {
         await withinHangBound(readToEnd(conn), "dropping a held connection");
       }
-      assertPortFree(port);
+      assertPortFree(app.port);
     } finally {
       auth.stop(); // when the test failed, end the sign-in it left
       for (const conn of held) conn.close();
@@ -158,12 +157,11 @@ Deno.test("callback server: a malformed Host is a 400 and the sign-in goes on, n
 
 Deno.test("callback server: a repeated state or code is refused and the sign-in goes on", async () => {
   await using app = await startSignInApp();
-  const { mock, redirect } = app;
   const auth = app.authenticator();
   const { url, flow } = signInByHand(auth);
   const real = await url;
   const state = new URL(real).searchParams.get("state")!;
-  const code = await authorizeCode(mock, ["chat:read"], redirect);
+  const code = await authorizeCode(app.mock, ["chat:read"], app.redirect);
   for (
     const query of [
       `code=${code}&state=${state}&state=other`,
@@ -172,7 +170,7 @@ Deno.test("callback server: a repeated state or code is refused and the sign-in 
       `error=a&error=access_denied&state=${state}`,
     ]
   ) {
-    assertEquals((await visit(`${redirect}/?${query}`)).status, 400, query);
+    assertEquals((await visit(`${app.redirect}/?${query}`)).status, 400, query);
   }
   assertEquals((await visit(real)).status, 200);
   assert(await flow);
@@ -180,12 +178,11 @@ Deno.test("callback server: a repeated state or code is refused and the sign-in 
 
 Deno.test("callback server: a head over 16 KiB is a 431; a request is never answered 500", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const { url, flow } = signInByHand(auth);
   const real = await url;
   const huge = await rawExchange(
-    port,
+    app.port,
     `GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
   );
   assertEquals(statusOf(huge), 431);
@@ -199,7 +196,7 @@ Deno.test("callback server: a head over 16 KiB is a 431; a request is never answ
     "\r\n\r\n",
   ];
   for (const request of cases) {
-    const answer = await rawExchange(port, request);
+    const answer = await rawExchange(app.port, request);
     assert([400, 405].includes(statusOf(answer)), `${request}\n${answer}`);
     assertFalse(answer.includes("Internal"), answer);
   }
@@ -209,7 +206,6 @@ Deno.test("callback server: a head over 16 KiB is a 431; a request is never answ
 
 Deno.test("authenticate: the timeout message names the redirect URL to register", async () => {
   await using app = await startSignInApp();
-  const { redirect } = app;
   const auth = app.authenticator();
   const error = await signInByHand(auth, {
     authUrlCallback: () => {},
@@ -218,7 +214,7 @@ Deno.test("authenticate: the timeout message names the redirect URL to register"
   assertInstanceOf(error, TimeoutError);
   assertStringIncludes(
     error.message,
-    `if Twitch showed an error about the redirect URL, register exactly ${redirect} `,
+    `if Twitch showed an error about the redirect URL, register exactly ${app.redirect} `,
   );
   assertStringIncludes(error.message, "Twitch developer console");
 });
@@ -226,7 +222,6 @@ Deno.test("authenticate: the timeout message names the redirect URL to register"
 Deno.test("authenticate: text from the callback URL reaches errors without bidi or control characters, cut short", async () => {
   for (const error of ["access_denied", "invalid_scope"]) {
     await using app = await startSignInApp();
-    const { redirect } = app;
     const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
     const flow = signInByHand(auth, {
@@ -238,7 +233,7 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
       "y".repeat(12_000) // the head of a request is cut at 16 KiB
     }`;
     await visit(
-      `${redirect}/?error=${error}\u202E&error_description=${
+      `${app.redirect}/?error=${error}\u202E&error_description=${
         encodeURIComponent(description)
       }&state=${state}`,
     );
@@ -267,13 +262,12 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
 
 Deno.test("callback server: past 128 open connections the oldest idle one is dropped, and the callback still gets through", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const { url, flow } = signInByHand(auth);
   const real = await url;
   const held: Deno.Conn[] = [];
   try {
-    for (let i = 0; i < 130; i++) held.push(await holdOpen(port, "GET /"));
+    for (let i = 0; i < 130; i++) held.push(await holdOpen(app.port, "GET /"));
     // the first one is dropped to make room
     await withinHangBound(
       readToEnd(held[0]),

@@ -48,7 +48,6 @@ function assertPortFree(port: number): void {
 
 Deno.test("authenticate: the browser follows Twitch's redirect, the code is exchanged, the server closes", async () => {
   await using app = await startSignInApp();
-  const { mock, port, redirect } = app;
   const auth = app.authenticator(["chat:read", "bits:read"]);
   const b = browser();
   const token = await signInByHand(auth, {
@@ -60,16 +59,19 @@ Deno.test("authenticate: the browser follows Twitch's redirect, the code is exch
   assert(token instanceof AccessToken);
   assertEquals(token.scopes, ["chat:read", "bits:read"]);
   assert(token.refreshToken);
-  assertPortFree(port);
+  assertPortFree(app.port);
   const url = new URL(await b.url);
-  assertEquals(url.searchParams.get("client_id"), mock.clientId);
-  assertEquals(url.searchParams.get("redirect_uri"), redirect);
+  assertEquals(url.searchParams.get("client_id"), app.mock.clientId);
+  assertEquals(url.searchParams.get("redirect_uri"), app.redirect);
   assertEquals(url.searchParams.get("response_type"), "code");
   assertEquals(url.searchParams.get("force_verify"), "false");
   assertStringIncludes(url.search, "scope=chat%3Aread%20bits%3Aread");
   assertMatch(url.searchParams.get("state")!, /^[A-Za-z0-9_-]{43}$/);
-  assertFalse(url.href.includes(mock.clientSecret), "the secret is in the URL");
-  const exchange = mock.requests.findLast((r) =>
+  assertFalse(
+    url.href.includes(app.mock.clientSecret),
+    "the secret is in the URL",
+  );
+  const exchange = app.mock.requests.findLast((r) =>
     r.pathname === "/oauth2/token"
   )!;
   assertEquals([...exchange.query.keys()], []);
@@ -95,7 +97,6 @@ Deno.test("authenticate: every run has a fresh state, and two runs in a row reus
 
 Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and shows why", async () => {
   await using app = await startSignInApp("deny");
-  const { port } = app;
   const auth = app.authenticator();
   const b = browser();
   const error = await assertRejects(
@@ -106,12 +107,11 @@ Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and sho
   const page = await b.visited;
   assertStringIncludes(page.text, "Sign-in cancelled");
   assertStringIncludes(page.text, "The user denied you access");
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 Deno.test("authenticate: an error description from the URL is HTML-escaped", async () => {
   await using app = await startSignInApp();
-  const { redirect } = app;
   const auth = app.authenticator();
   const b = catcher();
   const flow = assertRejects(
@@ -119,7 +119,7 @@ Deno.test("authenticate: an error description from the URL is HTML-escaped", asy
     AuthorizationError,
   );
   const state = new URL(await b.url).searchParams.get("state")!;
-  const attack = `${redirect}/?error=invalid_scope&error_description=${
+  const attack = `${app.redirect}/?error=invalid_scope&error_description=${
     encodeURIComponent("<script>alert(1)</script>\u001b[31m: red\u0007")
   }&state=${state}`;
   const page = await visit(attack);
@@ -136,36 +136,37 @@ Deno.test("authenticate: an error description from the URL is HTML-escaped", asy
 
 Deno.test("authenticate: a wrong or missing state gets 400 and the flow waits for the real callback", async () => {
   await using app = await startSignInApp();
-  const { mock, redirect } = app;
   const auth = app.authenticator();
   const b = signInByHand(auth);
   const flow = b.flow;
   const real = await b.url;
-  const forgedCode = await authorizeCode(mock, ["chat:read"], redirect);
+  const forgedCode = await authorizeCode(app.mock, ["chat:read"], app.redirect);
   const forged = await visit(
-    `${redirect}/?code=${forgedCode}&scope=chat%3Aread&state=guessed`,
+    `${app.redirect}/?code=${forgedCode}&scope=chat%3Aread&state=guessed`,
   );
   assertEquals(forged.status, 400);
-  assertEquals((await visit(`${redirect}/?code=${forgedCode}`)).status, 400);
+  assertEquals(
+    (await visit(`${app.redirect}/?code=${forgedCode}`)).status,
+    400,
+  );
   const state = new URL(real).searchParams.get("state")!;
-  assertEquals((await visit(`${redirect}/?state=${state}`)).status, 400); // no code
-  assertEquals((await visit(`${redirect}/favicon.ico`)).status, 404);
-  assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+  assertEquals((await visit(`${app.redirect}/?state=${state}`)).status, 400); // no code
+  assertEquals((await visit(`${app.redirect}/favicon.ico`)).status, 404);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 0);
   assertEquals((await visit(real)).status, 200);
   assert((await flow)?.accessToken);
-  assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 1);
 });
 
 Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const b = signInByHand(auth);
   const flow = b.flow;
   const state = new URL(await b.url).searchParams.get("state")!;
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: app.port });
   await conn.write(new TextEncoder().encode(
-    `GET /?code=x&state=${state} HTTP/1.1\r\nHost: evil.example:${port}\r\nConnection: close\r\n\r\n`,
+    `GET /?code=x&state=${state} HTTP/1.1\r\nHost: evil.example:${app.port}\r\nConnection: close\r\n\r\n`,
   ));
   const reply = new TextDecoder().decode(
     await new Response(conn.readable).arrayBuffer(),
@@ -177,15 +178,14 @@ Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", asyn
 
 Deno.test("authenticate: both loopback addresses answer, whichever localhost resolves to", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const b = signInByHand(auth);
   const flow = b.flow;
   await b.url;
-  const v4 = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+  const v4 = await fetch(`http://127.0.0.1:${app.port}/favicon.ico`);
   await v4.body?.cancel();
   assertEquals(v4.status, 404);
-  const v6 = await fetch(`http://[::1]:${port}/favicon.ico`).catch(() =>
+  const v6 = await fetch(`http://[::1]:${app.port}/favicon.ico`).catch(() =>
     undefined
   );
   await v6?.body?.cancel();
@@ -196,11 +196,16 @@ Deno.test("authenticate: both loopback addresses answer, whichever localhost res
 
 Deno.test("authenticate: a failed code exchange shows what to fix and rejects", async () => {
   await using app = await startSignInApp();
-  const { mock, redirect } = app;
-  const twitch = new Twitch(mock.clientId, "wrong0secret000000000000000000", {
-    authBaseUrl: mock.authBaseUrl,
+  const twitch = new Twitch(
+    app.mock.clientId,
+    "wrong0secret000000000000000000",
+    {
+      authBaseUrl: app.mock.authBaseUrl,
+    },
+  );
+  const auth = new UserAuthenticator(twitch, ["chat:read"], {
+    url: app.redirect,
   });
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
   const b = browser();
   await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
@@ -213,7 +218,6 @@ Deno.test("authenticate: a failed code exchange shows what to fix and rejects", 
 
 Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const error = await assertRejects(
     () =>
@@ -224,12 +228,11 @@ Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", 
     TimeoutError,
   );
   assertEquals(error.timeout, 100);
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 Deno.test("authenticate: a signal or stop() cancels, and the authenticator can run again", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const controller = new AbortController();
   const cancelled = signInByHand(auth, {
@@ -238,12 +241,12 @@ Deno.test("authenticate: a signal or stop() cancels, and the authenticator can r
   }).flow;
   const error = await assertRejects(() => cancelled, CancelledError);
   assertEquals((error.cause as Error).message, "user quit");
-  assertPortFree(port);
+  assertPortFree(app.port);
   const stopped = signInByHand(auth, {
     authUrlCallback: () => auth.stop(),
   }).flow;
   await assertRejects(() => stopped, CancelledError);
-  assertPortFree(port);
+  assertPortFree(app.port);
   await assertRejects(
     () => auth.authenticate({ signal: AbortSignal.abort() }),
     CancelledError,
@@ -257,22 +260,20 @@ Deno.test("authenticate: a signal or stop() cancels, and the authenticator can r
 
 Deno.test("authenticate: a taken port rejects at once with PortInUseError naming it", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
-  using _listener = Deno.listen({ hostname: "127.0.0.1", port });
+  using _listener = Deno.listen({ hostname: "127.0.0.1", port: app.port });
   const auth = app.authenticator();
   const error = await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: () => {} }),
     PortInUseError,
   );
-  assertEquals(error.port, port);
-  assertStringIncludes(error.message, String(port));
+  assertEquals(error.port, app.port);
+  assertStringIncludes(error.message, String(app.port));
   assertStringIncludes(error.message, "--port");
 });
 
 Deno.test("authenticate: userToken exchanges a code without browser or server", async () => {
   await using app = await startSignInApp();
-  const { mock, redirect } = app;
-  const code = await authorizeCode(mock, ["chat:read"], redirect);
+  const code = await authorizeCode(app.mock, ["chat:read"], app.redirect);
   const auth = app.authenticator();
   let called: AccessToken | undefined;
   const result = await auth.authenticate({
@@ -285,9 +286,8 @@ Deno.test("authenticate: userToken exchanges a code without browser or server", 
 
 Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async () => {
   await using app = await startSignInApp();
-  const { twitch, redirect } = app;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], {
-    url: redirect,
+  const auth = new UserAuthenticator(app.twitch, ["chat:read"], {
+    url: app.redirect,
     forceVerify: true,
   });
   const url = auth.returnAuthUrl();
@@ -315,25 +315,24 @@ Deno.test("authenticate: the browser option runs that command with the URL", asy
 
 Deno.test("a redirect URL that is not http:// is refused up front, saying why", async () => {
   await using app = await startSignInApp();
-  const { twitch } = app;
   const error = assertThrows(
-    () => new UserAuthenticator(twitch, [], { url: "https://localhost:17563" }),
+    () =>
+      new UserAuthenticator(app.twitch, [], { url: "https://localhost:17563" }),
     InvalidArgumentError,
   );
   assertStringIncludes(error.message, "http://");
   assertThrows(
-    () => new UserAuthenticator(twitch, [], { url: "not a url" }),
+    () => new UserAuthenticator(app.twitch, [], { url: "not a url" }),
     InvalidArgumentError,
   );
   assertThrows(
-    () => new UserAuthenticator(twitch, [], { port: 70000 }),
+    () => new UserAuthenticator(app.twitch, [], { port: 70000 }),
     InvalidArgumentError,
   );
 });
 
 Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its error", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const error = await assertRejects(
     () =>
@@ -345,7 +344,7 @@ Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its er
     Error,
   );
   assertEquals(error.message, "could not send the URL to the phone");
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 /** Fails instead of hanging when `promise` does not settle within `ms`. */
@@ -366,7 +365,6 @@ async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 Deno.test("authenticate: an authUrlCallback that never settles does not keep the sign-in from ending", async () => {
   await using app = await startSignInApp();
-  const { port } = app;
   const auth = app.authenticator();
   const flow = assertRejects(
     () =>
@@ -377,7 +375,7 @@ Deno.test("authenticate: an authUrlCallback that never settles does not keep the
     TimeoutError,
   );
   await settlesWithin(flow, 10_000);
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 Deno.test("authenticate: a browser that stays open is left running, not waited for", async () => {
@@ -408,15 +406,14 @@ Deno.test("authenticate: a browser that stays open is left running, not waited f
 
 Deno.test("authenticate: stop() during the code exchange aborts the exchange too", async () => {
   await using app = await startSignInApp();
-  const { mock } = app;
-  mock.injectFault({ path: "/oauth2/token", delay: 30_000 });
+  app.mock.injectFault({ path: "/oauth2/token", delay: 30_000 });
   const auth = app.authenticator();
   const b = browser();
   const flow = assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
     CancelledError,
   );
-  while (mock.countRequests({ grantType: "authorization_code" }) === 0) {
+  while (app.mock.countRequests({ grantType: "authorization_code" }) === 0) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   auth.stop();
@@ -447,7 +444,6 @@ Deno.test({
   ignore: Deno.build.os !== "linux",
   async fn() {
     await using app = await startSignInApp();
-    const { port } = app;
     const hasIpv6Loopback = (() => {
       try {
         Deno.listen({ hostname: "::1", port: 0 }).close();
@@ -463,7 +459,7 @@ Deno.test({
       CancelledError,
     );
     await b.url;
-    const addresses = await listeningAddresses(port);
+    const addresses = await listeningAddresses(app.port);
     auth.stop();
     await flow;
     const IPV4_LOOPBACK = "0100007F"; // 127.0.0.1, little-endian hex
