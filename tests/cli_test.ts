@@ -572,10 +572,7 @@ Deno.test("app with a wrong client secret exits 1: check the credentials", async
   await using mock = await startMock("approve");
   const wrong = "wrong0secret000000000000000000";
   const result = await runCli(["app", "--client-secret", wrong], {
-    env: {
-      TWITCH_CLIENT_ID: CLIENT_ID,
-      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-    },
+    env: cliEnv(mock, { secret: false }),
   });
   assertFailure(result, "check the client id and client secret");
   assertNoSecretsOnStderr(result, [wrong]);
@@ -681,11 +678,9 @@ Deno.test("refresh REFRESH_TOKEN and refresh -: new tokens that work, the refres
 Deno.test("refresh with an invalid refresh token: exit 1, sign in again", async () => {
   await using mock = await startMock("approve");
   const bad = "not0a0refresh0token00000000000000000000000000000";
+  const env = { ...cliEnv(mock), TWITCH_CLIENT_ID: "" }; // the flag gives it
   const result = await runCli(argv`refresh ${bad} --client-id ${CLIENT_ID}`, {
-    env: {
-      TWITCH_CLIENT_SECRET: CLIENT_SECRET,
-      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-    },
+    env,
   });
   assertFailure(result, "sign in again");
   assertNoSecretsOnStderr(result, [bad]);

@@ -106,6 +106,16 @@ async function callbackUrl(app: App, client: CookieClient): Promise<URL> {
   return new URL(visit.url);
 }
 
+/** The login cookie the client holds, its fields read (not checked) and its MAC. */
+function openLoginCookie(client: CookieClient) {
+  const held = loginCookie(client)!;
+  const [payload, mac] = held.value.split(".");
+  const fields = JSON.parse(
+    atob(payload.replaceAll("-", "+").replaceAll("_", "/")),
+  );
+  return { held, fields, mac };
+}
+
 function loginCookie(client: CookieClient) {
   return [...client.jar.values()].find((c) => c.name === "twitch_login");
 }
@@ -260,11 +270,7 @@ Deno.test("a tampered login cookie is refused (403), even when its state is made
   await using app = await startApp();
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
-  const held = loginCookie(client)!;
-  const [payload, mac] = held.value.split(".");
-  const fields = JSON.parse(
-    atob(payload.replaceAll("-", "+").replaceAll("_", "/")),
-  );
+  const { held, fields, mac } = openLoginCookie(client);
   fields.s = "attacker-chosen-state-0123456789abcdefghijk";
   held.value = `${
     btoa(JSON.stringify(fields)).replaceAll("+", "-").replaceAll("/", "_")
@@ -282,11 +288,7 @@ Deno.test("an expired login is refused (403) though its cookie is validly signed
   await using app = await startApp();
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
-  const held = loginCookie(client)!;
-  const [payload] = held.value.split(".");
-  const fields = JSON.parse(
-    atob(payload.replaceAll("-", "+").replaceAll("_", "/")),
-  );
+  const { held, fields } = openLoginCookie(client);
   // What the cookie would hold had the login started eleven minutes ago.
   held.value = await sealLoginState(await hmacKey(secretBytes(SECRET)), {
     state: fields.s,
