@@ -1,6 +1,6 @@
 // Shared test helpers: get codes the way a browser would, over real HTTP.
 
-import type { MockTwitch } from "../testing.ts";
+import type { MockRequest, MockTwitch } from "../testing.ts";
 
 /** Follows Twitch's authorize redirect (consent "approve") and returns the code. */
 export async function authorizeCode(
@@ -102,3 +102,10 @@ export const MALFORMED_HOSTS: readonly string[] = [
   "%00",
   "localhost.",
 ];
+
+/** The last request the mock saw on `pathname` (such as `/oauth2/token`). */
+export function lastRequest(mock: MockTwitch, pathname: string): MockRequest {
+  const request = mock.requests.findLast((r) => r.pathname === pathname);
+  if (!request) throw new Error(`the mock saw no request on ${pathname}`);
+  return request;
+}

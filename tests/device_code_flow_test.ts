@@ -16,7 +16,7 @@ import {
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
-import { assertValid } from "./_util.ts";
+import { assertValid, lastRequest } from "./_util.ts";
 
 const PUBLIC_CLIENT = {
   clientId: "public0device0client0000000000",
@@ -58,7 +58,7 @@ Deno.test("device flow: a public client signs in once the user approves", async 
       grantType: "urn:ietf:params:oauth:grant-type:device_code",
     }) >= 2,
   );
-  const poll = mock.requests.findLast((r) => r.pathname === "/oauth2/token")!;
+  const poll = lastRequest(mock, "/oauth2/token");
   assertEquals(poll.form?.get("device_code"), device.deviceCode);
   assertEquals([...poll.query.keys()], []);
 });

@@ -26,7 +26,12 @@ import {
   validateToken,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
-import { assertValid, authorizeCode, closedPort } from "./_util.ts";
+import {
+  assertValid,
+  authorizeCode,
+  closedPort,
+  lastRequest,
+} from "./_util.ts";
 
 const REDIRECT = "http://localhost:17563";
 
@@ -49,9 +54,7 @@ Deno.test("exchangeCode turns a code into tokens, sending the secret only in the
   assertEquals(token.expiresIn, 14400);
   assert(token.refreshToken && token.refreshToken.length === 50);
   assert(token.obtainedAt >= before && token.obtainedAt <= Date.now());
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const request = lastRequest(mock, "/oauth2/token");
   assertEquals(request.method, "POST");
   assertEquals([...request.query.keys()], []);
   assertEquals(request.form?.get("client_secret"), mock.clientSecret);
@@ -142,9 +145,7 @@ Deno.test("refreshAccessToken returns new tokens and the old access token stops 
     authBaseUrl: mock.authBaseUrl,
   });
   assert("status" in old);
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const request = lastRequest(mock, "/oauth2/token");
   assertEquals(request.form?.get("refresh_token"), issued.refreshToken);
   assertEquals([...request.query.keys()], []);
 });
@@ -178,9 +179,7 @@ Deno.test("refreshAccessToken for a public client sends no secret and gets a rot
     options,
   );
   assert(token.refreshToken && token.refreshToken !== issued.refreshToken);
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const request = lastRequest(mock, "/oauth2/token");
   assertFalse(request.form?.has("client_secret"));
   await assertRejects(
     () =>
@@ -226,9 +225,7 @@ Deno.test("validateToken describes a valid token and answers 401 for an invalid 
   assertEquals(result.user_id, "141981764");
   assertEquals(result.scopes.toSorted(), ["bits:read", "chat:read"]);
   assert(result.expires_in > 14000 && result.expires_in <= 14400);
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/validate"
-  )!;
+  const request = lastRequest(mock, "/oauth2/validate");
   assertEquals(
     request.headers.get("Authorization"),
     `OAuth ${issued.accessToken}`,
@@ -254,9 +251,7 @@ Deno.test("revokeToken is true for a live token and false after, and the token s
       options,
     ),
   );
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/revoke"
-  )!;
+  const request = lastRequest(mock, "/oauth2/revoke");
   assertEquals(request.method, "POST");
   assertEquals([...request.query.keys()], []);
 });
@@ -272,9 +267,7 @@ Deno.test("getUserInfo reads the claims of an openid token, with the email when 
   assertEquals(info.preferred_username, "TwitchDev");
   assertEquals(info.aud, mock.clientId);
   assertEquals(info.email, "twitchdev@example.com");
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/userinfo"
-  )!;
+  const request = lastRequest(mock, "/oauth2/userinfo");
   assertEquals(
     request.headers.get("Authorization"),
     `Bearer ${withEmail.accessToken}`,
@@ -329,11 +322,8 @@ Deno.test("a body that is not JSON is an InvalidResponseError", async () => {
 
 Deno.test("a short 429 is waited out and retried once", async () => {
   await using mock = await startMockTwitch();
-  mock.injectFault({
-    path: "/oauth2/token",
-    status: 429,
-    headers: { "Retry-After": "0" },
-  });
+  const tooMany = { status: 429, headers: { "Retry-After": "0" } };
+  mock.injectFault({ path: "/oauth2/token", ...tooMany });
   const token = await getAppAccessToken(mock.clientId, mock.clientSecret, {
     authBaseUrl: mock.authBaseUrl,
   });

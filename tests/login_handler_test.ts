@@ -106,6 +106,14 @@ async function callbackUrl(app: App, client: CookieClient): Promise<URL> {
   return new URL(visit.url);
 }
 
+/** Options for a handler that is only created, never reaches Twitch. */
+const OFFLINE_OPTIONS = {
+  clientId: "app",
+  clientSecret: "secret",
+  cookieSecret: SECRET,
+  onSuccess: () => new Response("ok"),
+};
+
 /** The login cookie the client holds, its fields read (not checked) and its MAC. */
 function openLoginCookie(client: CookieClient) {
   const held = loginCookie(client)!;
@@ -159,12 +167,7 @@ Deno.test("a login over real HTTP: redirect, cookie, code exchange, verified ID 
 });
 
 Deno.test("the login cookie: HttpOnly, SameSite=Lax, short-lived, on the callback path, Secure except on localhost", async () => {
-  const base = {
-    clientId: "app",
-    clientSecret: "secret",
-    cookieSecret: SECRET,
-    onSuccess: () => new Response("ok"),
-  };
+  const base = OFFLINE_OPTIONS;
   for (
     const [redirectUri, secure] of [
       ["http://localhost:8000/auth/twitch/callback", false],
@@ -432,11 +435,8 @@ Deno.test("other paths answer 404 and other methods 405", async () => {
 
 Deno.test("bad options fail at creation with a typed error", () => {
   const good: TwitchLoginHandlerOptions = {
-    clientId: "app",
-    clientSecret: "secret",
+    ...OFFLINE_OPTIONS,
     redirectUri: "https://example.com/callback",
-    cookieSecret: SECRET,
-    onSuccess: () => new Response("ok"),
   };
   for (
     const [bad, says] of [

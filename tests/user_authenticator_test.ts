@@ -22,7 +22,7 @@ import {
 } from "../mod.ts";
 import { type Visit, visit } from "./_browser.ts";
 import { signInByHand, startSignInApp } from "./_sign_in.ts";
-import { authorizeCode } from "./_util.ts";
+import { authorizeCode, lastRequest } from "./_util.ts";
 
 /** Catches the authorize URL without opening it. */
 function catcher(): { open: (url: string) => void; url: Promise<string> } {
@@ -71,9 +71,7 @@ Deno.test("authenticate: the browser follows Twitch's redirect, the code is exch
     url.href.includes(app.mock.clientSecret),
     "the secret is in the URL",
   );
-  const exchange = app.mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const exchange = lastRequest(app.mock, "/oauth2/token");
   assertEquals([...exchange.query.keys()], []);
 });
 
