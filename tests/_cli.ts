@@ -7,7 +7,7 @@ import {
   assertMatch,
   assertStringIncludes,
 } from "@std/assert";
-import type { MockTwitch } from "../testing.ts";
+import { type MockTwitch, startMockTwitch } from "../testing.ts";
 
 const ROOT = new URL("..", import.meta.url);
 
@@ -262,4 +262,12 @@ export async function runOnTerminal(
   }
   if (!typed) await writer.close().catch(() => {});
   return { code: (await child.status).code, screen };
+}
+
+/** The mock with one public client (no secret) polling every second, for `device`. */
+export function startPublicClientMock(clientId: string): Promise<MockTwitch> {
+  return startMockTwitch({
+    deviceInterval: 1,
+    clients: [{ clientId, redirectUris: [] }],
+  });
 }

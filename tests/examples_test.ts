@@ -10,7 +10,11 @@ import {
 import { AccessToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import { deviceSignInToFile, spawnDeno } from "./_cli.ts";
+import {
+  deviceSignInToFile,
+  spawnDeno,
+  startPublicClientMock,
+} from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -101,10 +105,7 @@ async function runBot(env: Record<string, string>) {
 Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it refreshed there, stops on Ctrl+C", async () => {
   // A public client, as on a machine without a browser: no secret, and each
   // refresh token works once, so the bot must write every refresh back.
-  await using mock = await startMockTwitch({
-    deviceInterval: 1,
-    clients: [{ clientId: BOT_CLIENT_ID, redirectUris: [] }],
-  });
+  await using mock = await startPublicClientMock(BOT_CLIENT_ID);
   const dir = await Deno.makeTempDir();
   const file = `${dir}/bot_token.json`;
   const env = {

@@ -216,15 +216,11 @@ Deno.test("authenticate: a failed code exchange shows what to fix and rejects", 
 
 Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", async () => {
   await using app = await startSignInApp();
-  const auth = app.authenticator();
-  const error = await assertRejects(
-    () =>
-      signInByHand(auth, {
-        authUrlCallback: () => {},
-        timeout: 100,
-      }).flow,
-    TimeoutError,
-  );
+  const { flow } = signInByHand(app.authenticator(), {
+    authUrlCallback: () => {},
+    timeout: 100,
+  });
+  const error = await assertRejects(() => flow, TimeoutError);
   assertEquals(error.timeout, 100);
   assertPortFree(app.port);
 });
