@@ -36,6 +36,7 @@ export * from "./src/web/app_credentials.ts";
 export * from "./src/web/authorize_url.ts";
 export * from "./src/web/device_code_flow.ts";
 export * from "./src/web/errors.ts";
+export * from "./src/web/errors_helix.ts";
 export * from "./src/web/errors_id_token.ts";
 export * from "./src/web/errors_lifecycle.ts";
 export * from "./src/web/errors_login.ts";

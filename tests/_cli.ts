@@ -205,17 +205,18 @@ export function assertInterrupted(
 }
 
 /**
- * Signs in with `device` against `mock` as `clientId`, the code approved on
- * the mock as the user would; the tokens go to `file` as JSON.
+ * Signs in by the device flow through the CLI against the mock, approving
+ * the code as the user would, and has it write the token to `path` with
+ * `--format json --output` (the file a bot starts from).
  */
-export async function deviceSignInToFile(
+export async function deviceTokenFile(
   mock: MockTwitch,
   clientId: string,
-  scopes: string,
-  file: string,
+  path: string,
+  scopes = "chat:read",
 ): Promise<void> {
   const cli = spawnCli(
-    argv`device -s ${scopes} --auth-base-url ${mock.authBaseUrl} --format json --output ${file}`,
+    argv`device -s ${scopes} --auth-base-url ${mock.authBaseUrl} --format json --output ${path}`,
     { env: { TWITCH_CLIENT_ID: clientId } },
   );
   const [, first, second] = await cli.waitForStderr(

@@ -109,3 +109,11 @@ export function lastRequest(mock: MockTwitch, pathname: string): MockRequest {
   if (!request) throw new Error(`the mock saw no request on ${pathname}`);
   return request;
 }
+
+/**
+ * The flag a child `deno run` of a test script takes when the script imports
+ * a test-only package: the root deno.lock pins only what users download.
+ */
+export const TEST_LOCK_FLAG = `--lock=${
+  new URL("./deno.lock", import.meta.url).pathname
+}`;

@@ -14,7 +14,7 @@ import {
 } from "../mod.ts";
 import { type SignInApp, startSignInApp } from "./_sign_in.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
-import { assertValid, closedPort } from "./_util.ts";
+import { assertValid, closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 import { CHROMIUM, CHROMIUM_SCRIPT, chromiumAvailable } from "./_chromium.ts";
 
 if (!chromiumAvailable) {
@@ -46,7 +46,14 @@ async function chromiumCommand(
     );
   }
   return {
-    browser: [Deno.execPath(), "run", "-A", CHROMIUM_SCRIPT, ...args]
+    browser: [
+      Deno.execPath(),
+      "run",
+      "-A",
+      TEST_LOCK_FLAG,
+      CHROMIUM_SCRIPT,
+      ...args,
+    ]
       .map((word) => `"${word.replace(/["\\]/g, "\\$&")}"`).join(" "),
     log,
   };

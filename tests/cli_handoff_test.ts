@@ -12,7 +12,7 @@ import {
 import { AccessToken, FileTokenStore, TokenProvider } from "../mod.ts";
 import type { MockUser } from "../testing.ts";
 import {
-  deviceSignInToFile,
+  deviceTokenFile,
   startPublicClientMock,
   validateOnMock,
 } from "./_cli.ts";
@@ -25,7 +25,7 @@ Deno.test("the CLI's --output FILE --format json is read by AccessToken.fromJSON
   const dir = await Deno.makeTempDir();
   const file = `${dir}/token.json`;
   try {
-    await deviceSignInToFile(mock, CLIENT_ID, "chat:read", file);
+    await deviceTokenFile(mock, CLIENT_ID, file);
 
     // As the CLI wrote it: Twitch's field names plus obtained_at in epoch ms.
     const written = JSON.parse(await Deno.readTextFile(file));

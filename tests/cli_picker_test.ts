@@ -17,7 +17,7 @@ import {
 } from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
 import { argv, runCli, validateOnMock } from "./_cli.ts";
-import { closedPort } from "./_util.ts";
+import { closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 import { CHROMIUM_SCRIPT, chromiumAvailable } from "./_chromium.ts";
 
 const CLIENT_ID = "picker0client0id00000000000001";
@@ -67,6 +67,7 @@ Deno.test({
         Deno.execPath(),
         "run",
         "-A",
+        TEST_LOCK_FLAG,
         CHROMIUM_SCRIPT,
         `--tick=${picked.join(",")}`,
         `--log=${log}`,

@@ -10,11 +10,7 @@ import {
 import { AccessToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import {
-  deviceSignInToFile,
-  spawnDeno,
-  startPublicClientMock,
-} from "./_cli.ts";
+import { deviceTokenFile, spawnDeno, startPublicClientMock } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -124,7 +120,7 @@ Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it ref
     );
 
     // The hand-off, as the README shows it: the real CLI writes the file.
-    await deviceSignInToFile(mock, BOT_CLIENT_ID, "chat:read,chat:edit", file);
+    await deviceTokenFile(mock, BOT_CLIENT_ID, file, "chat:read,chat:edit");
 
     let handed = AccessToken.fromJSON(await Deno.readTextFile(file));
     for (const run of [1, 2]) {

@@ -13,7 +13,7 @@ import { CancelledError, TwitchAuthError } from "../web/errors.ts";
 import { redact } from "../web/redact.ts";
 import type { RequestOptions } from "../web/request_options.ts";
 import { writeSecretFile } from "../deno/token_file.ts";
-import { DEFAULT_REDIRECT_URL } from "../deno/user_authenticator.ts";
+import { DEFAULT_REDIRECT_URI } from "../deno/user_authenticator.ts";
 
 /**
  * One run of the command line, before its arguments are read: the process's
@@ -121,7 +121,7 @@ export async function withTarget<T>(
         redirectUrl: options.redirectUrl ??
           (options.port
             ? `http://localhost:${options.port}`
-            : DEFAULT_REDIRECT_URL),
+            : DEFAULT_REDIRECT_URI),
       },
     });
   }

@@ -9,6 +9,7 @@
 
 import type { AccessToken } from "../web/access_token.ts";
 import { TimeoutError, TwitchAuthError } from "../web/errors.ts";
+import { DEFAULT_AUTH_BASE_URL } from "../web/_request.ts";
 import { openBrowser, type OpenedBrowser } from "../deno/_open_browser.ts";
 import { UserAuthenticator } from "../deno/user_authenticator.ts";
 import type {
@@ -89,6 +90,7 @@ export async function browserSignIn(
       }:localhost:${portOf(target.redirectUrl)} ...).\n`,
     );
   }
+  if (!target.demo) await checkAuthBaseUrl(cli);
   const scopes = options.scopes.length === 0 && target.demo
     ? DEMO_SCOPES
     : options.scopes;
@@ -97,7 +99,7 @@ export async function browserSignIn(
     scopes,
     {
       forceVerify: options.forceVerify,
-      url: target.redirectUrl,
+      redirectUri: target.redirectUrl,
       host: options.host,
       port: options.port,
     },
@@ -123,6 +125,51 @@ export async function browserSignIn(
       );
     }
     throw error;
+  }
+}
+
+/** How long the check that Twitch's OAuth base URL answers may take. */
+const PROBE_TIMEOUT = 5_000;
+
+/**
+ * Fails fast when nothing answers at the OAuth base URL, before a browser
+ * opens a dead page and the sign-in waits for its full timeout: any HTTP
+ * answer counts (the path is Twitch's OpenID discovery document).
+ *
+ * @param cli The command at work.
+ * @throws {TwitchAuthError} naming the URL and where it came from.
+ */
+export async function checkAuthBaseUrl(cli: TargetContext): Promise<void> {
+  const base = cli.target.authBaseUrl ?? DEFAULT_AUTH_BASE_URL;
+  const probe = `${base.replace(/\/+$/, "")}/.well-known/openid-configuration`;
+  const signal = AbortSignal.any([
+    cli.signal,
+    AbortSignal.timeout(
+      Math.min(PROBE_TIMEOUT, cli.options.timeout ?? Infinity),
+    ),
+  ]);
+  try {
+    const response = await fetch(probe, { redirect: "manual", signal });
+    await response.body?.cancel();
+  } catch (error) {
+    if (cli.signal.aborted) throw error;
+    const from = cli.options.authBaseUrlFrom;
+    throw new TwitchAuthError(
+      `Nothing answers at ${base} (${
+        from === undefined ? "Twitch's default" : `from ${from}`
+      }): ${
+        signal.aborted
+          ? `no answer within ${PROBE_TIMEOUT / 1000} seconds`
+          : messageOf(error)
+      }. ${
+        from === "TWITCH_AUTH_BASE_URL"
+          ? "Left over from a mock that has stopped? Unset it (unset TWITCH_AUTH_BASE_URL) or start the mock again."
+          : from === undefined
+          ? "Check this machine's network connection."
+          : "Check the URL, or start the mock it points at."
+      }`,
+      { cause: error },
+    );
   }
 }
 

@@ -73,7 +73,7 @@ export function createScopePicker(
   context: FirstPageContext,
   onPicked?: (scopes: AuthScope[]) => void,
 ): FirstPage {
-  const redirect = new URL(context.redirectUrl);
+  const redirect = new URL(context.redirectUri);
   const hosts = new Set([...LOOPBACK_HOSTS, redirect.hostname.toLowerCase()]);
   const page = new URL(SCOPE_PICKER_PATH, redirect.origin);
   page.searchParams.set("state", context.state);

@@ -30,17 +30,32 @@ import type { Twitch } from "../web/twitch.ts";
 import type { AppCredentials } from "../web/app_credentials.ts";
 
 /**
- * The redirect URL to register in the Twitch developer console.
+ * The redirect URL to register in the Twitch developer console: the
+ * default `redirectUri` of the browser sign-in.
  *
  * @example Tell the user what to register before the first sign-in
  * ```ts
- * import { DEFAULT_REDIRECT_URL } from "@x/twitch-auth";
+ * import { DEFAULT_REDIRECT_URI } from "@x/twitch-auth";
  *
- * console.log(`In https://dev.twitch.tv/console/apps, add ${DEFAULT_REDIRECT_URL}
+ * console.log(`In https://dev.twitch.tv/console/apps, add ${DEFAULT_REDIRECT_URI}
  * as an OAuth Redirect URL of your app, exactly as written.`);
  * ```
  */
-export const DEFAULT_REDIRECT_URL = "http://localhost:17563";
+export const DEFAULT_REDIRECT_URI = "http://localhost:17563";
+
+/**
+ * The default redirect URL under its old name.
+ *
+ * @deprecated Use {@linkcode DEFAULT_REDIRECT_URI}.
+ *
+ * @example The same value as DEFAULT_REDIRECT_URI
+ * ```ts
+ * import { DEFAULT_REDIRECT_URI, DEFAULT_REDIRECT_URL } from "@x/twitch-auth";
+ *
+ * console.log(DEFAULT_REDIRECT_URL === DEFAULT_REDIRECT_URI); // true
+ * ```
+ */
+export const DEFAULT_REDIRECT_URL: string = DEFAULT_REDIRECT_URI;
 /**
  * How long a sign-in may take by default: ten minutes, a code's lifetime.
  *
@@ -67,7 +82,7 @@ export const DEFAULT_SIGN_IN_TIMEOUT = 600_000;
  *   { clientId: "my_app_id", clientSecret: "my_app_secret" },
  *   ["chat:read"],
  *   {
- *     url: "http://localhost:3000/callback", // registered for the app; port 3000
+ *     redirectUri: "http://localhost:3000/callback", // registered for the app; port 3000
  *     forceVerify: true, // Twitch asks again, even if the user approved before
  *   },
  * );
@@ -79,6 +94,12 @@ export interface UserAuthenticatorOptions {
   /** Make Twitch ask the user again even if they consented before. Default `false`. */
   forceVerify?: boolean;
   /** The redirect URL registered in the Twitch developer console. Default `http://localhost:17563`. */
+  redirectUri?: string;
+  /**
+   * The redirect URL, under pyTwitchAPI's name.
+   *
+   * @deprecated Use `redirectUri` (it wins when both are given).
+   */
   url?: string;
   /** The one address the callback server listens on. Default: loopback (127.0.0.1 and ::1). */
   host?: string;
@@ -169,6 +190,12 @@ export interface FirstPageContext {
   /** The sign-in's `state`: the page must demand it, as the callback does. */
   state: string;
   /** The redirect URL; the callback server answers on its origin. */
+  redirectUri: string;
+  /**
+   * The redirect URL under its old name.
+   *
+   * @deprecated Use `redirectUri`.
+   */
   redirectUrl: string;
   /** Twitch's consent page for `scopes`, with this sign-in's `state`. */
   authorizeUrl(scopes: readonly string[]): string;
@@ -211,7 +238,7 @@ export interface FirstPage {
  */
 export class UserAuthenticator {
   /** The redirect URL Twitch sends the browser back to. */
-  readonly url: string;
+  readonly redirectUri: string;
   /** The scopes asked for. */
   readonly scopes: readonly string[];
   #app: AppCredentials;
@@ -242,14 +269,24 @@ export class UserAuthenticator {
     }
     this.scopes = Object.freeze([...scopes]);
     this.#options = options;
-    this.url = options.url ?? DEFAULT_REDIRECT_URL;
-    this.#redirectUrl = parseRedirectUrl(this.url);
+    this.redirectUri = options.redirectUri ?? options.url ??
+      DEFAULT_REDIRECT_URI;
+    this.#redirectUrl = parseRedirectUrl(this.redirectUri);
     const port = this.#port;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new InvalidArgumentError(
         `port must be a whole number from 0 to 65535, not ${port}`,
       );
     }
+  }
+
+  /**
+   * The redirect URL, under pyTwitchAPI's name.
+   *
+   * @deprecated Use {@linkcode UserAuthenticator.redirectUri}.
+   */
+  get url(): string {
+    return this.redirectUri;
   }
 
   get #port(): number {
@@ -271,7 +308,7 @@ export class UserAuthenticator {
   #authorizeUrl(state: string, scopes = this.scopes): string {
     return buildAuthorizeUrl({
       clientId: this.#app.clientId,
-      redirectUri: this.url,
+      redirectUri: this.redirectUri,
       scopes,
       state,
       forceVerify: this.#options.forceVerify,
@@ -341,7 +378,7 @@ export class UserAuthenticator {
         "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
       );
     }
-    return exchangeCode(this.#app.clientId, secret, code, this.url, {
+    return exchangeCode(this.#app.clientId, secret, code, this.redirectUri, {
       fetch: this.#app.fetch,
       timeout: this.#app.timeout,
       signal,
@@ -393,7 +430,8 @@ export class UserAuthenticator {
       });
       const first = options.firstPage?.({
         state,
-        redirectUrl: this.url,
+        redirectUri: this.redirectUri,
+        redirectUrl: this.redirectUri,
         authorizeUrl: (scopes) => this.#authorizeUrl(state, scopes),
       });
       server = await serveCallback(
@@ -422,7 +460,7 @@ export class UserAuthenticator {
 
   /** Twitch shows a wrong redirect URL on its own page and never calls back. */
   #timeoutHint(): string {
-    return `if Twitch showed an error about the redirect URL, register exactly ${this.url} as an OAuth Redirect URL of the app in the Twitch developer console (https://dev.twitch.tv/console/apps); otherwise run the sign-in again, or allow more time with the timeout option`;
+    return `if Twitch showed an error about the redirect URL, register exactly ${this.redirectUri} as an OAuth Redirect URL of the app in the Twitch developer console (https://dev.twitch.tv/console/apps); otherwise run the sign-in again, or allow more time with the timeout option`;
   }
 
   /**
@@ -510,12 +548,12 @@ function parseRedirectUrl(url: string): URL {
     parsed = new URL(url);
   } catch {
     throw new InvalidArgumentError(
-      `The redirect URL ${url} is not a URL: use the one registered in the Twitch developer console, such as ${DEFAULT_REDIRECT_URL}`,
+      `The redirect URL ${url} is not a URL: use the one registered in the Twitch developer console, such as ${DEFAULT_REDIRECT_URI}`,
     );
   }
   if (parsed.protocol !== "http:") {
     throw new InvalidArgumentError(
-      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URL}): the local callback server does not speak TLS`,
+      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URI}): the local callback server does not speak TLS`,
     );
   }
   return parsed;
@@ -531,8 +569,8 @@ function credentialsOf(app: Twitch | AppCredentials): AppCredentials {
   if (!("requestOptions" in app)) return app;
   const { authBaseUrl, fetch, timeout } = app.requestOptions();
   return {
-    clientId: app.appId,
-    clientSecret: app.appSecret,
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
     authBaseUrl,
     fetch,
     timeout,

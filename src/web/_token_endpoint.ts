@@ -68,3 +68,14 @@ export function requireString(value: unknown, name: string): string {
   }
   return value;
 }
+
+/** Whether a helper got its options form (one object) instead of strings. */
+export function isOptions<T extends object>(value: string | T): value is T {
+  return typeof value === "object" && value !== null;
+}
+
+/** Only the request options of a helper's options form (no secrets). */
+export function requestPart(options: RequestOptions): RequestOptions {
+  const { authBaseUrl, fetch, timeout, signal } = options;
+  return { authBaseUrl, fetch, timeout, signal };
+}
