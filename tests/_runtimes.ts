@@ -284,3 +284,16 @@ export async function assertHelpersRunUnder(command: string): Promise<void> {
     printedInFull: false,
   });
 }
+
+/**
+ * A test that needs `found` (skipped outside CI when it is missing, see
+ * {@linkcode skipUnless}); `fn` gets the runtime's binary.
+ */
+export function runtimeTest(
+  found: Runtime,
+  what: string,
+  name: string,
+  fn: (bin: string) => Promise<void>,
+): void {
+  Deno.test({ name, ...skipUnless(found, what), fn: () => fn(pathOf(found)) });
+}

@@ -16,7 +16,7 @@ import {
   type MockTwitch,
 } from "../testing.ts";
 import { CookieClient } from "./_cookie_client.ts";
-import { runtime, skipUnless, withApp, withWorkerdApp } from "./_runtimes.ts";
+import { runtime, runtimeTest, withApp, withWorkerdApp } from "./_runtimes.ts";
 
 const workerd = await runtime("workerd");
 const COOKIE_SECRET = "example-test-cookie-secret-0123456789abcdef";
@@ -98,11 +98,11 @@ Deno.test("examples/edge_login.ts: log in, then /me finds the user again from th
   }
 });
 
-Deno.test({
-  name:
-    "examples/cloudflare_worker.ts: bundled, it serves the login in workerd",
-  ...skipUnless(workerd, "workerd"),
-  async fn() {
+runtimeTest(
+  workerd,
+  "workerd",
+  "examples/cloudflare_worker.ts: bundled, it serves the login in workerd",
+  async (_bin) => {
     const env = (base: string, mock: MockTwitch) => ({
       TWITCH_CLIENT_ID: DEMO_CLIENT_ID,
       TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
@@ -122,4 +122,4 @@ Deno.test({
       "/nothing-here",
     );
   },
-});
+);

@@ -20,9 +20,8 @@ import type { EdgeAppEnv } from "./_edge_app.ts";
 import {
   assertHelpersRunUnder,
   type Launch,
-  pathOf,
   runtime,
-  skipUnless,
+  runtimeTest,
   withApp,
   withWorkerdApp,
 } from "./_runtimes.ts";
@@ -81,11 +80,11 @@ async function loginThrough(base: string, mock: MockTwitch): Promise<void> {
   assertEquals(JSON.parse(forged.text).error, "LoginStateError");
 }
 
-Deno.test({
-  name:
-    "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
-  ...skipUnless(workerd, "workerd"),
-  async fn() {
+runtimeTest(
+  workerd,
+  "workerd",
+  "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
+  async (_bin) => {
     await withWorkerdApp(
       workerd,
       "tests/_workerd_worker.ts",
@@ -93,19 +92,18 @@ Deno.test({
       loginThrough,
     );
   },
-});
+);
 
-Deno.test({
-  name:
-    "Bun: the token helpers and the login handler, bundled from web.ts, run under Bun",
-  ...skipUnless(bun, "Bun"),
-  async fn() {
-    const bin = pathOf(bun);
+runtimeTest(
+  bun,
+  "Bun",
+  "Bun: the token helpers and the login handler, bundled from web.ts, run under Bun",
+  async (bin) => {
     await assertHelpersRunUnder(bin);
     await using app = await bundleToTemp("tests/_edge_app.ts");
     await withApp(served(bin, app.path), loginThrough);
   },
-});
+);
 
 Deno.test("Node: the login handler, bundled from web.ts, serves the whole login under node:http", async () => {
   await using app = await bundleToTemp("tests/_edge_app.ts");

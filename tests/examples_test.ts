@@ -8,30 +8,23 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { AccessToken } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
 import { deviceTokenFile, spawnDeno, startPublicClientMock } from "./_cli.ts";
-import { closedPort } from "./_util.ts";
+import { startSignInApp } from "./_sign_in.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FETCH_BROWSER = new URL("./_fetch_browser.ts", import.meta.url).pathname;
 
+/** The mock with an app for the examples, and the environment they read. */
 async function setup() {
-  const redirect = `http://localhost:${closedPort()}`;
-  const mock = await startMockTwitch({
-    consent: "approve",
-    clients: [{
-      clientId: "example0client0id0000000000000",
-      clientSecret: "example0client0secret000000000",
-      redirectUris: [redirect],
-    }],
-  });
+  const app = await startSignInApp();
+  const { mock } = app;
   const env = {
     TWITCH_CLIENT_ID: mock.clientId,
     TWITCH_CLIENT_SECRET: mock.clientSecret,
     TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
     TWITCH_HELIX_BASE_URL: mock.helixBaseUrl,
-    TWITCH_REDIRECT_URL: redirect,
+    TWITCH_REDIRECT_URL: app.redirect,
     NO_COLOR: "1",
   };
   return { mock, env };
