@@ -14,8 +14,14 @@ import {
 } from "../mod.ts";
 import { type SignInApp, startSignInApp } from "./_sign_in.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
-import { assertValid, closedPort, TEST_LOCK_FLAG } from "./_util.ts";
-import { CHROMIUM, CHROMIUM_SCRIPT, chromiumAvailable } from "./_chromium.ts";
+import {
+  assertValid,
+  CHROMIUM,
+  CHROMIUM_SCRIPT,
+  chromiumAvailable,
+  closedPort,
+  TEST_LOCK_FLAG,
+} from "./_util.ts";
 
 if (!chromiumAvailable) {
   console.warn(

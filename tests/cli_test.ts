@@ -105,12 +105,19 @@ function assertNoSecretsOnStderr(result: CliResult, secrets: string[] = []) {
 const ESC = String.fromCharCode(0x1b);
 
 /** The options each command's help lists; the others it must not list. */
-const OUTPUT = ["--auth-base-url", "--format", "--output", "--timeout"];
+const OUTPUT = [
+  "--auth-base-url",
+  "--format",
+  "--output",
+  "--force",
+  "--timeout",
+];
 const OPTIONS_OF: Record<string, string[]> = {
   token: [
     "--client-id",
     "--client-secret",
     "-s, --scopes",
+    "--for",
     "--force-verify",
     "--port",
     "--host",
@@ -120,13 +127,13 @@ const OPTIONS_OF: Record<string, string[]> = {
     ...OUTPUT,
     "--demo",
   ],
-  device: ["--client-id", "-s, --scopes", ...OUTPUT, "--demo"],
+  device: ["--client-id", "-s, --scopes", "--for", ...OUTPUT, "--demo"],
   app: ["--client-id", "--client-secret", ...OUTPUT, "--demo"],
-  validate: OUTPUT,
+  validate: ["--for", ...OUTPUT],
   refresh: ["--client-id", "--client-secret", ...OUTPUT],
   revoke: ["--client-id", ...OUTPUT],
-  scopes: ["--format", "--output"],
-  mock: ["--port", "--redirect-url"],
+  scopes: ["--for", "--format", "--output", "--force"],
+  mock: ["--port", "--redirect-url", "--token-lifetime", "--all"],
 };
 
 // -- help and version ----------------------------------------------------------

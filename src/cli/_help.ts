@@ -33,6 +33,13 @@ const OPTIONS = {
   "scopes":
     `  -s, --scopes SCOPES     Scopes to ask for, separated by spaces or commas;
                           repeatable (see the scopes command)`,
+  "for":
+    `  --for NEEDS             What the app calls, separated by commas; repeatable:
+                          endpoints ("POST /chat/messages", "Send Chat Message"),
+                          EventSub types ("channel.follow", "channel.follow@2") or
+                          tasks ("read chat", "moderate chat"; --for tasks lists
+                          them). token and device ask for their fewest scopes
+                          (with -s's), scopes shows them, validate checks a token`,
   "force-verify":
     `  --force-verify          Make Twitch ask again even if you approved before`,
   "port":
@@ -63,7 +70,13 @@ const OPTIONS = {
                           (TWITCH_ACCESS_TOKEN=... lines for a .env file)`,
   "output":
     `  --output FILE           Write the result to FILE, readable by you only (mode 0600),
-                          instead of stdout; checked before the sign-in starts`,
+                          instead of stdout; checked before the sign-in starts.
+                          With --format env, updates its TWITCH_* lines and keeps
+                          the others; with json, replaces only a token file. If
+                          FILE cannot be written after all, the result goes to a
+                          file beside it (or stdout) and the exit code is 1`,
+  "force":
+    `  --force                 Let --output replace a file that is not a token file`,
   "timeout":
     `  --timeout SECONDS       Give up after this long (default: 600 for the sign-in,
                           the code's lifetime for device, 30 per request to Twitch)`,
@@ -113,7 +126,8 @@ Commands:
   validate [TOKEN]         Show a token's client id, login, user id, scopes, expiry
   refresh [REFRESH_TOKEN]  New access token from a refresh token
   revoke [TOKEN]           Revoke a token
-  scopes                   List every scope and what it grants
+  scopes                   List every scope and what it grants; with --for, the
+                           fewest scopes for what your app calls, and why
   mock                     Run the mock Twitch until Ctrl+C (offline development):
                            prints its URLs, the demo app and export lines to paste,
                            then one line per request it answers
@@ -131,6 +145,13 @@ ${optionLines(OPTION_NAMES)}
 Examples:
   Try it without a Twitch account:
     ${PROGRAM} --demo --no-browser
+
+  Which scopes does a chat bot need? Then sign in asking for exactly those:
+    ${PROGRAM} scopes --for "read chat,send chat" --for channel.follow
+    ${PROGRAM} --for "read chat,send chat,moderate chat"
+
+  Does a token cover what the app calls?
+    printenv TWITCH_ACCESS_TOKEN | ${PROGRAM} validate - --for "read chat,send chat"
 
   Sign in, picking the scopes on a page, and keep the tokens for a bot:
     export TWITCH_CLIENT_ID=your_client_id TWITCH_CLIENT_SECRET=your_secret
@@ -156,8 +177,8 @@ Set up an app at https://dev.twitch.tv/console/apps with the OAuth Redirect URL
 http://localhost:17563 (for device, set its Client Type as you like: public
 clients need no secret). The result goes to stdout, messages to stderr.
 
-Exit codes: 0 success, 1 the sign-in or Twitch refused or failed, 2 usage error,
-130 interrupted (Ctrl+C).
+Exit codes: 0 success, 1 the sign-in or Twitch refused or failed (or validate
+--for found scopes missing), 2 usage error, 130 interrupted (Ctrl+C).
 `;
 }
 
@@ -173,7 +194,7 @@ interface CommandHelp {
   examples: readonly string[];
 }
 
-const SIGN_IN_OUTPUT = ["format", "output", "timeout"] as const;
+const SIGN_IN_OUTPUT = ["format", "output", "force", "timeout"] as const;
 
 const COMMAND_HELP: Record<Command, CommandHelp> = {
   token: {
@@ -187,6 +208,7 @@ http://localhost:17563, and the tokens are printed. Needs the client secret.`,
       "client-id",
       "client-secret",
       "scopes",
+      "for",
       "force-verify",
       "port",
       "host",
@@ -198,6 +220,8 @@ http://localhost:17563, and the tokens are printed. Needs the client secret.`,
       "demo",
     ],
     examples: [
+      "Ask for the fewest scopes a chat bot needs:",
+      `${PROGRAM} --for "read chat,send chat,moderate chat"`,
       "Pick the scopes on a page, keep the tokens for a bot:",
       `${PROGRAM} --format json --output token.json`,
       "Print the URL instead of opening a browser:",
@@ -213,6 +237,7 @@ approve. Works with a public client (no secret).`,
     options: [
       "client-id",
       "scopes",
+      "for",
       "auth-base-url",
       ...SIGN_IN_OUTPUT,
       "demo",
@@ -241,12 +266,15 @@ approve. Works with a public client (no secret).`,
     usage: "[TOKEN] [OPTIONS]",
     about:
       `Show a token's client id, login, user id, scopes and expiry, as Twitch sees
-it. TOKEN "-" (or none, with stdin a pipe) is read from stdin; on a terminal
-it is asked for (hidden). Exit 1 when Twitch calls it invalid.`,
-    options: ["auth-base-url", ...SIGN_IN_OUTPUT],
+it; with --for, whether its scopes cover those needs. TOKEN "-" (or none, with
+stdin a pipe) is read from stdin; on a terminal it is asked for (hidden).
+Exit 1 when Twitch calls it invalid.`,
+    options: ["for", "auth-base-url", ...SIGN_IN_OUTPUT],
     examples: [
       "Check the token a bot keeps, without typing it:",
       `jq -r .access_token token.json | ${PROGRAM} validate -`,
+      "Does it cover what the app calls?",
+      `jq -r .access_token token.json | ${PROGRAM} validate - --for "read chat,send chat"`,
     ],
   },
   refresh: {
@@ -277,9 +305,13 @@ TOKEN. A public client leaves the secret empty at the prompt.`,
   },
   scopes: {
     usage: "[OPTIONS]",
-    about: `List every Twitch scope and what it grants.`,
-    options: ["format", "output"],
+    about:
+      `List every Twitch scope and what it grants; with --for, the fewest scopes for
+what your app calls, and why.`,
+    options: ["for", "format", "output", "force"],
     examples: [
+      "Which scopes does a chat bot need?",
+      `${PROGRAM} scopes --for "read chat,send chat" --for channel.follow`,
       "Find the chat scopes:",
       `${PROGRAM} scopes | grep chat`,
     ],
