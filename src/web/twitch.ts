@@ -26,6 +26,7 @@ import { validateToken } from "./validate_token.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./request_options.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /** How close to its expiry a token is renewed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
@@ -159,6 +160,7 @@ export class Twitch {
         this.requestOptions(),
       )
     );
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -558,7 +560,7 @@ export class Twitch {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `Twitch { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${JSON.stringify(redact(this.#clientSecret))}, userKey: ${
