@@ -77,7 +77,12 @@ Deno.test("device with a public client: URL and code on stderr, the tokens in a 
   assertFalse(/[█▀▄]/.test(result.stderr), "no QR code off a terminal");
   assertFalse(result.stderr.includes("Ctrl+C"), "no progress line");
   const json = JSON.parse(await Deno.readTextFile(file));
-  assertEquals(Object.keys(json), [...USER_TOKEN_FIELDS, "obtained_at"]);
+  assertEquals(Object.keys(json), [
+    ...USER_TOKEN_FIELDS,
+    "obtained_at",
+    "grant_type",
+  ]);
+  assertEquals(json.grant_type, "device_code");
   assertEquals(json.scope, ["chat:read"]);
   assert(Math.abs(json.obtained_at - Date.now()) < 60_000);
   assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);

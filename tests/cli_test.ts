@@ -252,7 +252,13 @@ Deno.test("token --format json: the browser follows the redirect, Twitch's field
   ]);
   assertEquals(result.code, 0, result.stderr);
   const json = JSON.parse(result.stdout);
-  assertEquals(Object.keys(json), [...USER_TOKEN_FIELDS, "obtained_at"]);
+  assertEquals(Object.keys(json), [
+    ...USER_TOKEN_FIELDS,
+    "obtained_at",
+    "grant_type",
+  ]);
+  // The browser sign-in is the code flow: refreshing needs the secret.
+  assertEquals(json.grant_type, "authorization_code");
   assertEquals(json.scope, ["chat:read", "chat:edit", "bits:read"]);
   assertEquals(json.token_type, "bearer");
   assert(json.expires_in > 14_390 && json.expires_in <= 14_400);

@@ -2,6 +2,7 @@
 // from the login redirect to the callback, HMAC-SHA256-signed with WebCrypto.
 // Value: base64url(JSON {s, n, x}) "." base64url(HMAC(payload)).
 
+import { getCookies, setCookie } from "@std/http/cookie";
 import { fromBase64Url, jsonObject, toBase64Url } from "./_base64url.ts";
 import { LoginStateError } from "./errors_login.ts";
 
@@ -100,8 +101,17 @@ export function loginCookieHeader(
   value: string,
   maxAge: number,
 ): string {
-  return `${scope.name}=${value}; Path=${scope.path}; Max-Age=${maxAge}; ` +
-    `HttpOnly; SameSite=Lax${scope.secure ? "; Secure" : ""}`;
+  const headers = new Headers();
+  setCookie(headers, {
+    name: scope.name,
+    value,
+    path: scope.path,
+    maxAge,
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: scope.secure,
+  });
+  return headers.get("Set-Cookie") ?? "";
 }
 
 /** The value of the cookie `name` in a `Cookie` request header, if any. */
@@ -109,13 +119,8 @@ export function readCookie(
   header: string | null,
   name: string,
 ): string | undefined {
-  for (const pair of header?.split(";") ?? []) {
-    const at = pair.indexOf("=");
-    if (at !== -1 && pair.slice(0, at).trim() === name) {
-      return pair.slice(at + 1).trim();
-    }
-  }
-  return undefined;
+  if (header === null) return undefined;
+  return getCookies(new Headers({ Cookie: header }))[name];
 }
 
 /** Compares two strings in time that depends on their length only. */
