@@ -12,6 +12,7 @@ import {
   Twitch,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { signedInTwitch } from "./_helpers_tokens.ts";
 
 const CALLERS = 1_000;
 const REPETITIONS = 20;
@@ -38,16 +39,8 @@ function mockWithClock(): Promise<MockTwitch & { tick(): void }> {
 
 Deno.test(`${CALLERS} concurrent twitch.fetch after a server-side expiry make one refresh, ${REPETITIONS} times`, async () => {
   await using mock = await mockWithClock();
-  using twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  const issued = mock.issueUserToken({ scopes: [] });
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  using user = await signedInTwitch(mock);
+  const { twitch } = user;
   let heard = 0;
   twitch.onUserAuthRefresh(() => void heard++);
   for (let round = 1; round <= REPETITIONS; round++) {
@@ -122,16 +115,8 @@ Deno.test(`a public client: ${CALLERS} concurrent twitch.fetch per expiry rotate
     }],
     now: () => Date.now() + offset,
   });
-  using twitch = new Twitch(mock.clientId, undefined, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  const issued = mock.issueUserToken();
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  using user = await signedInTwitch(mock, { publicClient: true });
+  const { twitch } = user;
   for (let round = 1; round <= 5; round++) {
     offset += 61_000;
     mock.expireAccessToken((await twitch.getUserToken())!.accessToken);
