@@ -11,6 +11,7 @@ import {
 } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import {
+  argv,
   followAuthorizeUrl,
   runCli,
   spawnCli,
@@ -55,25 +56,12 @@ async function signInThenSabotage(
       redirectUris: [redirect],
     }],
   });
-  const cli = spawnCli([
-    "--auth-base-url",
-    mock.authBaseUrl,
-    "--port",
-    String(port),
-    "--redirect-url",
-    redirect,
-    "--timeout",
-    "20",
-    "--no-browser",
-    "-s",
-    "chat:read",
-    "--format",
-    "json",
-    "--output",
-    file,
-  ], {
-    env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-  });
+  const cli = spawnCli(
+    argv`--auth-base-url ${mock.authBaseUrl} --port ${port} --redirect-url ${redirect} --timeout 20 --no-browser -s chat:read --format json --output ${file}`,
+    {
+      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
+    },
+  );
   const [url] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/\S+/);
   await sabotage();
   assertEquals(await followAuthorizeUrl(url), 200);
