@@ -3,8 +3,8 @@
 // `Twitch` on the mock holding one of the mock's user tokens, the token as a
 // caller holds it, a revocation at the mock, and the Bearer a request carried.
 
-import { assertEquals } from "@std/assert";
-import { AccessToken, Twitch } from "../mod.ts";
+import { assertEquals, assertNotEquals } from "@std/assert";
+import { AccessToken, refreshAccessToken, Twitch } from "../mod.ts";
 import type { IssuedUserToken, MockTwitch } from "../testing.ts";
 import { lastRequest } from "./_util.ts";
 
@@ -103,4 +103,21 @@ export function assertBearer(
     lastRequest(mock, pathname).headers.get("Authorization"),
     `Bearer ${accessToken}`,
   );
+}
+
+/**
+ * Asserts that a public client's refresh token is the live one at the mock:
+ * refreshing with it works, and Twitch rotates it (one-time refresh tokens).
+ */
+export async function assertRefreshTokenLive(
+  mock: MockTwitch,
+  refreshToken: string,
+): Promise<void> {
+  const next = await refreshAccessToken(
+    refreshToken,
+    mock.clientId,
+    undefined,
+    { authBaseUrl: mock.authBaseUrl },
+  );
+  assertNotEquals(next.refreshToken, refreshToken);
 }

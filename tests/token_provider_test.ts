@@ -12,7 +12,6 @@ import {
   InvalidRefreshTokenError,
   InvalidTokenError,
   MemoryTokenStore,
-  refreshAccessToken,
   TokenProvider,
   Twitch,
   UnknownUserError,
@@ -21,6 +20,7 @@ import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import { byteStream, startHelixEcho, textStream } from "./_helix_echo.ts";
 import {
   assertBearer,
+  assertRefreshTokenLive,
   dueSoon,
   held,
   revoke,
@@ -196,13 +196,7 @@ Deno.test("a public client's rotating refresh token: no extra refresh, and the s
   }
   // Each refresh rotated the refresh token; the stored one is the live one.
   const stored = (await provider.store.get(userId))!.token;
-  const next = await refreshAccessToken(
-    stored.refreshToken!,
-    mock.clientId,
-    undefined,
-    { authBaseUrl: mock.authBaseUrl },
-  );
-  assertNotEquals(next.refreshToken, stored.refreshToken);
+  await assertRefreshTokenLive(mock, stored.refreshToken!);
 });
 
 Deno.test("a refused refresh token is reported once with the user id and not tried again", async () => {
@@ -253,12 +247,32 @@ Deno.test("listeners see the stored token, and unsubscribe", async () => {
   assertEquals(seen, [true]);
 });
 
-Deno.test("a small ReadableStream body is buffered and sent whole on the retry after a 401", async () => {
-  await using mock = await startMockTwitch();
-  await using echo = startHelixEcho(mock);
-  using provider = providerFor(mock, { helixBaseUrl: echo.helixBaseUrl });
+/**
+ * A provider whose Helix is the echo server (tests/_helix_echo.ts) and whose
+ * one user's access token the mock has just expired: the next call gets a 401.
+ */
+async function expiredUserOnEcho() {
+  const mock = await startMockTwitch();
+  const echo = startHelixEcho(mock);
+  const provider = providerFor(mock, { helixBaseUrl: echo.helixBaseUrl });
   const userId = await provider.addUser(held(mock.issueUserToken()));
   mock.expireAccessToken((await provider.getAccessToken(userId)).accessToken);
+  return {
+    mock,
+    echo,
+    provider,
+    userId,
+    async [Symbol.asyncDispose]() {
+      provider[Symbol.dispose]();
+      await echo[Symbol.asyncDispose]();
+      await mock[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("a small ReadableStream body is buffered and sent whole on the retry after a 401", async () => {
+  await using setup = await expiredUserOnEcho();
+  const { mock, echo, provider, userId } = setup;
   const response = await provider.fetch(userId, "echo", {
     method: "POST",
     body: textStream("hello ", "streamed ", "world"),
@@ -278,11 +292,8 @@ Deno.test("a small ReadableStream body is buffered and sent whole on the retry a
 });
 
 Deno.test("a ReadableStream body over 1 MiB is sent once: its 401 comes back unretried, and the token is refreshed for the next call", async () => {
-  await using mock = await startMockTwitch();
-  await using echo = startHelixEcho(mock);
-  using provider = providerFor(mock, { helixBaseUrl: echo.helixBaseUrl });
-  const userId = await provider.addUser(held(mock.issueUserToken()));
-  mock.expireAccessToken((await provider.getAccessToken(userId)).accessToken);
+  await using setup = await expiredUserOnEcho();
+  const { mock, echo, provider, userId } = setup;
   const size = 1024 * 1024 + 1;
   const response = await provider.fetch(userId, "echo", {
     method: "POST",
