@@ -427,6 +427,23 @@ export function startStrictFake(
 
   // ---------------------------------------------------------------- /authorize
 
+  /**
+   * The problem with `name` in the authorize query when it is not `expected`:
+   * `missing` when absent, `wrong(value)` when different; null when right.
+   */
+  function wrongParam(
+    q: URLSearchParams,
+    name: string,
+    expected: string,
+    error: string,
+    wrong: (got: string) => string,
+    missing = `missing ${name}`,
+  ): { error: string; text: string } | null {
+    const got = q.get(name);
+    if (got === expected) return null;
+    return { error, text: got === null ? missing : wrong(got) };
+  }
+
   function authorize(url: URL): Response {
     const where = "GET /oauth2/authorize";
     fake.authorizeUrlSeen = new URL(url.href);
@@ -462,35 +479,33 @@ export function startStrictFake(
         });
       }
     }
-    let canRedirect = true;
-    const gotClient = q.get("client_id");
-    if (gotClient !== clientId) {
-      canRedirect = false;
-      problems.push({
-        error: "invalid_client",
-        text: gotClient === null
-          ? "missing client_id"
-          : `unknown client_id "${gotClient}"`,
-      });
-    }
-    const gotRedirect = q.get("redirect_uri");
-    if (gotRedirect !== redirectUri) {
-      canRedirect = false;
-      problems.push({
-        error: "redirect_mismatch",
-        text: gotRedirect === null
-          ? "missing redirect_uri"
-          : `redirect_uri "${gotRedirect}" is not exactly the registered "${redirectUri}"`,
-      });
-    }
-    const responseType = q.get("response_type");
-    if (responseType !== "code") {
-      problems.push({
-        error: "unsupported_response_type",
-        text: responseType === null
-          ? "missing response_type (must be code)"
-          : `response_type "${responseType}": only the authorization code flow (code) is allowed`,
-      });
+    const wrongClient = wrongParam(
+      q,
+      "client_id",
+      clientId,
+      "invalid_client",
+      (got) => `unknown client_id "${got}"`,
+    );
+    const wrongRedirect = wrongParam(
+      q,
+      "redirect_uri",
+      redirectUri,
+      "redirect_mismatch",
+      (got) =>
+        `redirect_uri "${got}" is not exactly the registered "${redirectUri}"`,
+    );
+    const wrongType = wrongParam(
+      q,
+      "response_type",
+      "code",
+      "unsupported_response_type",
+      (got) =>
+        `response_type "${got}": only the authorization code flow (code) is allowed`,
+      "missing response_type (must be code)",
+    );
+    const canRedirect = !wrongClient && !wrongRedirect;
+    for (const problem of [wrongClient, wrongRedirect, wrongType]) {
+      if (problem) problems.push(problem);
     }
     const rawScope = q.get("scope");
     let scopes: string[] = [];
