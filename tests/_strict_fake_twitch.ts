@@ -839,25 +839,14 @@ export function startStrictFake(
     const where = "GET /oauth2/validate";
     noQuery(where, url);
     const invalid = () => twitchError(401, "invalid access token");
-    const auth = req.headers.get("authorization");
-    if (auth === null) {
-      reject(
-        where,
-        'no Authorization header (expected "OAuth <token>")',
-        twitchError(401, "missing authorization token"),
-      );
-    }
-    const m = /^OAuth ([^\s]+)$/.exec(auth);
-    if (!m) {
-      reject(
-        where,
-        `Authorization is "${
-          scheme(auth)
-        } …", expected exactly "OAuth <token>"`,
-        invalid(),
-      );
-    }
-    const rec = liveAccess(m[1]);
+    const token = credential(
+      req,
+      where,
+      "OAuth",
+      twitchError(401, "missing authorization token"),
+      invalid(),
+    );
+    const rec = liveAccess(token);
     if (!rec) return invalid();
     const expiresIn = Math.max(0, Math.ceil((rec.expiresAt - now()) / 1000));
     return json(
@@ -885,21 +874,36 @@ export function startStrictFake(
     missing: Response,
     malformed: Response,
   ): string {
+    return credential(req, where, "Bearer", missing, malformed);
+  }
+
+  /**
+   * Reads `Authorization: <kind> <token>` exactly (Twitch wants "OAuth" on
+   * /validate and "Bearer" everywhere else); rejects with `missing` or
+   * `malformed` otherwise.
+   */
+  function credential(
+    req: Request,
+    where: string,
+    kind: "OAuth" | "Bearer",
+    missing: Response,
+    malformed: Response,
+  ): string {
     const auth = req.headers.get("authorization");
     if (auth === null) {
       reject(
         where,
-        'no Authorization header (expected "Bearer <token>")',
+        `no Authorization header (expected "${kind} <token>")`,
         missing,
       );
     }
-    const m = /^Bearer ([^\s]+)$/.exec(auth);
+    const m = new RegExp(`^${kind} ([^\\s]+)$`).exec(auth);
     if (!m) {
       reject(
         where,
         `Authorization is "${
           scheme(auth)
-        } …", expected exactly "Bearer <token>"`,
+        } …", expected exactly "${kind} <token>"`,
         malformed,
       );
     }
