@@ -254,6 +254,14 @@ export function startStrictFake(
     });
   }
 
+  /** The token response of a new sign-in by the fake's user to the app. */
+  function signInTokenBody(
+    scopes: UserGrant["scopes"],
+    confidential: boolean,
+  ): Response {
+    return userTokenBody({ kind: "user", clientId, scopes, confidential });
+  }
+
   function liveAccess(token: string): AccessRecord | undefined {
     const rec = accessTokens.get(token);
     if (!rec || rec.revoked || rec.expiresAt <= now()) return undefined;
@@ -670,12 +678,7 @@ export function startStrictFake(
       );
     }
     rec.used = true;
-    return userTokenBody({
-      kind: "user",
-      clientId,
-      scopes: rec.scopes,
-      confidential: true,
-    });
+    return signInTokenBody(rec.scopes, true);
   }
 
   function refreshGrant(where: string, params: URLSearchParams): Response {
@@ -787,12 +790,7 @@ export function startStrictFake(
       return twitchError(400, "authorization_pending");
     }
     dev.used = true;
-    return userTokenBody({
-      kind: "user",
-      clientId,
-      scopes: dev.scopes,
-      confidential: usedSecret,
-    });
+    return signInTokenBody(dev.scopes, usedSecret);
   }
 
   // ---------------------------------------------------------------- /device
