@@ -121,3 +121,19 @@ export async function assertRefreshTokenLive(
   );
   assertNotEquals(next.refreshToken, refreshToken);
 }
+
+/**
+ * Asserts Helix's 401 answer: the status, and the body Twitch sends,
+ * `{ error: "Unauthorized", status: 401, message }` (the body is read).
+ */
+export async function assertHelixUnauthorized(
+  response: Response,
+  message: string,
+): Promise<void> {
+  assertEquals(response.status, 401);
+  assertEquals(await response.json(), {
+    error: "Unauthorized",
+    status: 401,
+    message,
+  });
+}
