@@ -173,3 +173,42 @@ export async function deviceTokenFile(
   const result = await cli.finish();
   assertEquals(result.code, 0, result.stderr);
 }
+
+/**
+ * Signs in through the CLI's browser sign-in (the authorization code flow)
+ * against the mock, the browser played by tests/_fetch_browser.ts, and has it
+ * write the token to `path` with `--format json --output`. The mock must
+ * accept `http://localhost:PORT` as a redirect URL of the client.
+ */
+export async function signInTokenFile(
+  mock: MockTwitch,
+  app: { clientId: string; clientSecret: string; port: number; path: string },
+  scopes = "chat:read",
+): Promise<void> {
+  mock.consent = "approve";
+  const result = await runCli([
+    "token",
+    "-s",
+    scopes,
+    "--auth-base-url",
+    mock.authBaseUrl,
+    "--port",
+    String(app.port),
+    "--redirect-url",
+    `http://localhost:${app.port}`,
+    "--browser",
+    `"${Deno.execPath()}" run -A tests/_fetch_browser.ts`,
+    "--timeout",
+    "20",
+    "--format",
+    "json",
+    "--output",
+    app.path,
+  ], {
+    env: {
+      TWITCH_CLIENT_ID: app.clientId,
+      TWITCH_CLIENT_SECRET: app.clientSecret,
+    },
+  });
+  assertEquals(result.code, 0, result.stderr);
+}

@@ -81,7 +81,9 @@ Deno.test("device with a public client: URL and code on stderr, the tokens in a 
       "scope",
       "token_type",
       "obtained_at",
+      "grant_type",
     ]);
+    assertEquals(json.grant_type, "device_code");
     assertEquals(json.scope, ["chat:read"]);
     assert(Math.abs(json.obtained_at - Date.now()) < 60_000);
     assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);

@@ -36,6 +36,7 @@ Deno.test("the CLI's --output FILE --format json is read by AccessToken.fromJSON
       scopes: ["chat:read"],
       tokenType: "bearer",
       obtainedAt: written.obtained_at,
+      grantType: "device_code",
     });
     assert(!loaded.isExpired(), "obtained_at read as epoch milliseconds");
 

@@ -226,7 +226,10 @@ Deno.test(
       "scope",
       "token_type",
       "obtained_at",
+      "grant_type",
     ]);
+    // The browser sign-in is the code flow: refreshing needs the secret.
+    assertEquals(json.grant_type, "authorization_code");
     assertEquals(json.scope, ["chat:read", "chat:edit", "bits:read"]);
     assertEquals(json.token_type, "bearer");
     assert(json.expires_in > 14_390 && json.expires_in <= 14_400);

@@ -72,7 +72,8 @@ Commands:
                            works with a public client (no secret)
   app                      App access token (client credentials)
   validate [TOKEN]         Show a token's client id, login, user id, scopes, expiry
-  refresh [REFRESH_TOKEN]  New access token from a refresh token
+  refresh [REFRESH_TOKEN]  New access token from a refresh token, or from a token
+                           file on stdin (refresh - < token.json), keeping its fields
   revoke [TOKEN]           Revoke a token
   scopes                   List every scope and what it grants; with --for, the
                            fewest scopes for what your app calls, and why

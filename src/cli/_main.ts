@@ -32,12 +32,14 @@ import {
   CancelledError,
   InvalidArgumentError,
   InvalidTokenError,
+  MissingClientSecretError,
   TimeoutError,
   TwitchAuthError,
   UnknownScopeError,
 } from "../web/errors.ts";
 import { redact } from "../web/redact.ts";
 import { refreshAccessToken } from "../web/refresh_access_token.ts";
+import { carryOver, requireSecretFor } from "../web/_refresh_secret.ts";
 import { revokeToken } from "../web/revoke_token.ts";
 import { validateToken } from "../web/validate_token.ts";
 import {
@@ -169,17 +171,24 @@ async function runValidate(cli: CliContext): Promise<number> {
 }
 
 async function runRefresh(cli: CliContext): Promise<number> {
-  const refreshToken = await readSecretArgument(cli, "refresh token");
+  const { readRefreshInput } = await import("./_refresh_input.ts");
+  const given = readRefreshInput(
+    await readSecretArgument(cli, "refresh token"),
+  );
+  remember(cli, given.refreshToken, given.token?.accessToken);
   return await withTarget(cli, async (cli) => {
     const { clientId, clientSecret } = await appCredentials(cli, "optional");
+    // A token file from the browser sign-in needs the secret: say so now.
+    if (given.token) requireSecretFor(given.token, clientSecret, clientId);
     return await interruptible(cli, async () => {
       const token = await refreshAccessToken(
-        refreshToken,
+        given.refreshToken,
         clientId,
         clientSecret,
         requestOptions(cli),
       );
-      await emitToken(cli, token, clientId);
+      const kept = given.token ? carryOver(given.token, token) : token;
+      await emitToken(cli, kept, clientId);
       return EXIT_OK;
     });
   });
@@ -290,7 +299,8 @@ function reportFailure(error: unknown, run: Run): number {
 
 function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || error instanceof UnknownScopeError ||
-    error instanceof InvalidArgumentError;
+    error instanceof InvalidArgumentError ||
+    error instanceof MissingClientSecretError;
 }
 
 /** A timeout told in the CLI's unit, seconds (`--timeout`), not milliseconds. */

@@ -24,6 +24,7 @@ import type {
 import type { TokenStore } from "./token_store.ts";
 import { validateToken } from "./validate_token.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
+import { requireSecretFor } from "./_refresh_secret.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { inspectAs } from "./_inspect.ts";
@@ -299,6 +300,9 @@ export class Twitch {
    * @throws {InvalidTokenError} when Twitch refuses even the new token, or
    * the token belongs to another app.
    * @throws {MissingScopeError} when the token lacks some of `scopes`.
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow (a browser sign-in) and this app
+   * object has no client secret: it could not be refreshed.
    *
    * @example Check the stored token at start
    * ```ts ignore
@@ -314,6 +318,8 @@ export class Twitch {
   async validateUserToken(
     scopes: readonly string[] = [],
   ): Promise<AccessToken> {
+    const stored = await this.getUserToken();
+    if (stored) requireSecretFor(stored, this.#clientSecret, this.clientId);
     let token = await this.#userToken();
     for (let refreshed = false;; refreshed = true) {
       const result = await validateToken(
