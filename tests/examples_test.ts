@@ -8,30 +8,30 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { AccessToken } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import { deviceTokenFile, signInTokenFile } from "./_cli.ts";
+import {
+  deviceTokenFile,
+  signInTokenFile,
+  spawnDeno,
+  startPublicClientMock,
+} from "./_cli.ts";
+import { startMockTwitch } from "../testing.ts";
+import { startSignInApp } from "./_sign_in.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FETCH_BROWSER = new URL("./_fetch_browser.ts", import.meta.url).pathname;
 
+/** The mock with an app for the examples, and the environment they read. */
 async function setup() {
-  const redirect = `http://localhost:${closedPort()}`;
-  const mock = await startMockTwitch({
-    consent: "approve",
-    clients: [{
-      clientId: "example0client0id0000000000000",
-      clientSecret: "example0client0secret000000000",
-      redirectUris: [redirect],
-    }],
-  });
+  const app = await startSignInApp();
+  const { mock } = app;
   const env = {
     TWITCH_CLIENT_ID: mock.clientId,
     TWITCH_CLIENT_SECRET: mock.clientSecret,
     TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
     TWITCH_HELIX_BASE_URL: mock.helixBaseUrl,
-    TWITCH_REDIRECT_URL: redirect,
+    TWITCH_REDIRECT_URL: app.redirect,
     NO_COLOR: "1",
   };
   return { mock, env };
@@ -87,36 +87,21 @@ const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 /** Runs examples/bot.ts; sends Ctrl+C once it is ready, then collects it. */
 async function runBot(env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "examples/bot.ts"],
-    cwd: ROOT,
+  const bot = spawnDeno(["run", "-A", "examples/bot.ts"], {
     env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const decoder = new TextDecoder();
-  let stdout = "";
-  let interrupted = false;
-  for await (const chunk of child.stdout) {
-    stdout += decoder.decode(chunk, { stream: true });
-    if (!interrupted && stdout.includes("Bot ready")) {
-      interrupted = true; // once: the bot may print more while it stops
-      child.kill("SIGINT");
-    }
-  }
-  const { code } = await child.status;
-  return { code, stdout, stderr: await stderr };
+  });
+  // A bot that fails at start ends without "Bot ready": nothing to stop.
+  await bot.waitForStdout(/Bot ready/).then(
+    () => bot.child.kill("SIGINT"),
+    () => {},
+  );
+  return await bot.finish();
 }
 
 Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it refreshed there, stops on Ctrl+C", async () => {
   // A public client, as on a machine without a browser: no secret, and each
   // refresh token works once, so the bot must write every refresh back.
-  await using mock = await startMockTwitch({
-    deviceInterval: 1,
-    clients: [{ clientId: BOT_CLIENT_ID, redirectUris: [] }],
-  });
+  await using mock = await startPublicClientMock(BOT_CLIENT_ID);
   const dir = await Deno.makeTempDir();
   const file = `${dir}/bot_token.json`;
   const env = {

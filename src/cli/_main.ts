@@ -9,7 +9,7 @@
  */
 
 import { getAppAccessToken } from "../web/app_access_token.ts";
-import { helpText, PROGRAM, versionText } from "./_help.ts";
+import { commandHelpText, helpText, PROGRAM, versionText } from "./_help.ts";
 import {
   readTokenArgument,
   requireClientId,
@@ -92,14 +92,21 @@ export async function main(
   io: Partial<CliIo> = {},
 ): Promise<number> {
   const run = startRun({ ...denoIo(), ...io });
+  let command: Command | undefined;
   try {
     const cli: CliContext = {
       ...run,
       options: await withNeeds(parseCliArgs(args, run.io.env)),
     };
     const { options } = cli;
+    command = options.command;
     remember(cli, options.clientSecret);
-    if (options.help) return await print(cli, helpText());
+    if (options.help) {
+      return await print(
+        cli,
+        options.helpCommand ? commandHelpText(options.helpCommand) : helpText(),
+      );
+    }
     if (options.version) return await print(cli, versionText());
     if (options.output !== undefined) {
       const { checkOutputPath } = await import("./_output_file.ts");
@@ -107,7 +114,7 @@ export async function main(
     }
     return await COMMAND_RUNNERS[options.command](cli);
   } catch (error) {
-    return reportFailure(error, run);
+    return reportFailure(error, run, command);
   }
 }
 
@@ -276,13 +283,21 @@ async function print(cli: CliContext, text: string): Promise<number> {
 
 // -- plumbing ----------------------------------------------------------------
 
-/** Prints one line for an expected failure and returns its exit code. */
-function reportFailure(error: unknown, run: Run): number {
+/**
+ * Prints one line for an expected failure and returns its exit code.
+ *
+ * @param error What was thrown.
+ * @param run The run.
+ * @param command The command that ran, once the arguments were read.
+ */
+function reportFailure(
+  error: unknown,
+  run: Run,
+  command: Command | undefined,
+): number {
   // Ctrl+C: SIGINT while a command runs, or typed at the hidden prompt.
   if (run.signal.aborted || error instanceof CancelledError) {
-    run.io.writeErr(
-      `${PROGRAM}: interrupted; nothing was kept and the callback server is closed.\n`,
-    );
+    run.io.writeErr(`${PROGRAM}: ${interruptedMessage(command)}\n`);
     return EXIT_INTERRUPTED;
   }
   if (isUsageError(error)) {
@@ -295,6 +310,18 @@ function reportFailure(error: unknown, run: Run): number {
   }
   run.io.writeErr(`${PROGRAM}: ${messageOf(inSeconds(error))}\n`);
   return EXIT_FAILED;
+}
+
+/** What Ctrl+C left behind, said for the command that ran. */
+function interruptedMessage(command: Command | undefined): string {
+  switch (command) {
+    case "token":
+      return "interrupted; nothing was kept and the callback server is closed.";
+    case "device":
+      return "interrupted; nothing was kept: run device again for a new code.";
+    default:
+      return "interrupted; nothing was kept.";
+  }
 }
 
 function isUsageError(error: unknown): boolean {

@@ -10,12 +10,22 @@ import { redact } from "./redact.ts";
 /**
  * The fields of an {@linkcode AccessToken}, as stored with `JSON.stringify`.
  *
- * @example Use it
- * ```ts ignore
+ * @example Build a token from what your own database keeps
+ * ```ts
  * import { AccessToken, type AccessTokenData } from "@x/twitch-auth";
  *
- * const data: AccessTokenData = JSON.parse(await Deno.readTextFile("token.json"));
+ * // A row as your app stores it; obtainedAt (epoch ms) dates expiresIn.
+ * const row = { token: "abc", refresh: "def", lifetime: 14_400, savedAt: Date.now() };
+ * const data: AccessTokenData = {
+ *   accessToken: row.token,
+ *   refreshToken: row.refresh,
+ *   expiresIn: row.lifetime,
+ *   scopes: ["chat:read"],
+ *   tokenType: "bearer",
+ *   obtainedAt: row.savedAt,
+ * };
  * const token = new AccessToken(data);
+ * console.log(token.isExpired(60_000) ? "refresh it first" : "use it");
  * ```
  */
 export interface AccessTokenData {
