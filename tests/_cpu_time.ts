@@ -4,7 +4,8 @@
 // through FFI (Linux, macOS), which adds up the CPU time of every finished
 // child of this process, in microseconds.
 
-const ROOT = new URL("..", import.meta.url).pathname;
+import { runDeno } from "./_timed_run.ts";
+
 const RUSAGE_CHILDREN = -1;
 
 const libc = Deno.dlopen(
@@ -19,21 +20,16 @@ function childrenCpuMs(): number {
   if (libc.symbols.getrusage(RUSAGE_CHILDREN, usage) !== 0) {
     throw new Error("getrusage failed");
   }
+  // tv_usec is 32 bits on macOS (then padded): its low 32 bits hold it.
   const [userSeconds, userMicros, systemSeconds, systemMicros] = usage;
-  return Number(userSeconds + systemSeconds) * 1000 +
-    Number(userMicros + systemMicros) / 1000;
+  const micros = (userMicros & 0xffffffffn) + (systemMicros & 0xffffffffn);
+  return Number(userSeconds + systemSeconds) * 1000 + Number(micros) / 1000;
 }
 
 /** The CPU time in milliseconds that `deno ARGS`, run in the repository, takes. */
 export async function cpuTimeMs(args: string[]): Promise<number> {
   const before = childrenCpuMs();
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output();
+  const code = await runDeno(args);
   const spent = childrenCpuMs() - before;
   if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
   return spent;
