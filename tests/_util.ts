@@ -73,6 +73,24 @@ export async function tempDir(): Promise<TempDir> {
   };
 }
 
+/**
+ * A test of file modes, links or signals, skipped on Windows (which has none
+ * of them): `fn` gets a fresh temporary folder, removed after it.
+ */
+export function posixTest(
+  name: string,
+  fn: (dir: string) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: Deno.build.os === "windows",
+    async fn() {
+      await using temp = await tempDir();
+      await fn(temp.path);
+    },
+  });
+}
+
 /** `Host` headers that are no host name or address with a valid port. */
 export const MALFORMED_HOSTS: readonly string[] = [
   "a b",
