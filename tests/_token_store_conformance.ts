@@ -19,7 +19,7 @@ import {
   assertNotEquals,
   assertStrictEquals,
 } from "@std/assert";
-import { AccessToken, type TokenStore } from "../mod.ts";
+import { AccessToken, type TokenLease, type TokenStore } from "../mod.ts";
 
 /** A store under test, and how to clean it up. */
 export interface TokenStoreFixture extends AsyncDisposable {
@@ -52,6 +52,15 @@ export function sampleToken(n: number, refresh = true): AccessToken {
 function present<T>(value: T | null | undefined, what: string): T {
   assert(value !== null && value !== undefined, what);
   return value as T;
+}
+
+/** A 30 s lease on user "1" at `version`, which the store must grant (`what` if it does not). */
+async function leaseOn(
+  store: TokenStore,
+  version: string,
+  what: string,
+): Promise<TokenLease> {
+  return present(await store.acquireLease("1", version, 30_000), what);
 }
 
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -143,10 +152,7 @@ export function testTokenStoreConformance(
   test("one live lease per user; another version is refused", async (store) => {
     const v1 = (await store.set("1", sampleToken(1), null))!.version;
     await store.set("2", sampleToken(2), null);
-    const lease = present(
-      await store.acquireLease("1", v1, 30_000),
-      "the first lease was refused",
-    );
+    const lease = await leaseOn(store, v1, "the first lease was refused");
     assertEquals(await store.acquireLease("1", v1, 30_000), null);
     const v2 = (await store.get("2"))!.version;
     const other = await store.acquireLease("2", v2, 30_000); // other users are free
@@ -181,10 +187,7 @@ export function testTokenStoreConformance(
       assertEquals(await store.acquireLease("1", v1, ttl), null);
     }
     await delay(Math.max(0, started + ttl + 100 - Date.now()));
-    const second = present(
-      await store.acquireLease("1", v1, 30_000),
-      "the lease did not expire",
-    );
+    const second = await leaseOn(store, v1, "the lease did not expire");
     await first.release(); // an expired lease's release leaves the new one alone
     assertEquals(await store.acquireLease("1", v1, 30_000), null);
     await second.release();
@@ -192,15 +195,9 @@ export function testTokenStoreConformance(
 
   test("release frees the lease; releasing twice does nothing", async (store) => {
     const v1 = (await store.set("1", sampleToken(1), null))!.version;
-    const first = present(
-      await store.acquireLease("1", v1, 30_000),
-      "first is missing",
-    );
+    const first = await leaseOn(store, v1, "first is missing");
     await first.release();
-    const second = present(
-      await store.acquireLease("1", v1, 30_000),
-      "release did not free the lease",
-    );
+    const second = await leaseOn(store, v1, "release did not free the lease");
     await first.release();
     assertEquals(await store.acquireLease("1", v1, 30_000), null);
     await second.release();
@@ -209,15 +206,13 @@ export function testTokenStoreConformance(
 
   test("delete removes the token and its lease", async (store) => {
     const v1 = (await store.set("1", sampleToken(1), null))!.version;
-    const lease = present(
-      await store.acquireLease("1", v1, 30_000),
-      "lease is missing",
-    );
+    const lease = await leaseOn(store, v1, "lease is missing");
     await store.delete("1");
     assertEquals(await store.get("1"), null);
     const v2 = (await store.set("1", sampleToken(2), null))!.version;
-    const again = present(
-      await store.acquireLease("1", v2, 30_000),
+    const again = await leaseOn(
+      store,
+      v2,
       "the deleted user's lease still blocks",
     );
     await lease.release();

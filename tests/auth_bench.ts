@@ -62,6 +62,11 @@ function twitchOf(mock: MockTwitch): Twitch {
   });
 }
 
+/** The browser sign-in of {@linkcode SCOPES} against `mock`, on {@linkcode REDIRECT}. */
+function signInOn(mock: MockTwitch): UserAuthenticator {
+  return new UserAuthenticator(twitchOf(mock), SCOPES, { url: REDIRECT });
+}
+
 /**
  * Listens on the callback port as the authenticator does (127.0.0.1 and, when
  * there is one, ::1), with a bare handler.
@@ -92,10 +97,7 @@ function fail(message: string): never {
 
 // -- sign-in: from authenticate() to the callback server listening -------------
 
-const startMock = await mockTwitch();
-const startAuth = new UserAuthenticator(twitchOf(startMock), SCOPES, {
-  url: REDIRECT,
-});
+const startAuth = signInOn(await mockTwitch());
 
 Deno.bench({
   name: "authenticate() until authUrlCallback",
@@ -136,9 +138,7 @@ Deno.bench({
 // -- sign-in: from the callback request to the tokens -------------------------
 
 const flowMock = await mockTwitch();
-const flowAuth = new UserAuthenticator(twitchOf(flowMock), SCOPES, {
-  url: REDIRECT,
-});
+const flowAuth = signInOn(flowMock);
 
 Deno.bench({
   name: "authenticate(): callback request -> tokens",

@@ -14,11 +14,11 @@ import {
   DenoKvTokenStore,
   FileTokenStore,
   MemoryTokenStore,
-  refreshAccessToken,
   TokenProvider,
   type TokenStore,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { refreshChain } from "./_helpers_bench.ts";
 
 const mock = await startMockTwitch({
   clients: [{
@@ -34,8 +34,6 @@ globalThis.addEventListener("unload", () => {
   Deno.removeSync(dir, { recursive: true });
   void mock.close();
 });
-
-const options = { authBaseUrl: mock.authBaseUrl };
 
 async function openKvStore(name: string): Promise<DenoKvTokenStore> {
   const kv = await Deno.openKv(`${dir}/${name}.kv`);
@@ -94,20 +92,10 @@ async function expireAll(store: TokenStore, users: string[]): Promise<void> {
 
 // -- one refresh ----------------------------------------------------------------
 
-let bareRefreshToken = expiredToken("1").refreshToken!;
-Deno.bench({
-  name: "bare refreshAccessToken()",
-  group: "one refresh",
-  baseline: true,
-}, async () => {
-  const fresh = await refreshAccessToken(
-    bareRefreshToken,
-    mock.clientId,
-    undefined,
-    options,
-  );
-  bareRefreshToken = fresh.refreshToken!;
-});
+Deno.bench(
+  { name: "bare refreshAccessToken()", group: "one refresh", baseline: true },
+  refreshChain(mock, expiredToken("1").refreshToken!, undefined),
+);
 
 for (const [name, open] of stores) {
   const store = await open();
