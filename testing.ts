@@ -75,3 +75,9 @@ export {
   type MockTwitchHandler,
 } from "./src/testing/mock_handler.ts";
 export { type MockTwitch, startMockTwitch } from "./src/testing/mock_server.ts";
+export {
+  type TokenStoreCase,
+  tokenStoreCases,
+  type TokenStoreFixture,
+  testTokenStore,
+} from "./src/testing/token_store_conformance.ts";

@@ -18,9 +18,13 @@ import {
   checkTtl,
   checkUserId,
   randomHex,
-} from "./_store_checks.ts";
+} from "../web/_store_checks.ts";
 import { syncFolderOf, writeAll } from "./_files.ts";
-import { hasTokenFields, isObject, tokenFromRecord } from "./_token_record.ts";
+import {
+  hasTokenFields,
+  isObject,
+  tokenFromRecord,
+} from "../web/_token_record.ts";
 
 /** The key of the token a file holds at its top level (no user id). */
 const TOP_LEVEL_KEY = "default";

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { AccessToken } from "../web/access_token.ts";
-import { InvalidArgumentError } from "../web/errors.ts";
-import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
+import { AccessToken } from "./access_token.ts";
+import { InvalidArgumentError } from "./errors.ts";
+import { CorruptTokenStoreError } from "./errors_token_store.ts";
 
 /** Whether `value` is a plain JSON object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -41,4 +41,26 @@ export function tokenFromRecord(
     const problem = error.message[0].toLowerCase() + error.message.slice(1);
     throw new CorruptTokenStoreError(where, problem, { cause: error });
   }
+}
+
+/**
+ * A token in Twitch's spelling (`access_token`, `refresh_token`,
+ * `expires_in`, `scope`, `token_type`, `id_token`) plus `obtained_at` in
+ * epoch milliseconds, as the CLI writes it and databases store it; read back
+ * with {@linkcode tokenFromRecord}.
+ */
+export function tokenToTwitchRecord(
+  token: AccessToken,
+): Record<string, unknown> {
+  return {
+    access_token: token.accessToken,
+    ...(token.refreshToken === undefined
+      ? {}
+      : { refresh_token: token.refreshToken }),
+    expires_in: token.expiresIn,
+    scope: [...token.scopes],
+    token_type: token.tokenType,
+    obtained_at: token.obtainedAt,
+    ...(token.idToken === undefined ? {} : { id_token: token.idToken }),
+  };
 }
