@@ -5,9 +5,13 @@
 // answer makes its tests skip, saying what to start; in CI (CI=true) they
 // run and fail.
 
+// deno-lint-ignore no-import-prefix
 import { createClient } from "npm:redis@6.3.1";
+// deno-lint-ignore no-import-prefix
 import { Redis as IORedis } from "npm:ioredis@6.0.0";
+// deno-lint-ignore no-import-prefix
 import postgres from "npm:postgres@3.4.9";
+// deno-lint-ignore no-import-prefix
 import pg from "npm:pg@8.23.1";
 import { IN_CI } from "./_runtimes.ts";
 
@@ -80,10 +84,11 @@ export async function openRedis(
     return {
       client,
       command: (...args) => client.sendCommand(args),
-      close: async () => {
+      close: () => {
         try {
           client.destroy();
         } catch { /* already closed */ }
+        return Promise.resolve();
       },
     };
   }

@@ -1,6 +1,9 @@
 // A process that shares a token store with others, for the cross-process
 // tests in token_stores_process_test.ts. One JSON argument:
-//   { kind: "file" | "kv", path, authBaseUrl, clientId, mode, users? }
+//   { kind: "file" | "kv" | "redis" | "postgres", path, authBaseUrl, clientId,
+//     mode, users?, client?, url?, prefix?, table? }
+// (redis: client "node-redis" | "ioredis", url, prefix; postgres: client
+// "postgres.js" | "pg", url, table)
 // mode "all":    prints "ready", waits for a line on stdin, then asks a
 //                TokenProvider on the store for every user's token at once;
 //                prints {"tokens": {id: access}}.
@@ -15,10 +18,22 @@ import {
   TokenProvider,
   type TokenStore,
 } from "../mod.ts";
+import { PostgresTokenStore } from "../postgres.ts";
+import { RedisTokenStore } from "../redis.ts";
+import {
+  openPostgres,
+  openRedis,
+  type PostgresClientKind,
+  type RedisClientKind,
+} from "./_servers.ts";
 
 interface Job {
-  kind: "file" | "kv";
+  kind: "file" | "kv" | "redis" | "postgres";
   path: string;
+  client?: string;
+  url?: string;
+  prefix?: string;
+  table?: string;
   authBaseUrl: string;
   clientId: string;
   mode: "all" | "rotate";
@@ -54,11 +69,33 @@ async function rotate(store: TokenStore, job: Job): Promise<never> {
   }
 }
 
+/** The job's store, and how to close what it opened. */
+async function openStore(job: Job): Promise<[TokenStore, () => Promise<void>]> {
+  switch (job.kind) {
+    case "kv": {
+      const kv = await Deno.openKv(job.path);
+      return [new DenoKvTokenStore(kv), () => Promise.resolve(kv.close())];
+    }
+    case "redis": {
+      const redis = await openRedis(job.client as RedisClientKind, job.url);
+      const store = new RedisTokenStore(redis.client, {
+        prefix: job.prefix,
+        onWarning: () => {},
+      });
+      return [store, redis.close];
+    }
+    case "postgres": {
+      const sql = openPostgres(job.client as PostgresClientKind, job.url);
+      const store = new PostgresTokenStore(sql.client, { table: job.table });
+      return [store, sql.close];
+    }
+    default:
+      return [new FileTokenStore(job.path), () => Promise.resolve()];
+  }
+}
+
 const job: Job = JSON.parse(Deno.args[0]);
-const kv = job.kind === "kv" ? await Deno.openKv(job.path) : undefined;
-const store: TokenStore = kv
-  ? new DenoKvTokenStore(kv)
-  : new FileTokenStore(job.path);
+const [store, close] = await openStore(job);
 try {
   if (job.mode === "rotate") await rotate(store, job);
   console.log("ready");
@@ -83,5 +120,5 @@ try {
   console.error(error);
   Deno.exitCode = 1;
 } finally {
-  kv?.close();
+  await close();
 }

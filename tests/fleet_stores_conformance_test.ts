@@ -4,6 +4,7 @@
 // PostgreSQL through postgres.js and pg. Each case gets its own key prefix or
 // table, removed afterwards.
 
+// deno-lint-ignore no-import-prefix
 import { Redis as Upstash } from "npm:@upstash/redis@1.39.0";
 import { PostgresTokenStore } from "../postgres.ts";
 import { RedisTokenStore } from "../redis.ts";

@@ -4,7 +4,6 @@
 
 import { assert, assertEquals } from "@std/assert";
 import {
-  AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
   InvalidRefreshTokenError,
@@ -12,6 +11,8 @@ import {
   type TokenStore,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { Lines, textOf } from "./_lines.ts";
+import { seedExpiredToken } from "./_seed.ts";
 
 const WORKER = new URL("./_store_worker.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -47,21 +48,8 @@ async function setup(kind: Kind): Promise<Env> {
 }
 
 /** Issues a token at the mock and stores it, expired by the clock and at the mock. */
-async function seedExpired(env: Env, userId: string): Promise<void> {
-  const issued = env.mock.issueUserToken({
-    user: { id: userId, login: `user${userId}` },
-    scopes: ["chat:read"],
-  });
-  env.mock.expireAccessToken(issued.accessToken);
-  const token = new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: ["chat:read"],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - 5 * 3600_000,
-  });
-  const current = await env.store.get(userId);
-  assert(await env.store.set(userId, token, current?.version ?? null));
+function seedExpired(env: Env, userId: string): Promise<void> {
+  return seedExpiredToken(env.mock, env.store, userId);
 }
 
 function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
@@ -72,49 +60,6 @@ function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-/** Reads a child's output line by line, then the rest. */
-class Lines {
-  #reader: ReadableStreamDefaultReader<string>;
-  #buffer = "";
-  #done = false;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  }
-
-  async next(): Promise<string | null> {
-    for (;;) {
-      const newline = this.#buffer.indexOf("\n");
-      if (newline >= 0) {
-        const line = this.#buffer.slice(0, newline);
-        this.#buffer = this.#buffer.slice(newline + 1);
-        return line;
-      }
-      if (this.#done) return null;
-      const { value, done } = await this.#reader.read();
-      if (done) this.#done = true;
-      else this.#buffer += value;
-    }
-  }
-
-  async rest(): Promise<string[]> {
-    const lines: string[] = [];
-    for (
-      let line = await this.next();
-      line !== null;
-      line = await this.next()
-    ) {
-      lines.push(line);
-    }
-    if (this.#buffer) lines.push(this.#buffer);
-    return lines;
-  }
-}
-
-async function textOf(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return await new Response(stream).text();
 }
 
 for (const kind of ["file", "kv"] as const) {
