@@ -89,8 +89,8 @@ const GET_SCRIPT = `return redis.call('HMGET', KEYS[1], 'version', 'token')`;
 
 const DELETE_SCRIPT = `return redis.call('DEL', KEYS[1], KEYS[2])`;
 
-/** The clients already checked for persistence, so each warns once. */
-const checkedClients = new WeakSet<object>();
+/** The persistence check of each client, so that each warns once. */
+const checks = new WeakMap<object, Promise<void>>();
 
 /**
  * A {@linkcode TokenStore} on Redis, for bots and services on several
@@ -135,7 +135,6 @@ export class RedisTokenStore implements TokenStore {
   #prefix: string;
   #timeout: number;
   #onWarning: (message: string) => void;
-  #persistence: Promise<void> | undefined;
 
   /**
    * Creates the store on a Redis client.
@@ -308,28 +307,35 @@ export class RedisTokenStore implements TokenStore {
   /** Warns once per client when Redis would not keep tokens over a restart. */
   #checkPersistence(): Promise<void> {
     const config = this.#redis.config;
-    if (!config || checkedClients.has(this.#client)) return Promise.resolve();
-    return this.#persistence ??= (async () => {
-      try {
-        const [appendonly, save] = await boundedCall(
-          "Redis",
-          "CONFIG GET",
-          this.#timeout,
-          () => Promise.all([config("appendonly"), config("save")]),
-        );
-        checkedClients.add(this.#client);
-        const warning = persistenceWarning(appendonly, save);
-        if (warning) this.#onWarning(warning);
-      } catch (error) {
-        // CONFIG refused (managed Redis, ACLs): nothing to tell. Redis down:
-        // the call itself fails next; look again on the next call.
-        const cause = error instanceof Error ? error.cause : undefined;
-        const answered = cause instanceof Error &&
-          /ReplyError|ErrorReply/.test(cause.name + cause.constructor.name);
-        if (answered) checkedClients.add(this.#client);
-        else this.#persistence = undefined;
-      }
-    })();
+    if (!config) return Promise.resolve();
+    let check = checks.get(this.#client);
+    if (!check) {
+      check = this.#readPersistence(config);
+      checks.set(this.#client, check);
+    }
+    return check;
+  }
+
+  async #readPersistence(
+    config: (name: string) => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      const [appendonly, save] = await boundedCall(
+        "Redis",
+        "CONFIG GET",
+        this.#timeout,
+        () => Promise.all([config("appendonly"), config("save")]),
+      );
+      const warning = persistenceWarning(appendonly, save);
+      if (warning) this.#onWarning(warning);
+    } catch (error) {
+      // CONFIG refused (managed Redis, ACLs): nothing to tell. Redis down:
+      // the call itself fails next; look again on the next call.
+      const cause = error instanceof Error ? error.cause : undefined;
+      const answered = cause instanceof Error &&
+        /ReplyError|ErrorReply/.test(cause.name + cause.constructor.name);
+      if (!answered) checks.delete(this.#client);
+    }
   }
 
   #tokenKey(userId: string): string {
