@@ -304,6 +304,51 @@ export function tokenStoreCases(
       assertEquals(results.filter((r) => r !== null).length, 1);
     },
   );
+  // `claim` is optional: a store without it skips these.
+  const claimOf = (store: TokenStore) =>
+    (store as { claim?: (key: string, ttl: number) => Promise<boolean> })
+      .claim?.bind(store);
+
+  test("of concurrent claims on a key exactly one wins", async (store) => {
+    const claim = claimOf(store);
+    if (!claim) return;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => claim("validate:1", 30_000)),
+    );
+    assertEquals(results.filter((won) => won).length, 1);
+    assertEquals(await claim("validate:2", 30_000), true); // other keys are free
+  });
+
+  test(
+    "a claim ends after its ttl, and lives apart from tokens",
+    async (store, fixture) => {
+      const claim = claimOf(store);
+      if (!claim) return;
+      await store.set("1", sampleToken(1), null);
+      const ttl = 200;
+      const started = Date.now();
+      assertEquals(await claim("1", ttl), true);
+      if (Date.now() - started < ttl / 2) {
+        assertEquals(await claim("1", ttl), false);
+        const other = fixture.openAnother ? await fixture.openAnother() : store;
+        assertEquals(await claimOf(other)?.("1", ttl), false);
+      }
+      assertEquals(await store.list(), ["1"]); // a claim is not a user
+      const v1 = (await store.get("1"))!.version;
+      const lease = present(
+        await store.acquireLease("1", v1, 30_000),
+        "a claim blocked the user's lease",
+      );
+      await lease.release();
+      await store.delete("1"); // leaves the claim
+      if (Date.now() - started < ttl / 2) {
+        assertEquals(await claim("1", ttl), false);
+      }
+      await delay(Math.max(0, started + ttl + 100 - Date.now()));
+      assertEquals(await claim("1", 30_000), true, "the claim did not expire");
+    },
+  );
+
   return cases;
 }
 

@@ -13,6 +13,7 @@ import {
   checkStoreTimeout,
   DEFAULT_STORE_TIMEOUT,
 } from "./_store_call.ts";
+import { checkClaim } from "./_claim.ts";
 import {
   checkToken,
   checkTtl,
@@ -50,7 +51,8 @@ export interface PostgresTokenStoreOptions {
   timeout?: number;
 }
 
-const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** A table name part; 56 characters leave room for the `_claims` table. */
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,55}$/;
 
 /**
  * A {@linkcode TokenStore} on PostgreSQL, for bots and services on several
@@ -89,6 +91,7 @@ const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 export class PostgresTokenStore implements TokenStore {
   #query: PostgresQuery;
   #table: string;
+  #claims: string;
   #timeout: number;
 
   /**
@@ -114,12 +117,15 @@ export class PostgresTokenStore implements TokenStore {
       );
     }
     this.#table = parts.map((p) => `"${p}"`).join(".");
+    this.#claims = parts.map((p, i) =>
+      i === parts.length - 1 ? `"${p}_claims"` : `"${p}"`
+    ).join(".");
     this.#timeout = checkStoreTimeout(options.timeout ?? DEFAULT_STORE_TIMEOUT);
   }
 
   /**
-   * Creates the table when it does not exist; safe to run at every start,
-   * from several processes at once.
+   * Creates the table (and its `<table>_claims` table) when it does not
+   * exist; safe to run at every start, from several processes at once.
    *
    * @throws {TokenStoreUnavailableError} when the database fails or does not
    * answer.
@@ -142,8 +148,13 @@ export class PostgresTokenStore implements TokenStore {
   lease_until timestamptz,
   updated_at timestamptz NOT NULL DEFAULT now()
 )`;
+    const claims = `CREATE TABLE IF NOT EXISTS ${this.#claims} (
+  key text PRIMARY KEY,
+  until timestamptz NOT NULL
+)`;
     try {
       await this.#run("migrate", create, []);
+      await this.#run("migrate", claims, []);
     } catch (error) {
       // Two processes creating the table at once: one wins, the other gets
       // unique_violation (23505) on the catalog; the table is there.
@@ -230,7 +241,8 @@ WHERE user_id = $1 AND version = $4 RETURNING 1 AS ok`,
   }
 
   /**
-   * Lists the users that have a token stored.
+   * Lists the users that have a token stored; the reserved `app:` keys
+   * (app tokens) are left out.
    *
    * @returns Their user ids.
    * @throws {TokenStoreUnavailableError} when the database fails or does
@@ -239,7 +251,7 @@ WHERE user_id = $1 AND version = $4 RETURNING 1 AS ok`,
   async list(): Promise<string[]> {
     const rows = await this.#run(
       "list",
-      `SELECT user_id FROM ${this.#table}`,
+      `SELECT user_id FROM ${this.#table} WHERE user_id NOT LIKE 'app:%'`,
       [],
     );
     return rows.map((row) => String(row.user_id));
@@ -269,7 +281,7 @@ WHERE user_id = $1 AND version = $4 RETURNING 1 AS ok`,
     const rows = await this.#run(
       "acquireLease",
       `UPDATE ${this.#table}
-SET lease_owner = $3, lease_until = now() + $4::int * interval '1 millisecond'
+SET lease_owner = $3, lease_until = now() + $4::bigint * interval '1 millisecond'
 WHERE user_id = $1 AND version = $2
 AND (lease_until IS NULL OR lease_until <= now()) RETURNING 1 AS ok`,
       [userId, String(version), owner, String(Math.ceil(ttl))],
@@ -285,6 +297,31 @@ WHERE user_id = $1 AND lease_owner = $2`,
         );
       },
     };
+  }
+
+  /**
+   * Claims `key` for `ttl` milliseconds across every process sharing the
+   * database: one `INSERT ... ON CONFLICT DO UPDATE ... WHERE until <= now()`
+   * on the claims table, by the database's clock. `true` for one caller,
+   * `false` while that claim lives.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   * @throws {TokenStoreUnavailableError} when the database fails or does
+   * not answer.
+   */
+  async claim(key: string, ttl: number): Promise<boolean> {
+    checkClaim(key, ttl);
+    const rows = await this.#run(
+      "claim",
+      `INSERT INTO ${this.#claims} AS c (key, until)
+VALUES ($1, now() + $2::bigint * interval '1 millisecond')
+ON CONFLICT (key) DO UPDATE SET until = EXCLUDED.until WHERE c.until <= now()
+RETURNING 1 AS ok`,
+      [key, String(Math.ceil(ttl))],
+    );
+    return rows.length === 1;
   }
 
   #run(

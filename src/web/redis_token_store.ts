@@ -13,6 +13,7 @@ import {
   checkStoreTimeout,
   DEFAULT_STORE_TIMEOUT,
 } from "./_store_call.ts";
+import { checkClaim } from "./_claim.ts";
 import {
   checkToken,
   checkTtl,
@@ -45,7 +46,8 @@ export interface RedisTokenStoreOptions {
   /**
    * What every key starts with, default `"twitch-auth:"`. A user's token is
    * the hash `<prefix>token:<userId>` (fields `version` and `token`, the
-   * token as JSON in Twitch's spelling), its lease `<prefix>lease:<userId>`.
+   * token as JSON in Twitch's spelling), its lease `<prefix>lease:<userId>`,
+   * a claim `<prefix>claim:<key>`.
    */
   prefix?: string;
   /**
@@ -88,6 +90,11 @@ return 0`;
 const GET_SCRIPT = `return redis.call('HMGET', KEYS[1], 'version', 'token')`;
 
 const DELETE_SCRIPT = `return redis.call('DEL', KEYS[1], KEYS[2])`;
+
+/** Takes a claim unless a live one holds the key; Redis ends it after ARGV[1] ms. */
+const CLAIM_SCRIPT =
+  `if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) then return 1 end
+return 0`;
 
 /** The persistence check of each client, so that each warns once. */
 const checks = new WeakMap<object, Promise<void>>();
@@ -224,7 +231,8 @@ export class RedisTokenStore implements TokenStore {
 
   /**
    * Lists the users that have a token under this prefix, with `SCAN` (it
-   * walks the whole key space, so keep it for maintenance, not every call).
+   * walks the whole key space, so keep it for maintenance, not every call);
+   * the reserved `app:` keys (app tokens) are left out.
    *
    * @returns Their user ids.
    * @throws {TokenStoreUnavailableError} when Redis fails or does not answer.
@@ -243,9 +251,9 @@ export class RedisTokenStore implements TokenStore {
         () => this.#redis.scan(cursor, match),
       );
       for (const key of keys) {
-        if (typeof key === "string" && key.startsWith(head)) {
-          users.add(key.slice(head.length));
-        }
+        if (typeof key !== "string" || !key.startsWith(head)) continue;
+        const userId = key.slice(head.length);
+        if (!userId.startsWith("app:")) users.add(userId); // app tokens' keys
       }
       cursor = next;
     } while (cursor !== "0");
@@ -285,6 +293,27 @@ export class RedisTokenStore implements TokenStore {
         await this.#eval("release", RELEASE_SCRIPT, [leaseKey], [owner]);
       },
     };
+  }
+
+  /**
+   * Claims `key` for `ttl` milliseconds across every process sharing this
+   * Redis (`SET <prefix>claim:<key> NX PX ttl`): `true` for one caller,
+   * `false` while that claim lives. Redis ends the claim by itself.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   * @throws {TokenStoreUnavailableError} when Redis fails or does not answer.
+   */
+  async claim(key: string, ttl: number): Promise<boolean> {
+    checkClaim(key, ttl);
+    const taken = await this.#eval(
+      "claim",
+      CLAIM_SCRIPT,
+      [`${this.#prefix}claim:${key}`],
+      [String(Math.ceil(ttl))],
+    );
+    return Number(taken) === 1;
   }
 
   async #eval(
