@@ -155,3 +155,27 @@ export function openPostgres(
     close: () => pool.end(),
   };
 }
+
+/**
+ * `client` behind a proxy that counts the calls the stores make on it
+ * (`sendCommand`/`call`/`eval` for Redis, `unsafe`/`query` for PostgreSQL):
+ * one call is one request to the server.
+ */
+export function countingClient<T extends object>(
+  client: T,
+): { client: T; calls(): number } {
+  let calls = 0;
+  const counted = new Set(["sendCommand", "call", "eval", "unsafe", "query"]);
+  const proxy = new Proxy(client, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof name !== "string" || !counted.has(name)) return value;
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        calls++;
+        return value.apply(target, args);
+      };
+    },
+  });
+  return { client: proxy, calls: () => calls };
+}

@@ -21,6 +21,7 @@ import {
 import { PostgresTokenStore } from "../postgres.ts";
 import { RedisTokenStore } from "../redis.ts";
 import {
+  countingClient,
   openPostgres,
   openRedis,
   type PostgresClientKind,
@@ -69,6 +70,9 @@ async function rotate(store: TokenStore, job: Job): Promise<never> {
   }
 }
 
+/** Requests the store sent to Redis or PostgreSQL (0 for the others). */
+let storeCalls = () => 0;
+
 /** The job's store, and how to close what it opened. */
 async function openStore(job: Job): Promise<[TokenStore, () => Promise<void>]> {
   switch (job.kind) {
@@ -78,7 +82,9 @@ async function openStore(job: Job): Promise<[TokenStore, () => Promise<void>]> {
     }
     case "redis": {
       const redis = await openRedis(job.client as RedisClientKind, job.url);
-      const store = new RedisTokenStore(redis.client, {
+      const counting = countingClient(redis.client as object);
+      storeCalls = counting.calls;
+      const store = new RedisTokenStore(counting.client, {
         prefix: job.prefix,
         onWarning: () => {},
       });
@@ -86,7 +92,11 @@ async function openStore(job: Job): Promise<[TokenStore, () => Promise<void>]> {
     }
     case "postgres": {
       const sql = openPostgres(job.client as PostgresClientKind, job.url);
-      const store = new PostgresTokenStore(sql.client, { table: job.table });
+      const counting = countingClient(sql.client as object);
+      storeCalls = counting.calls;
+      const store = new PostgresTokenStore(counting.client, {
+        table: job.table,
+      });
       return [store, sql.close];
     }
     default:
@@ -112,6 +122,7 @@ try {
     users.map((id) => provider.getAccessToken(id)),
   );
   console.log(JSON.stringify({
+    storeCalls: storeCalls(),
     tokens: Object.fromEntries(
       users.map((id, i) => [id, tokens[i].accessToken]),
     ),

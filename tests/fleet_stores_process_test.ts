@@ -4,111 +4,17 @@
 // workers are tests/_store_worker.ts; the servers those of tests/_servers.ts.
 
 import { assert, assertEquals } from "@std/assert";
-import { refreshAccessToken, TokenProvider, type TokenStore } from "../mod.ts";
-import { PostgresTokenStore } from "../postgres.ts";
-import { RedisTokenStore } from "../redis.ts";
-import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { refreshAccessToken, TokenProvider } from "../mod.ts";
+import {
+  CLIENTS,
+  LEASE_TTL,
+  runWorkers,
+  setup,
+  spawnWorker,
+} from "./_fleet.ts";
 import { Lines, textOf } from "./_lines.ts";
 import { seedExpiredToken } from "./_seed.ts";
-import {
-  dropPrefix,
-  NO_POSTGRES,
-  NO_REDIS,
-  openPostgres,
-  openRedis,
-  POSTGRES_URL,
-  REDIS_URL,
-  uniqueName,
-} from "./_servers.ts";
-
-const WORKER = new URL("./_store_worker.ts", import.meta.url).pathname;
-const ROOT = new URL("..", import.meta.url).pathname;
-/** The refresh lease of TokenProvider (src/web/_refresh_coordinator.ts). */
-const LEASE_TTL = 10_000;
-
-/** A public client: no secret, so the mock rotates its refresh tokens. */
-const PUBLIC_CLIENT = {
-  clientId: "fleet0public0client00000000000",
-  redirectUris: ["http://localhost:17563"],
-};
-
-type Kind = "redis" | "postgres";
-const CLIENTS: Record<Kind, [string, string]> = {
-  redis: ["node-redis", "ioredis"],
-  postgres: ["postgres.js", "pg"],
-};
-
-interface Env extends AsyncDisposable {
-  mock: MockTwitch;
-  store: TokenStore;
-  /** The worker job's store fields. */
-  where: Record<string, string>;
-}
-
-async function setup(kind: Kind): Promise<Env> {
-  const mock = await startMockTwitch({ clients: [PUBLIC_CLIENT] });
-  if (kind === "redis") {
-    const redis = await openRedis("ioredis");
-    const prefix = `test:${uniqueName()}:`;
-    return {
-      mock,
-      store: new RedisTokenStore(redis.client, { prefix, onWarning() {} }),
-      where: { url: REDIS_URL, prefix },
-      async [Symbol.asyncDispose]() {
-        await dropPrefix(redis, prefix);
-        await redis.close();
-        await mock.close();
-      },
-    };
-  }
-  const sql = openPostgres("postgres.js");
-  const table = `test_fleet_${uniqueName()}`;
-  const store = new PostgresTokenStore(sql.client, { table });
-  await store.migrate();
-  return {
-    mock,
-    store,
-    where: { url: POSTGRES_URL, table },
-    async [Symbol.asyncDispose]() {
-      await sql.query(`DROP TABLE IF EXISTS ${table}`);
-      await sql.close();
-      await mock.close();
-    },
-  };
-}
-
-function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER, JSON.stringify(job)],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-/** Runs `count` workers, all released at once; their last output lines. */
-async function runWorkers(
-  jobs: Record<string, unknown>[],
-): Promise<Record<string, string>[]> {
-  const children = jobs.map(spawnWorker);
-  const outputs = children.map((child) => new Lines(child.stdout));
-  const errors = children.map((child) => textOf(child.stderr));
-  const ready = await Promise.all(outputs.map((lines) => lines.next()));
-  const writers = children.map((child) => child.stdin.getWriter());
-  await Promise.all(
-    writers.map((w) => w.write(new TextEncoder().encode("go\n"))),
-  );
-  await Promise.all(writers.map((w) => w.close()));
-  const results = await Promise.all(outputs.map((lines) => lines.rest()));
-  const statuses = await Promise.all(children.map((child) => child.status));
-  const stderr = await Promise.all(errors);
-  for (const [i, status] of statuses.entries()) {
-    assertEquals(ready[i], "ready", stderr[i]);
-    assert(status.success, `worker ${i} failed: ${stderr[i]}`);
-  }
-  return results.map((lines) => JSON.parse(lines.at(-1)!).tokens);
-}
+import { NO_POSTGRES, NO_REDIS } from "./_servers.ts";
 
 for (const kind of ["redis", "postgres"] as const) {
   const ignore = kind === "redis" ? NO_REDIS : NO_POSTGRES;
@@ -132,7 +38,7 @@ for (const kind of ["redis", "postgres"] as const) {
         mode: "all",
         users,
       }));
-      const tokens = await runWorkers(jobs);
+      const tokens = (await runWorkers(jobs)).map((r) => r.tokens);
       assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 250);
       for (const id of users) {
         const stored = (await env.store.get(id))!;
