@@ -1,7 +1,7 @@
 // A process that shares a token store with others, for the cross-process
 // tests in token_stores_process_test.ts. One JSON argument:
 //   { kind: "file" | "kv" | "redis" | "postgres", path, authBaseUrl, clientId,
-//     mode, users?, client?, url?, prefix?, table? }
+//     mode, users?, client?, url?, prefix?, table?, batch? }
 // (redis: client "node-redis" | "ioredis", url, prefix; postgres: client
 // "postgres.js" | "pg", url, table)
 // mode "all":    prints "ready", waits for a line on stdin, then asks a
@@ -12,6 +12,7 @@
 //                Twitch's answer to the store's write being durable).
 
 import {
+  type AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
   refreshAccessToken,
@@ -35,6 +36,7 @@ interface Job {
   url?: string;
   prefix?: string;
   table?: string;
+  batch?: number;
   authBaseUrl: string;
   clientId: string;
   mode: "all" | "rotate";
@@ -118,9 +120,18 @@ try {
     authBaseUrl: job.authBaseUrl,
     store,
   });
-  const tokens = await Promise.all(
-    users.map((id) => provider.getAccessToken(id)),
-  );
+  // All at once, or `batch` users at a time (a bot's tokens do not all
+  // expire in the same second; 10,000 at once outlast the provider's wait
+  // for another process's refresh).
+  const batch = job.batch ?? users.length;
+  const tokens: AccessToken[] = [];
+  for (let i = 0; i < users.length; i += batch) {
+    tokens.push(
+      ...await Promise.all(
+        users.slice(i, i + batch).map((id) => provider.getAccessToken(id)),
+      ),
+    );
+  }
   console.log(JSON.stringify({
     storeCalls: storeCalls(),
     tokens: Object.fromEntries(
@@ -133,3 +144,6 @@ try {
 } finally {
   await close();
 }
+// Exit even when a failure left calls in flight (other users' refreshes,
+// a client's reconnect timer): the test reads the exit code, never a hang.
+Deno.exit();

@@ -1,8 +1,9 @@
 // What Redis and PostgreSQL add to a refresh, against the mock on loopback
 // with a public client: one refresh through each store (two client libraries
 // each) against MemoryTokenStore, each through a TokenProvider; then 1,000
-// and 10,000 expired users refreshed at once by 4 processes sharing one
-// Redis or one PostgreSQL (tests/_store_worker.ts), one run each. The
+// and 10,000 expired users refreshed by 4 processes sharing one Redis or one
+// PostgreSQL (tests/_store_worker.ts; each process asks for 1,000 users at a
+// time, all four for the same users in the same order), one run each. The
 // requests each refresh sends to the server are counted on the clients
 // (tests/_servers.ts countingClient) and printed.
 //
@@ -170,6 +171,7 @@ for (const kind of ["redis", "postgres"] as Kind[]) {
         clientId: env.mock.clientId,
         mode: "all",
         users,
+        batch: 1_000, // each process asks for 1,000 users at a time
       }));
       b.start();
       const results = await runWorkers(jobs);
