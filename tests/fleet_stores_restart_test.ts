@@ -109,9 +109,14 @@ async function restartRun(
     for (const provider of providers) {
       outage.push(() => provider.getAccessToken("1030"));
     }
+    const started = Date.now();
     await Promise.all(
       outage.map((call) => assertRejects(call, TokenStoreUnavailableError)),
     );
+    // Promptly: bounded by the store's timeout, not the client's own retries
+    // (ioredis alone waits about 74 s). A generous bound, not a speed test.
+    const took = Date.now() - started;
+    assert(took < 10 * TIMEOUT, `the outage's calls took ${took} ms`);
     // Nothing went to Twitch while the store was down.
     assertEquals(mock.countRequests({ grantType: "refresh_token" }), 20);
 
