@@ -66,6 +66,7 @@ export type {
   MockClient,
   MockFault,
   MockRequest,
+  MockServedRequest,
   MockTwitchOptions,
   MockUser,
   RequestFilter,
@@ -76,8 +77,8 @@ export {
 } from "./src/testing/mock_handler.ts";
 export { type MockTwitch, startMockTwitch } from "./src/testing/mock_server.ts";
 export {
+  testTokenStore,
   type TokenStoreCase,
   tokenStoreCases,
   type TokenStoreFixture,
-  testTokenStore,
 } from "./src/testing/token_store_conformance.ts";

@@ -9,16 +9,14 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { DenoKvTokenStore } from "../mod.ts";
-import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER } from "../testing.ts";
-import { CookieClient } from "./_cookie_client.ts";
 import {
-  bundle,
-  pathOf,
-  runtime,
-  skipUnless,
-  withApp,
-  workerdConfig,
-} from "./_runtimes.ts";
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  DEMO_USER,
+  type MockTwitch,
+} from "../testing.ts";
+import { CookieClient } from "./_cookie_client.ts";
+import { runtime, runtimeTest, withApp, withWorkerdApp } from "./_runtimes.ts";
 
 const workerd = await runtime("workerd");
 const COOKIE_SECRET = "example-test-cookie-secret-0123456789abcdef";
@@ -100,34 +98,28 @@ Deno.test("examples/edge_login.ts: log in, then /me finds the user again from th
   }
 });
 
-Deno.test({
-  name:
-    "examples/cloudflare_worker.ts: bundled, it serves the login in workerd",
-  ...skipUnless(workerd, "workerd"),
-  async fn() {
-    const bin = pathOf(workerd);
-    const dir = await Deno.makeTempDir();
-    try {
-      await bundle("examples/cloudflare_worker.ts", `${dir}/worker.js`);
-      await withApp(async ({ port, base, mock }) => {
-        await Deno.writeTextFile(
-          `${dir}/config.capnp`,
-          workerdConfig(port, "worker.js", {
-            TWITCH_CLIENT_ID: DEMO_CLIENT_ID,
-            TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-            TWITCH_REDIRECT_URL: `${base}/callback`,
-            TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-            COOKIE_SECRET,
-          }),
-        );
-        return { command: bin, args: ["serve", `${dir}/config.capnp`] };
-      }, async (base) => {
+runtimeTest(
+  workerd,
+  "workerd",
+  "examples/cloudflare_worker.ts: bundled, it serves the login in workerd",
+  async (_bin) => {
+    const env = (base: string, mock: MockTwitch) => ({
+      TWITCH_CLIENT_ID: DEMO_CLIENT_ID,
+      TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+      TWITCH_REDIRECT_URL: `${base}/callback`,
+      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
+      COOKIE_SECRET,
+    });
+    await withWorkerdApp(
+      workerd,
+      "examples/cloudflare_worker.ts",
+      env,
+      async (base) => {
         const visit = await new CookieClient().visit(`${base}/login`);
         assertEquals(visit.status, 200, visit.text);
         assertStringIncludes(visit.text, `Hello ${DEMO_USER.displayName}`);
-      }, "/nothing-here");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+      },
+      "/nothing-here",
+    );
   },
-});
+);

@@ -19,12 +19,21 @@ import {
   checkUserId,
   randomHex,
 } from "../web/_store_checks.ts";
-import { syncFolderOf, writeAll } from "./_files.ts";
+import {
+  checkFolder,
+  checkOwnFile,
+  checkStillOurs,
+  lockWithin,
+  openLockFile,
+  syncFolderOf,
+  writeAll,
+} from "./_files.ts";
 import {
   hasTokenFields,
   isObject,
   tokenFromRecord,
 } from "../web/_token_record.ts";
+import { TOKEN_FIELDS, toTwitchJson } from "../web/_token_json.ts";
 
 /** The key of the token a file holds at its top level (no user id). */
 const TOP_LEVEL_KEY = "default";
@@ -47,7 +56,12 @@ interface Pending {
 interface Contents {
   tokens: Map<string, StoredToken>;
   leases: Map<string, Lease>;
+  /** The fields this store does not know, by key (`""`: the top level). */
+  unknown: Map<string, Record<string, unknown>>;
 }
+
+/** This store's own fields beside the tokens, at the top level. */
+const OWN_FIELDS = ["version", "users", "leases"];
 
 /**
  * A {@linkcode TokenStore} in one JSON file holding one or many users'
@@ -55,30 +69,52 @@ interface Contents {
  * the same path shares the tokens and one refresh per expiry.
  *
  * **Guarantees.** Every read-modify-write (`set`, `delete`, `acquireLease`,
- * a lease's `release`) runs under an exclusive OS lock (`Deno.FsFile.lock`)
- * on the sidecar file `path + ".lock"` (created beside it, never removed:
- * leave it there), so two processes can never lose each other's writes.
- * The file is replaced atomically, never rewritten in place: the new content
- * goes to `path + ".tmp"` (mode 0600), is synced, renamed over `path`, and
- * the folder is synced. A crash leaves the old file or the new one, never a
- * torn one; a temporary file a killed writer left behind is replaced by the
- * next write. `get` and `list` read without the lock.
+ * a lease's `release`) runs under an exclusive OS lock (`Deno.FsFile`'s
+ * `tryLock`) on the sidecar file `path + ".lock"` (created beside it, never
+ * removed: leave it there), so two processes can never lose each other's
+ * writes. A process waits at most 10 seconds for a lock another process
+ * holds (a write holds it for milliseconds; a holder stopped with Ctrl+Z or
+ * a debugger, or hung, holds it longer), then the call throws
+ * {@linkcode FileLockTimeoutError} naming the lock file; a holder that dies
+ * lets it go at once. The file is replaced atomically, never rewritten in
+ * place: the new content goes to `path + ".tmp"` (created new, mode 0600),
+ * is synced, renamed over `path`, and the folder is synced. A crash leaves
+ * the old file or the new one, never a torn one; a temporary file a killed
+ * writer left behind is replaced by the next write. `get` and `list` read
+ * without the lock.
  *
- * **Format.** A JSON object. A token at its top level, in this module's
- * spelling (what `JSON.stringify(token)` writes, and `UserTokenStorage`
- * keeps) or Twitch's (what `twitch-auth --output tokens.json` writes), is
- * the token of the key `"default"`: a file written by the CLI or by
- * `JSON.stringify(token)` is read as is. Other users' tokens are under
- * `users`, keyed by user id; each record has a `version`; live refresh
- * leases are under `leases`. A token without an obtained time counts as
- * expired, so it is refreshed before use.
+ * **Only the owner steers the files.** Every call refuses, with
+ * {@linkcode UnsafeFileError} saying why and what to do, a folder other
+ * users can write unless it is sticky (like `/tmp`; then the token file,
+ * the lock and the temporary must be this user's own, which needs
+ * `--allow-sys=uid` to check), and a token, lock or temporary path that is
+ * a symbolic link.
+ *
+ * **Format.** A JSON object; every token in it is written in Twitch's field
+ * names (`access_token`, `refresh_token`, `expires_in`, `scope`,
+ * `token_type`, `id_token`) plus `obtained_at` (epoch milliseconds), before
+ * and after any number of refreshes, so `jq -r .access_token` keeps
+ * working. The token at the top level is the token of the key `"default"`
+ * (the key `Twitch` and `UserTokenStorage` use): the file `twitch-auth
+ * --format json --output tokens.json` writes is such a file. Other keys'
+ * tokens (user ids) are under `users`, one record each in the same
+ * spelling. Beside the token fields sit the store's own: the record's
+ * `version`, and the live refresh leases under `leases` at the top level.
+ * Fields the store does not know, at the top level or in a record, are
+ * kept through every rewrite. Tokens in this module's own spelling
+ * (`accessToken`, what `JSON.stringify(token)` writes) are read too, and
+ * rewritten in Twitch's on the next write. A token without an obtained
+ * time counts as expired, so it is refreshed before use.
  *
  * ```json
  * {
- *   "accessToken": "…", "refreshToken": "…", "expiresIn": 14400,
- *   "scopes": ["chat:read"], "tokenType": "bearer",
- *   "obtainedAt": 1764600000000, "version": "3.9f2c41d07a5be618",
- *   "users": { "141981764": { "accessToken": "…", "version": "1.…" } }
+ *   "access_token": "…", "refresh_token": "…", "expires_in": 14400,
+ *   "scope": ["chat:read"], "token_type": "bearer",
+ *   "obtained_at": 1764600000000, "version": "3.9f2c41d07a5be618",
+ *   "users": {
+ *     "141981764": { "access_token": "…", "…": "…", "version": "1.…" }
+ *   },
+ *   "leases": { "141981764": { "id": "…", "version": "1.…", "expiresAt": 1764600009000 } }
  * }
  * ```
  *
@@ -152,6 +188,9 @@ export class FileTokenStore implements TokenStore {
    * @returns The new record, or `null` when the stored version was not
    * `expected`.
    * @throws {CorruptTokenStoreError} when the file is damaged.
+   * @throws {FileLockTimeoutError} when another process held the lock for
+   * 10 seconds.
+   * @throws {UnsafeFileError} when another user could steer the files.
    */
   async set(
     userId: string,
@@ -180,6 +219,7 @@ export class FileTokenStore implements TokenStore {
   async delete(userId: string): Promise<void> {
     checkUserId(userId);
     await this.#update((contents) => {
+      contents.unknown.delete(userId);
       const hadToken = contents.tokens.delete(userId);
       const hadLease = contents.leases.delete(userId);
       return { result: undefined, changed: hadToken || hadLease };
@@ -275,12 +315,9 @@ export class FileTokenStore implements TokenStore {
   }
 
   async #locked<T>(work: () => Promise<T>): Promise<T> {
-    const lock = await Deno.open(`${this.path}.lock`, {
-      read: true,
-      write: true,
-      create: true,
-      mode: 0o600,
-    }).catch((error) => {
+    const lockPath = `${this.path}.lock`;
+    const folder = await checkFolder(this.path);
+    const lock = await openLockFile(lockPath, folder).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       throw new InvalidArgumentError(
         `The folder of the token file ${this.path} does not exist: create it, or pass another path`,
@@ -288,7 +325,7 @@ export class FileTokenStore implements TokenStore {
       );
     });
     try {
-      await lock.lock(true);
+      await lockWithin(lock, lockPath);
       return await work();
     } finally {
       lock.close(); // closing the file releases the lock
@@ -313,12 +350,13 @@ export class FileTokenStore implements TokenStore {
   }
 
   async #read(): Promise<Contents> {
+    await checkOwnFile(this.path, await checkFolder(this.path));
     let text: string;
     try {
       text = await Deno.readTextFile(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
-        return { tokens: new Map(), leases: new Map() };
+        return { tokens: new Map(), leases: new Map(), unknown: new Map() };
       }
       throw error;
     }
@@ -329,7 +367,9 @@ export class FileTokenStore implements TokenStore {
   async #write(contents: Contents): Promise<void> {
     const temporary = `${this.path}.tmp`;
     // Under the lock no other writer exists: a temporary file there is a
-    // killed writer's. Remove it rather than reuse it (fresh inode, 0600).
+    // killed writer's. Remove it rather than reuse it (fresh inode, 0600:
+    // created here, never opened through a link, never chmod-ed by path).
+    await checkOwnFile(temporary, await checkFolder(this.path));
     await Deno.remove(temporary).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
@@ -341,6 +381,7 @@ export class FileTokenStore implements TokenStore {
     try {
       await writeAll(file, new TextEncoder().encode(serialize(contents)));
       await file.sync();
+      await checkStillOurs(temporary, file);
     } finally {
       file.close();
     }
@@ -361,6 +402,8 @@ async function parseContents(text: string, path: string): Promise<Contents> {
     throw new CorruptTokenStoreError(path, "it is not a JSON object");
   }
   const tokens = new Map<string, StoredToken>();
+  const unknown = new Map<string, Record<string, unknown>>();
+  unknown.set("", unknownFields(data, [...TOKEN_FIELDS, ...OWN_FIELDS]));
   if (hasTokenFields(data)) {
     tokens.set(TOP_LEVEL_KEY, await storedFrom(data, path));
   }
@@ -374,8 +417,19 @@ async function parseContents(text: string, path: string): Promise<Contents> {
       throw new CorruptTokenStoreError(where, "the record is not an object");
     }
     tokens.set(userId, await storedFrom(record, where));
+    unknown.set(userId, unknownFields(record, [...TOKEN_FIELDS, "version"]));
   }
-  return { tokens, leases: liveLeases(data.leases) };
+  return { tokens, leases: liveLeases(data.leases), unknown };
+}
+
+/** The fields of `record` not named in `known`. */
+function unknownFields(
+  record: Record<string, unknown>,
+  known: readonly string[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record).filter(([name]) => !known.includes(name)),
+  );
 }
 
 /** A record's token and version; a record without one gets a stable one. */
@@ -419,18 +473,25 @@ function liveLeases(data: unknown): Map<string, Lease> {
   return leases;
 }
 
-/** The file's text: the `"default"` token at the top, then users, leases. */
-function serialize({ tokens, leases }: Contents): string {
-  const record = ({ token, version }: StoredToken) => ({
-    ...token.toJSON(),
+/**
+ * The file's text: the `"default"` token at the top, then users, leases;
+ * each token in Twitch's spelling, with the fields no one here knows.
+ */
+function serialize({ tokens, leases, unknown }: Contents): string {
+  const record = (key: string, { token, version }: StoredToken) => ({
+    ...(key === TOP_LEVEL_KEY ? {} : unknown.get(key)),
+    ...toTwitchJson(token),
     version,
   });
   const top = tokens.get(TOP_LEVEL_KEY);
   const users = [...tokens].filter(([key]) => key !== TOP_LEVEL_KEY);
   const data = {
-    ...(top ? record(top) : {}),
+    ...unknown.get(""),
+    ...(top ? record(TOP_LEVEL_KEY, top) : {}),
     ...(users.length > 0
-      ? { users: Object.fromEntries(users.map(([k, v]) => [k, record(v)])) }
+      ? {
+        users: Object.fromEntries(users.map(([k, v]) => [k, record(k, v)])),
+      }
       : {}),
     ...(leases.size > 0 ? { leases: Object.fromEntries(leases) } : {}),
   };

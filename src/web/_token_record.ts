@@ -42,25 +42,3 @@ export function tokenFromRecord(
     throw new CorruptTokenStoreError(where, problem, { cause: error });
   }
 }
-
-/**
- * A token in Twitch's spelling (`access_token`, `refresh_token`,
- * `expires_in`, `scope`, `token_type`, `id_token`) plus `obtained_at` in
- * epoch milliseconds, as the CLI writes it and databases store it; read back
- * with {@linkcode tokenFromRecord}.
- */
-export function tokenToTwitchRecord(
-  token: AccessToken,
-): Record<string, unknown> {
-  return {
-    access_token: token.accessToken,
-    ...(token.refreshToken === undefined
-      ? {}
-      : { refresh_token: token.refreshToken }),
-    expires_in: token.expiresIn,
-    scope: [...token.scopes],
-    token_type: token.tokenType,
-    obtained_at: token.obtainedAt,
-    ...(token.idToken === undefined ? {} : { id_token: token.idToken }),
-  };
-}

@@ -8,17 +8,18 @@
 
 import type { AccessToken } from "./access_token.ts";
 import { redact } from "./redact.ts";
+import { inspectAs } from "./_inspect.ts";
 import {
   callTwitch,
   checkTimeout,
   DEFAULT_TIMEOUT,
   endpointUrl,
   errorMessageOf,
-  type RequestOptions,
   sleep,
   twitchError,
   type TwitchResponse,
 } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { requireString, toAccessToken } from "./_token_endpoint.ts";
 import {
   AccessDeniedError,
@@ -93,36 +94,11 @@ export class DeviceAuthorization implements DeviceAuthorizationData {
     this.interval = data.interval;
     this.scopes = Object.freeze([...data.scopes]);
     this.obtainedAt = data.obtainedAt;
-  }
-
-  /**
-   * Shows it with the device code redacted in `Deno.inspect`.
-   *
-   * @param inspect Deno's inspect function.
-   * @param options Deno's inspect options.
-   * @returns The redacted rendering.
-   */
-  [Symbol.for("Deno.customInspect")](
-    inspect: (value: unknown, options: unknown) => string,
-    options: unknown,
-  ): string {
-    return `DeviceAuthorization ${inspect(this.#redacted(), options)}`;
-  }
-
-  /**
-   * Shows it with the device code redacted in Node's `util.inspect`.
-   *
-   * @param _depth The remaining depth.
-   * @param options Node's inspect options.
-   * @param inspect Node's inspect function.
-   * @returns The redacted rendering.
-   */
-  [Symbol.for("nodejs.util.inspect.custom")](
-    _depth: number,
-    options: unknown,
-    inspect: (value: unknown, options: unknown) => string,
-  ): string {
-    return `DeviceAuthorization ${inspect(this.#redacted(), options)}`;
+    inspectAs(
+      this,
+      (inspect, options) =>
+        `DeviceAuthorization ${inspect(this.#redacted(), options)}`,
+    );
   }
 
   #redacted(): DeviceAuthorizationData {
@@ -246,7 +222,12 @@ export async function waitForDeviceToken(
       failures++;
     }
     if (response?.status === 200) {
-      return toAccessToken(response.body, url.pathname, obtainedAt);
+      return toAccessToken(
+        response.body,
+        url.pathname,
+        obtainedAt,
+        "device_code",
+      );
     }
     if (response) {
       failures = 0;

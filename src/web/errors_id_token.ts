@@ -11,18 +11,25 @@ import { TwitchAuthError } from "./errors.ts";
  * - `"malformed"`: not a JWT, or a claim has the wrong type;
  * - `"signature"`: not signed with RS256 by a key in Twitch's key set;
  * - `"issuer"`: `iss` is not Twitch's;
- * - `"audience"`: `aud` is not the app's client id (issued to another app);
+ * - `"audience"`: `aud` (or `azp`, when present) is not the app's client id
+ *   (issued to another app);
  * - `"expired"`: `exp` has passed;
  * - `"issued-at"`: `iat` is missing or in the future;
  * - `"nonce"`: `nonce` is not the one this sign-in sent (a replayed or
  *   injected token).
  *
- * @example Use it
+ * @example Tell a replayed ID token from an expired one
  * ```ts
- * import type { IdTokenFailure } from "@x/twitch-auth/web";
+ * import { InvalidIdTokenError, verifyIdToken } from "@x/twitch-auth/web";
  *
- * const reason: IdTokenFailure = "nonce";
- * console.log(reason);
+ * try {
+ *   await verifyIdToken("an-id-token", { clientId: "my_app_id", nonce: "n" });
+ * } catch (error) {
+ *   if (!(error instanceof InvalidIdTokenError)) throw error;
+ *   // error.reason is an IdTokenFailure: a closed list to switch on.
+ *   if (error.reason === "nonce") console.log("from another login: refuse it");
+ *   else if (error.reason === "expired") console.log("too old: log in again");
+ * }
  * ```
  */
 export type IdTokenFailure =

@@ -5,7 +5,8 @@
  */
 
 import type { RemoteJWKSet } from "jose";
-import { endpointUrl } from "./_request.ts";
+import { backoffDelay } from "./_backoff.ts";
+import { endpointUrl, readLimited } from "./_request.ts";
 import { requireString } from "./_token_endpoint.ts";
 import {
   InvalidResponseError,
@@ -28,6 +29,9 @@ const CLOCK_TOLERANCE = 60;
 const KEYS_MAX_AGE = 10 * 60_000;
 /** The shortest time between two fetches of the key set for an unknown `kid` (ms). */
 const KEYS_COOLDOWN = 30_000;
+// After a failed fetch of the key set, the next waits out a backoff (about
+// 1 s, doubling up to about 60 s): verifications meanwhile fail at once with
+// the same error. Its answer is read up to MAX_RESPONSE_BYTES (1 MiB).
 /** How long one fetch of the key set may take (ms). */
 const KEYS_TIMEOUT = 10_000;
 /** Key sets kept at once per `fetch` (one per `authBaseUrl`). */
@@ -37,12 +41,14 @@ const KEY_SETS_KEPT = 8;
  * The claims of a verified Twitch ID token: the {@linkcode UserInfo} claims
  * plus `nonce` and `azp`.
  *
- * @example Use it
+ * @example Greet the user from the ID token of a sign-in
  * ```ts ignore
- * import { type IdTokenClaims, verifyIdToken } from "@x/twitch-auth/web";
+ * import { exchangeCode, verifyIdToken } from "@x/twitch-auth/web";
  *
- * const claims: IdTokenClaims = await verifyIdToken(token.idToken!, { clientId: "my_app_id" });
- * console.log(claims.sub, claims.preferred_username);
+ * const token = await exchangeCode("my_app_id", "my_app_secret", "the-code", "https://example.com/callback");
+ * // Only a sign-in with the openid scope brings an ID token.
+ * const claims = await verifyIdToken(token.idToken!, { clientId: "my_app_id" });
+ * console.log(`Hello ${claims.preferred_username} (user id ${claims.sub})`);
  * ```
  */
 export interface IdTokenClaims extends UserInfo {
@@ -55,12 +61,17 @@ export interface IdTokenClaims extends UserInfo {
 /**
  * Options of {@linkcode verifyIdToken}.
  *
- * @example Use it
+ * @example Accept the ID token only for the login that asked for it
  * ```ts ignore
- * import { verifyIdToken, type VerifyIdTokenOptions } from "@x/twitch-auth/web";
+ * import { verifyIdToken } from "@x/twitch-auth/web";
  *
- * const options: VerifyIdTokenOptions = { clientId: "my_app_id", nonce: "from-the-login-cookie" };
- * const claims = await verifyIdToken(token.idToken!, options);
+ * declare const idToken: string; // from the code exchange
+ * declare const nonceFromCookie: string; // what /login put in the authorize URL
+ * const claims = await verifyIdToken(idToken, {
+ *   clientId: "my_app_id",
+ *   nonce: nonceFromCookie, // another login's ID token is refused
+ * });
+ * console.log(claims.sub);
  * ```
  */
 export interface VerifyIdTokenOptions {
@@ -95,7 +106,8 @@ function loadJose(): Promise<Jose> {
  * Verifies a Twitch ID token and returns its claims: the RS256 signature
  * against Twitch's key set (`{authBaseUrl}/keys`, cached for ten minutes and
  * fetched again when a token names a key it lacks), the issuer
- * (`https://id.twitch.tv/oauth2`), the audience (your client id), the
+ * (`https://id.twitch.tv/oauth2`), the audience (your client id, also in `azp`
+ * when present), the
  * expiry, the issue time, and the `nonce` when you pass one. The checks run
  * in the `jose` library.
  *
@@ -149,6 +161,10 @@ export async function verifyIdToken(
   if (options.nonce !== undefined && payload.nonce !== options.nonce) {
     throw new InvalidIdTokenError("nonce");
   }
+  // `azp` (authorized party), when present, must be this app too.
+  if (payload.azp !== undefined && payload.azp !== options.clientId) {
+    throw new InvalidIdTokenError("audience");
+  }
   if (typeof payload.sub !== "string" || typeof payload.aud !== "string") {
     throw new InvalidIdTokenError("malformed");
   }
@@ -177,29 +193,74 @@ function keySet(
   return set;
 }
 
-/** A fetch for jose that turns transport and status failures into ours. */
+/**
+ * A fetch for jose that turns transport and status failures into ours,
+ * reads at most 1 MiB, checks the answer is a key set, and after a failure
+ * fails at once (with the same error) until a backoff has passed.
+ */
 function keysFetch(url: URL, fetchFn: typeof fetch) {
-  const where = `${url.origin}${url.pathname}`;
-  return async (
-    input: string,
-    init: RequestInit,
-  ): Promise<Response> => {
-    let response: Response;
+  let failures = 0;
+  let retryAt = 0;
+  let last: unknown;
+  const fetchKeys = (input: string, init: RequestInit): Promise<Response> =>
+    fetchKeySet(url, fetchFn, input, init);
+  return async (input: string, init: RequestInit): Promise<Response> => {
+    if (failures > 0 && Date.now() < retryAt) throw last;
     try {
-      response = await fetchFn(input, init);
+      const response = await fetchKeys(input, init);
+      failures = 0;
+      return response;
     } catch (error) {
-      if ((error as Error)?.name === "TimeoutError") throw error; // jose's
-      throw new NetworkError(where, { cause: error });
+      failures++;
+      retryAt = Date.now() + backoffDelay(failures);
+      last = error;
+      throw error;
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw new TwitchApiError(
-        `Twitch's ${url.pathname} answered HTTP ${response.status} instead of its key set: try again in a minute`,
-        response.status,
-      );
-    }
-    return response;
   };
+}
+
+/** One fetch of the key set, its answer read whole (at most 1 MiB) and checked. */
+async function fetchKeySet(
+  url: URL,
+  fetchFn: typeof fetch,
+  input: string,
+  init: RequestInit,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchFn(input, init);
+  } catch (error) {
+    if ((error as Error)?.name === "TimeoutError") throw error; // jose's
+    throw new NetworkError(`${url.origin}${url.pathname}`, { cause: error });
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new TwitchApiError(
+      `Twitch's ${url.pathname} answered HTTP ${response.status} instead of its key set: try again in a minute`,
+      response.status,
+    );
+  }
+  const deadline = new AbortController();
+  const text = await readLimited(response, url.pathname, deadline).catch(
+    (error) => {
+      if (error instanceof InvalidResponseError) throw error;
+      if ((error as Error)?.name === "TimeoutError") throw error; // jose's
+      throw new NetworkError(`${url.origin}${url.pathname}`, { cause: error });
+    },
+  );
+  let keys: unknown;
+  try {
+    keys = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidResponseError(url.pathname, 200, { cause });
+  }
+  if (!Array.isArray((keys as { keys?: unknown } | null)?.keys)) {
+    throw new InvalidResponseError(url.pathname, 200);
+  }
+  return new Response(text, {
+    status: 200,
+    headers: { "Content-Type": "application/json" },
+  });
 }
 
 /** The typed error for what jose threw. */

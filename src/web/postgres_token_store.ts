@@ -21,11 +21,8 @@ import {
   randomHex,
   secretsOf,
 } from "./_store_checks.ts";
-import {
-  isObject,
-  tokenFromRecord,
-  tokenToTwitchRecord,
-} from "./_token_record.ts";
+import { isObject, tokenFromRecord } from "./_token_record.ts";
+import { toTwitchJson } from "./_token_json.ts";
 import type { StoredToken, TokenLease, TokenStore } from "./token_store.ts";
 
 /**
@@ -203,7 +200,7 @@ export class PostgresTokenStore implements TokenStore {
     checkUserId(userId);
     checkToken(token);
     const version = randomHex(16);
-    const json = JSON.stringify(tokenToTwitchRecord(token));
+    const json = JSON.stringify(toTwitchJson(token));
     const rows = expected === null
       ? await this.#run(
         "set",

@@ -21,11 +21,8 @@ import {
   randomHex,
   secretsOf,
 } from "./_store_checks.ts";
-import {
-  isObject,
-  tokenFromRecord,
-  tokenToTwitchRecord,
-} from "./_token_record.ts";
+import { isObject, tokenFromRecord } from "./_token_record.ts";
+import { toTwitchJson } from "./_token_json.ts";
 import type { StoredToken, TokenLease, TokenStore } from "./token_store.ts";
 
 /**
@@ -206,7 +203,7 @@ export class RedisTokenStore implements TokenStore {
       "set",
       SET_SCRIPT,
       [this.#tokenKey(userId), this.#leaseKey(userId)],
-      [expected ?? "", version, JSON.stringify(tokenToTwitchRecord(token))],
+      [expected ?? "", version, JSON.stringify(toTwitchJson(token))],
       secretsOf(token),
     );
     return Number(written) === 1 ? { token, version } : null;

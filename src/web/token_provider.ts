@@ -4,6 +4,7 @@
  * @module
  */
 
+import { missingScopeFor } from "./_scope_check.ts";
 import { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError, InvalidTokenError } from "./errors.ts";
 import { MemoryTokenStore } from "./memory_token_store.ts";
@@ -14,25 +15,29 @@ import {
   type CheckedToken,
   DEFAULT_HELIX_BASE_URL,
   DEFAULT_VALIDATE_INTERVAL,
-  type RefreshFailureListener,
   type TokenProviderOptions,
-  type UserRefreshListener,
+  type TokenRefreshFailureListener,
+  type TokenRefreshListener,
 } from "./token_provider_options.ts";
 import { validateToken } from "./validate_token.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
-import { DEFAULT_TIMEOUT, type RequestOptions } from "./_request.ts";
+import { DEFAULT_TIMEOUT } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
+import { carryOver, requireSecretFor } from "./_refresh_secret.ts";
+import { inspectAs } from "./_inspect.ts";
 
-/** How close to its expiry a token is refreshed, in milliseconds. */
+/** The most lifetime left at which a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
 /** The refresh request must end well inside the refresh lease. */
 const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
 
 /**
  * Many users' tokens, kept valid: `getAccessToken` hands out a token that
- * does not expire within a minute, `fetch` calls Helix as a user and retries
- * once after a 401. Refreshes follow one rule: a token is refreshed only
+ * does not expire within a minute (a quarter of its lifetime for a token
+ * that lives under 4 minutes), `fetch` calls Helix as a user and retries
+ * once after a 401 that says the token is invalid. Refreshes follow one rule: a token is refreshed only
  * while the token that failed (a 401, or expiry by the clock) is still the
  * current one, so 1,000 concurrent callers make one refresh request, and
  * processes sharing a store (a `FileTokenStore`, a `DenoKvTokenStore`) make
@@ -46,7 +51,7 @@ const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
  * import { AccessToken, TokenProvider } from "@x/twitch-auth";
  *
  * const provider = new TokenProvider({ clientId: "my_app_id", clientSecret: "my_app_secret" });
- * provider.onRefreshFailure((userId, error) => console.error(userId, error.message));
+ * provider.onRefreshFailure((error, userId) => console.error(userId, error.message));
  * const userId = await provider.addUser(AccessToken.fromJSON(await Deno.readTextFile("token.json")));
  * const response = await provider.fetch(userId, "users");
  * console.log(await response.json());
@@ -62,9 +67,10 @@ export class TokenProvider {
   readonly #clientSecret: string | undefined;
   readonly #requestOptions: RequestOptions;
   readonly #coordinator: RefreshCoordinator;
-  readonly #refreshListeners = new Set<UserRefreshListener>();
-  readonly #failureListeners = new Set<RefreshFailureListener>();
+  readonly #refreshListeners = new Set<TokenRefreshListener>();
+  readonly #failureListeners = new Set<TokenRefreshFailureListener>();
   readonly #schedule: ValidationSchedule;
+  readonly #checkScopes: boolean;
 
   /**
    * Creates the provider; it holds no timer until a user is added.
@@ -91,6 +97,7 @@ export class TokenProvider {
     this.helixBaseUrl = (options.helixBaseUrl ?? DEFAULT_HELIX_BASE_URL)
       .replace(/\/+$/, "");
     this.store = options.store ?? new MemoryTokenStore();
+    this.#checkScopes = options.checkScopes === true;
     this.#requestOptions = {
       authBaseUrl: options.authBaseUrl,
       fetch: options.fetch,
@@ -106,6 +113,7 @@ export class TokenProvider {
       onRefreshed: (userId, token) => this.#tellRefreshed(userId, token),
       onFailure: (userId, error) => this.#tellFailure(userId, error),
     });
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -118,6 +126,9 @@ export class TokenProvider {
    * @throws {InvalidTokenError} when Twitch refuses the token and it cannot
    * be refreshed, or it belongs to another app.
    * @throws {InvalidArgumentError} when it is an app token (no user).
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow and the provider has no
+   * `clientSecret` (it could never be refreshed).
    */
   async addUser(token: AccessToken): Promise<string> {
     const checked = await this.checkToken(token);
@@ -137,9 +148,12 @@ export class TokenProvider {
    * @param userId The Twitch user id the token belongs to.
    * @param token The user's token.
    * @returns The stored record.
+   * @throws {MissingClientSecretError} when the token comes from the
+   * authorization code flow and the provider has no `clientSecret`.
    */
   async setToken(userId: string, token: AccessToken): Promise<StoredToken> {
     requireAccessToken(token);
+    requireSecretFor(token, this.#clientSecret, this.clientId);
     if (typeof userId !== "string" || userId === "") {
       throw new InvalidArgumentError("userId must be a non-empty string");
     }
@@ -168,9 +182,12 @@ export class TokenProvider {
    * @throws {InvalidTokenError} when Twitch refuses the token and it cannot
    * be refreshed, or it belongs to another app.
    * @throws {InvalidArgumentError} when it is an app token (no user).
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow and there is no `clientSecret`.
    */
   async checkToken(token: AccessToken): Promise<CheckedToken> {
     let current = requireAccessToken(token);
+    requireSecretFor(current, this.#clientSecret, this.clientId);
     let refreshed = false;
     for (;;) {
       const result = await validateToken(
@@ -216,13 +233,19 @@ export class TokenProvider {
 
   /**
    * A valid token for the user: refreshed first (by the refresh rule) when
-   * it expires within a minute. After Twitch refused a user's refresh token,
-   * this rejects at once with that error until a new token is added.
+   * it expires within a minute, or within a quarter of its lifetime when
+   * that is shorter. After Twitch refused a user's refresh token, this
+   * rejects at once with that error until a new token is added. After a
+   * refresh failed for a reason that may pass (Twitch down, the network, a
+   * timeout), the callers of that token get a `RefreshBackoffError`
+   * at once, without a request, until the backoff (about 1 s, doubling up to
+   * about 60 s) has passed.
    *
    * @param userId The Twitch user id.
    * @returns The user's access token.
    * @throws {UnknownUserError} when no token is stored for the user.
    * @throws {InvalidRefreshTokenError} when the token cannot be refreshed.
+   * @throws {RefreshBackoffError} while a failed refresh waits out its backoff.
    */
   async getAccessToken(userId: string): Promise<AccessToken> {
     return (await this.#valid(userId)).token;
@@ -250,8 +273,11 @@ export class TokenProvider {
    * A `fetch` for Helix as the user: `input` is a path under the Helix base
    * URL (`"users?login=twitchdev"`) or a full URL under it; any other
    * address is refused, so the token never goes to another host. It adds
-   * `Client-Id` and `Authorization: Bearer`; on a 401 it runs the refresh
-   * rule and sends the request once more. A `ReadableStream` body is
+   * `Client-Id` and `Authorization: Bearer`; on a 401 whose body says the
+   * token is invalid (or says nothing) it runs the refresh rule and sends
+   * the request once more. A 401 for a missing scope (`Missing scope: X`) or
+   * another app's token (`Client ID and OAuth token do not match`) comes
+   * back untouched and refreshes nothing: no new token fixes those. A `ReadableStream` body is
    * buffered (up to 1 MiB) so that the retry sends it whole; a longer one is
    * streamed once, and its 401 response is returned unretried.
    *
@@ -261,6 +287,8 @@ export class TokenProvider {
    * @returns Twitch's response.
    * @throws {InvalidArgumentError} when `input` is not under the Helix base.
    * @throws {UnknownUserError} when no token is stored for the user.
+   * @throws {MissingScopeError} with `checkScopes`, before sending, when the
+   * token's scopes lack what the endpoint needs.
    */
   async fetch(
     userId: string,
@@ -275,6 +303,14 @@ export class TokenProvider {
       fetch: this.#requestOptions.fetch,
       token: async () => {
         const used = await this.#valid(userId);
+        if (this.#checkScopes) {
+          const lacking = await missingScopeFor(
+            init.method ?? "GET",
+            url.pathname.slice(new URL(this.helixBaseUrl).pathname.length),
+            used.token.scopes,
+          );
+          if (lacking) throw lacking;
+        }
         return {
           accessToken: used.token.accessToken,
           renew: async () =>
@@ -308,13 +344,14 @@ export class TokenProvider {
 
   /**
    * Calls `listener` after each refresh this process makes, once the new
-   * token is stored. Awaited: the callers waiting for that token get it
+   * token is stored (or, when the store failed to write it, once it is kept
+   * in memory to be written again). Awaited: the callers waiting for that token get it
    * after the listener, and an error it throws reaches them.
    *
-   * @param listener Called with the user id and the new token.
+   * @param listener Called with the new token and the user id.
    * @returns A function that removes the listener.
    */
-  onRefresh(listener: UserRefreshListener): () => void {
+  onRefresh(listener: TokenRefreshListener): () => void {
     this.#refreshListeners.add(listener);
     return () => this.#refreshListeners.delete(listener);
   }
@@ -322,12 +359,16 @@ export class TokenProvider {
   /**
    * Calls `listener` when a refresh fails, with the user id; including one
    * started by the hourly validation, which has no caller to throw to. A
-   * refused refresh token is reported once and not tried again.
+   * refused refresh token is reported once and not tried again; a failure
+   * that may pass once per attempt (callers in its backoff do not repeat
+   * it). When the store cannot write a new token, the listener hears a
+   * `TokenNotSavedError` per failed write: the token is served from memory
+   * meanwhile and the write tried again with backoff.
    *
-   * @param listener Called with the user id and the error.
+   * @param listener Called with the error and the user id.
    * @returns A function that removes the listener.
    */
-  onRefreshFailure(listener: RefreshFailureListener): () => void {
+  onRefreshFailure(listener: TokenRefreshFailureListener): () => void {
     this.#failureListeners.add(listener);
     return () => this.#failureListeners.delete(listener);
   }
@@ -348,6 +389,7 @@ export class TokenProvider {
    */
   close(): void {
     this.#schedule.close();
+    this.#coordinator.close();
   }
 
   /** Same as {@linkcode close}, for `using`. */
@@ -360,7 +402,7 @@ export class TokenProvider {
     const stored = await this.#coordinator.current(userId);
     const refusal = this.#coordinator.refusal(userId, stored.version);
     if (refusal) throw refusal;
-    if (!expiring(stored.token, EXPIRY_MARGIN)) return stored;
+    if (!expiring(stored.token, refreshMargin(stored.token))) return stored;
     const fresh = await this.#coordinator.refresh(userId, stored.version);
     // What replaced our token (another process's, read from the store) may
     // itself be long expired: refresh that one too. Our own new token is not
@@ -388,6 +430,7 @@ export class TokenProvider {
         "The access token expired or was refused, and there is no refresh token: sign in again",
       );
     }
+    requireSecretFor(token, this.#clientSecret, this.clientId);
     const fresh = await refreshAccessToken(
       token.refreshToken,
       this.clientId,
@@ -400,22 +443,19 @@ export class TokenProvider {
         ),
       },
     );
-    return fresh.refreshToken ? fresh : new AccessToken({
-      ...fresh.toJSON(),
-      refreshToken: token.refreshToken,
-    });
+    return carryOver(token, fresh);
   }
 
   async #tellRefreshed(userId: string, token: AccessToken): Promise<void> {
     for (const listener of [...this.#refreshListeners]) {
-      await listener(userId, token);
+      await listener(token, userId);
     }
   }
 
   #tellFailure(userId: string, error: Error): void {
     for (const listener of [...this.#failureListeners]) {
       try {
-        listener(userId, error);
+        listener(error, userId);
       } catch {
         // A failing failure listener must not hide the refresh's own error.
       }
@@ -427,7 +467,7 @@ export class TokenProvider {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `TokenProvider { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${
@@ -443,6 +483,16 @@ function requireAccessToken(token: unknown): AccessToken {
     );
   }
   return token;
+}
+
+/**
+ * How long before its expiry a token is refreshed: a quarter of its
+ * lifetime, at most a minute. A token Twitch gives for 4 hours is refreshed
+ * in its last minute; one that lives 30 s, in its last 7.5 s (not on every
+ * call, as a fixed minute would).
+ */
+function refreshMargin(token: AccessToken): number {
+  return Math.min(EXPIRY_MARGIN, (token.expiresIn * 1000) / 4);
 }
 
 /** Whether a token's known lifetime ends within `margin` milliseconds. */

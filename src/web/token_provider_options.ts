@@ -10,11 +10,16 @@ import type { TokenStore } from "./token_store.ts";
 /**
  * Twitch's Helix API base URL.
  *
- * @example Use it
+ * @example Call a Helix endpoint with a user token
  * ```ts ignore
  * import { DEFAULT_HELIX_BASE_URL } from "@x/twitch-auth";
  *
- * console.log(`${DEFAULT_HELIX_BASE_URL}/users`);
+ * // Helix wants the token as Bearer and the app's client id beside it.
+ * const res = await fetch(`${DEFAULT_HELIX_BASE_URL}/users`, {
+ *   headers: { Authorization: "Bearer the-access-token", "Client-Id": "my_app_id" },
+ * });
+ * const { data } = await res.json();
+ * console.log(data[0].login);
  * ```
  */
 export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
@@ -23,11 +28,17 @@ export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
  * How often tokens are validated at Twitch by default: every hour, as
  * Twitch requires, in milliseconds.
  *
- * @example Use it
+ * @example Validate every 15 minutes instead of every hour
  * ```ts
- * import { DEFAULT_VALIDATE_INTERVAL } from "@x/twitch-auth";
+ * import { DEFAULT_VALIDATE_INTERVAL, TokenProvider } from "@x/twitch-auth";
  *
- * console.log(DEFAULT_VALIDATE_INTERVAL / 60_000); // 60
+ * // Twitch requires at least one /validate an hour per token; more often
+ * // notices a revoked token sooner, at one request each time.
+ * const provider = new TokenProvider({
+ *   clientId: "my_app_id",
+ *   validateInterval: DEFAULT_VALIDATE_INTERVAL / 4,
+ * });
+ * provider[Symbol.dispose](); // stops the validation timers
  * ```
  */
 export const DEFAULT_VALIDATE_INTERVAL = 3_600_000;
@@ -70,54 +81,102 @@ export interface TokenProviderOptions {
    * Default {@linkcode DEFAULT_VALIDATE_INTERVAL} (one hour).
    */
   validateInterval?: number;
+  /**
+   * Check each `fetch` against the scope table before sending it: when the
+   * token's scopes (from its last validation or grant) lack what Twitch's
+   * reference says the endpoint needs, fail with a `MissingScopeError`
+   * without a request. Endpoints the table does not know are sent as they
+   * are. Default `false`: Twitch's own 401 `Missing scope` decides.
+   */
+  checkScopes?: boolean;
 }
 
 /**
- * Called with a user's new token after each refresh this process made,
- * once the token is in the store.
+ * Called with the new token after each refresh this process made, once the
+ * token is in the store, and with the key it is stored under (the Twitch
+ * user id in a `TokenProvider`, the `userKey` of a `Twitch`). The one
+ * refresh-listener type of `Twitch.onUserAuthRefresh` and
+ * `TokenProvider.onRefresh`. Awaited: an error it throws reaches the
+ * callers waiting for the token.
  *
- * @example Log refreshes
+ * @example Log refreshes, and keep a copy of the tokens elsewhere
  * ```ts ignore
- * import type { UserRefreshListener } from "@x/twitch-auth";
+ * import type { TokenRefreshListener } from "@x/twitch-auth";
  *
- * const log: UserRefreshListener = (userId, token) =>
+ * const log: TokenRefreshListener = (token, userId) =>
  *   console.log(`refreshed ${userId}, valid until ${new Date(token.expiresAt)}`);
  * ```
  */
-export type UserRefreshListener = (
-  userId: string,
+export type TokenRefreshListener = (
   token: AccessToken,
+  userId: string,
 ) => void | Promise<void>;
 
 /**
- * Called when a user's token could not be refreshed: `error` is an
- * `InvalidRefreshTokenError` (the user must sign in again), an
- * `InvalidTokenError` (no refresh token) or a transient failure (network,
- * timeout, Twitch down).
+ * Called when a token could not be refreshed, with the key it is stored
+ * under: `error` is an `InvalidRefreshTokenError` (the user must sign in
+ * again), an `InvalidTokenError` (no refresh token) or a transient failure
+ * (network, timeout, Twitch down). The one failure-listener type of
+ * `Twitch.onUserAuthRefreshFailure` and `TokenProvider.onRefreshFailure`.
  *
  * @example Ask users to sign in again
  * ```ts ignore
- * import { InvalidRefreshTokenError, type RefreshFailureListener } from "@x/twitch-auth";
+ * import { InvalidRefreshTokenError, type TokenRefreshFailureListener } from "@x/twitch-auth";
  *
- * const onFailure: RefreshFailureListener = (userId, error) => {
+ * const onFailure: TokenRefreshFailureListener = (error, userId) => {
  *   if (error instanceof InvalidRefreshTokenError) console.log(`${userId} must sign in again`);
  * };
  * ```
  */
-export type RefreshFailureListener = (userId: string, error: Error) => void;
+export type TokenRefreshFailureListener = (
+  error: Error,
+  userId: string,
+) => void;
+
+/**
+ * The refresh listener under its old name.
+ *
+ * @deprecated Use {@linkcode TokenRefreshListener}: the token comes first,
+ * then the user id.
+ *
+ * @example The same type as TokenRefreshListener
+ * ```ts ignore
+ * import type { UserRefreshListener } from "@x/twitch-auth";
+ *
+ * const log: UserRefreshListener = (token, userId) => console.log(userId, token.expiresAt);
+ * ```
+ */
+export type UserRefreshListener = TokenRefreshListener;
+
+/**
+ * The failure listener under its old name.
+ *
+ * @deprecated Use {@linkcode TokenRefreshFailureListener}: the error comes
+ * first, then the user id.
+ *
+ * @example The same type as TokenRefreshFailureListener
+ * ```ts ignore
+ * import type { RefreshFailureListener } from "@x/twitch-auth";
+ *
+ * const log: RefreshFailureListener = (error, userId) => console.error(userId, error.message);
+ * ```
+ */
+export type RefreshFailureListener = TokenRefreshFailureListener;
 
 /**
  * What `TokenProvider.checkToken` found: the token with its real
  * lifetime and scopes, and whose it is.
  *
- * @example Use it
+ * @example Find out whose token a user pasted, refreshing it if Twitch refuses it
  * ```ts ignore
- * import { type CheckedToken, TokenProvider } from "@x/twitch-auth";
+ * import { AccessToken, type CheckedToken, TokenProvider } from "@x/twitch-auth";
  *
- * declare const provider: TokenProvider;
- * declare const token: import("@x/twitch-auth").AccessToken;
- * const checked: CheckedToken = await provider.checkToken(token);
- * console.log(checked.userId, checked.refreshed);
+ * const provider = new TokenProvider({ clientId: "my_app_id", clientSecret: "my_app_secret" });
+ * const pasted = AccessToken.fromJSON(await Deno.readTextFile("token.json"));
+ * const { userId, token, refreshed }: CheckedToken = await provider.checkToken(pasted);
+ * // Keep it under the user id Twitch named, not under what the user claimed.
+ * await provider.setToken(userId, token);
+ * if (refreshed) console.log("the pasted token had expired; a fresh one is kept");
  * ```
  */
 export interface CheckedToken {
