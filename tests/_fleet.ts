@@ -75,7 +75,7 @@ export async function setup(kind: Kind): Promise<Env> {
 
 export function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", WORKER, JSON.stringify(job)],
+    args: ["run", "-A", "--unstable-kv", WORKER, JSON.stringify(job)],
     cwd: ROOT,
     stdin: "piped",
     stdout: "piped",
@@ -112,4 +112,26 @@ export async function runWorkers(
     assert(status.success, `worker ${i} failed: ${stderr[i]}`);
   }
   return results.map((lines) => JSON.parse(lines.at(-1)!));
+}
+
+/**
+ * The jobs of 4 workers of mode "all" on `env`'s store, asking for `users`;
+ * the workers alternate between the kind's two client libraries.
+ */
+export function fleetJobs(
+  env: Env,
+  kind: Kind,
+  users: string[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown>[] {
+  return Array.from({ length: 4 }, (_, i) => ({
+    kind,
+    client: CLIENTS[kind][i % 2],
+    ...env.where,
+    authBaseUrl: env.mock.authBaseUrl,
+    clientId: env.mock.clientId,
+    mode: "all",
+    users,
+    ...extra,
+  }));
 }

@@ -10,16 +10,12 @@
 // Nothing here asserts speed; a run fails only when a refresh or a write is
 // lost. Needs Redis on 127.0.0.1:6379 and PostgreSQL on 127.0.0.1:5432.
 
-import {
-  AccessToken,
-  MemoryTokenStore,
-  TokenProvider,
-  type TokenStore,
-} from "../mod.ts";
+import { MemoryTokenStore, TokenProvider, type TokenStore } from "../mod.ts";
 import { PostgresTokenStore } from "../postgres.ts";
 import { RedisTokenStore } from "../redis.ts";
 import { startMockTwitch } from "../testing.ts";
-import { CLIENTS, type Kind, runWorkers, setup } from "./_fleet.ts";
+import { CLIENTS, fleetJobs, type Kind, runWorkers, setup } from "./_fleet.ts";
+import { expiredToken } from "./_seed.ts";
 import {
   countingClient,
   dropPrefix,
@@ -40,21 +36,6 @@ const cleanups: (() => Promise<void>)[] = [() => mock.close()];
 globalThis.addEventListener("unload", () => {
   for (const cleanup of cleanups.reverse()) void cleanup();
 });
-
-/** A token at the mock for `userId`, expired by the clock. */
-function expiredToken(userId: string): AccessToken {
-  const issued = mock.issueUserToken({
-    user: { id: userId, login: `user${userId}` },
-    scopes: ["chat:read"],
-  });
-  return new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: ["chat:read"],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - 5 * 3600_000,
-  });
-}
 
 interface Opened {
   store: TokenStore;
@@ -105,7 +86,7 @@ if (!NO_POSTGRES) {
 
 for (const [name, open] of stores) {
   const { store, calls } = await open();
-  await store.set("1", expiredToken("1"), null);
+  await store.set("1", expiredToken(mock, "1"), null);
   const provider = new TokenProvider({
     clientId: mock.clientId,
     authBaseUrl: mock.authBaseUrl,
@@ -142,20 +123,9 @@ for (const kind of ["redis", "postgres"] as Kind[]) {
     }, async (b) => {
       await using env = await setup(kind);
       const users = Array.from({ length: count }, (_, i) => `${10_000 + i}`);
-      const tokens = users.map((id) => {
-        const issued = env.mock.issueUserToken({
-          user: { id, login: `user${id}` },
-          scopes: ["chat:read"],
-        });
-        env.mock.expireAccessToken(issued.accessToken);
-        return new AccessToken({
-          ...issued,
-          expiresIn: 14_400,
-          scopes: ["chat:read"],
-          tokenType: "bearer",
-          obtainedAt: Date.now() - 5 * 3600_000,
-        });
-      });
+      const tokens = users.map((id) =>
+        expiredToken(env.mock, id, { atMock: true })
+      );
       for (let i = 0; i < count; i += 500) {
         await Promise.all(
           users.slice(i, i + 500).map((id, j) =>
@@ -163,16 +133,8 @@ for (const kind of ["redis", "postgres"] as Kind[]) {
           ),
         );
       }
-      const jobs = Array.from({ length: 4 }, (_, i) => ({
-        kind,
-        client: CLIENTS[kind][i % 2],
-        ...env.where,
-        authBaseUrl: env.mock.authBaseUrl,
-        clientId: env.mock.clientId,
-        mode: "all",
-        users,
-        batch: 1_000, // each process asks for 1,000 users at a time
-      }));
+      // Each process asks for 1,000 users at a time.
+      const jobs = fleetJobs(env, kind, users, { batch: 1_000 });
       b.start();
       const results = await runWorkers(jobs);
       b.end();

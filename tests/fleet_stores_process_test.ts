@@ -4,16 +4,17 @@
 // workers are tests/_store_worker.ts; the servers those of tests/_servers.ts.
 
 import { assert, assertEquals } from "@std/assert";
-import { refreshAccessToken, TokenProvider } from "../mod.ts";
+import { TokenProvider } from "../mod.ts";
 import {
   CLIENTS,
+  fleetJobs,
   LEASE_TTL,
   runWorkers,
   setup,
   spawnWorker,
 } from "./_fleet.ts";
 import { Lines, textOf } from "./_lines.ts";
-import { seedExpiredToken } from "./_seed.ts";
+import { refreshStoredTokens, seedExpiredToken } from "./_seed.ts";
 import { NO_POSTGRES, NO_REDIS } from "./_servers.ts";
 
 for (const kind of ["redis", "postgres"] as const) {
@@ -29,15 +30,7 @@ for (const kind of ["redis", "postgres"] as const) {
       await Promise.all(
         users.map((id) => seedExpiredToken(env.mock, env.store, id)),
       );
-      const jobs = Array.from({ length: 4 }, (_, i) => ({
-        kind,
-        client: CLIENTS[kind][i % 2],
-        ...env.where,
-        authBaseUrl: env.mock.authBaseUrl,
-        clientId: env.mock.clientId,
-        mode: "all",
-        users,
-      }));
+      const jobs = fleetJobs(env, kind, users);
       const tokens = (await runWorkers(jobs)).map((r) => r.tokens);
       assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 250);
       for (const id of users) {
@@ -47,15 +40,7 @@ for (const kind of ["redis", "postgres"] as const) {
         }
       }
       // Each stored refresh token is the live one: it still refreshes.
-      await Promise.all(users.map(async (id) => {
-        const stored = (await env.store.get(id))!;
-        await refreshAccessToken(
-          stored.token.refreshToken!,
-          env.mock.clientId,
-          undefined,
-          { authBaseUrl: env.mock.authBaseUrl },
-        );
-      }));
+      await refreshStoredTokens(env.mock, env.store, users);
       assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 500);
     },
   });

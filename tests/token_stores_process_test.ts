@@ -11,11 +11,10 @@ import {
   type TokenStore,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { runWorkers, spawnWorker } from "./_fleet.ts";
 import { Lines, textOf } from "./_lines.ts";
-import { seedExpiredToken } from "./_seed.ts";
+import { refreshStoredTokens, seedExpiredToken } from "./_seed.ts";
 
-const WORKER = new URL("./_store_worker.ts", import.meta.url).pathname;
-const ROOT = new URL("..", import.meta.url).pathname;
 type Kind = "file" | "kv";
 
 /** A public client: no secret, so the mock rotates its refresh tokens. */
@@ -52,16 +51,6 @@ function seedExpired(env: Env, userId: string): Promise<void> {
   return seedExpiredToken(env.mock, env.store, userId);
 }
 
-function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", WORKER, JSON.stringify(job)],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
 for (const kind of ["file", "kv"] as const) {
   Deno.test(`4 processes × 100 users on one ${kind} store, rotating refresh tokens: exactly one refresh per user, same tokens everywhere`, async () => {
     await using env = await setup(kind);
@@ -75,25 +64,8 @@ for (const kind of ["file", "kv"] as const) {
       mode: "all",
       users,
     };
-    const children = Array.from({ length: 4 }, () => spawnWorker(job));
-    const outputs = children.map((child) => new Lines(child.stdout));
-    const errors = children.map((child) => textOf(child.stderr));
-    // Every process is started and has its store open: then all at once.
-    const ready = await Promise.all(outputs.map((lines) => lines.next()));
-    const writers = children.map((child) => child.stdin.getWriter());
-    await Promise.all(
-      writers.map((w) => w.write(new TextEncoder().encode("go\n"))),
-    );
-    await Promise.all(writers.map((w) => w.close()));
-    const results = await Promise.all(outputs.map((lines) => lines.rest()));
-    const statuses = await Promise.all(children.map((child) => child.status));
-    const stderr = await Promise.all(errors);
-    for (const [i, status] of statuses.entries()) {
-      assertEquals(ready[i], "ready", stderr[i]);
-      assert(status.success, `worker ${i} failed: ${stderr[i]}`);
-    }
+    const tokens = (await runWorkers(Array(4).fill(job))).map((r) => r.tokens);
     assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 100);
-    const tokens = results.map((lines) => JSON.parse(lines.at(-1)!).tokens);
     for (const id of users) {
       const stored = (await env.store.get(id))!;
       for (const seen of tokens) {
@@ -101,15 +73,7 @@ for (const kind of ["file", "kv"] as const) {
       }
     }
     // Each stored refresh token is the live one: it still refreshes.
-    for (const id of users) {
-      const stored = (await env.store.get(id))!;
-      await refreshAccessToken(
-        stored.token.refreshToken!,
-        env.mock.clientId,
-        undefined,
-        { authBaseUrl: env.mock.authBaseUrl },
-      );
-    }
+    await refreshStoredTokens(env.mock, env.store, users);
     assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 200);
   });
 
