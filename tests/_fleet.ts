@@ -16,6 +16,7 @@ import {
   REDIS_URL,
   uniqueName,
 } from "./_servers.ts";
+import { TEST_LOCK_FLAG } from "./_util.ts";
 
 export const WORKER = new URL("./_store_worker.ts", import.meta.url).pathname;
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -75,7 +76,14 @@ export async function setup(kind: Kind): Promise<Env> {
 
 export function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", WORKER, JSON.stringify(job)],
+    args: [
+      "run",
+      "-A",
+      "--unstable-kv",
+      TEST_LOCK_FLAG,
+      WORKER,
+      JSON.stringify(job),
+    ],
     cwd: ROOT,
     stdin: "piped",
     stdout: "piped",
