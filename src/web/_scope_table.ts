@@ -25,13 +25,14 @@
 
 /** The Helix endpoints, in the reference's order. */
 export const HELIX =
-  `Start Commercial|POST /channels/commercial|u|channel:edit:commercial
-Get Ad Schedule|GET /channels/ads|u|channel:read:ads
-Snooze Next Ad|POST /channels/ads/schedule/snooze|u|channel:manage:ads
+  `Start Commercial|POST /channels/commercial|e|channel:edit:commercial||with an app token, the broadcaster must have authorized channel:edit:commercial for the app
+Get Ad Schedule|GET /channels/ads|e|channel:read:ads||with an app token, the broadcaster must have authorized channel:read:ads for the app
+Snooze Next Ad|POST /channels/ads/schedule/snooze|e|channel:manage:ads||with an app token, the broadcaster must have authorized channel:manage:ads for the app
 Get Extension Analytics|GET /analytics/extensions|u|analytics:read:extensions
 Get Game Analytics|GET /analytics/games|u|analytics:read:games
 Get Bits Leaderboard|GET /bits/leaderboard|u|bits:read
 Get Cheermotes|GET /bits/cheermotes|e|
+Get Custom Power-up|GET /bits/custom_power_ups|u|bits:read
 Get Extension Transactions|GET /extensions/transactions|a|
 Get Channel Information|GET /channels|e|
 Modify Channel Information|PATCH /channels|u|channel:manage:broadcast
@@ -46,7 +47,7 @@ Update Custom Reward|PATCH /channel_points/custom_rewards|u|channel:manage:redem
 Update Redemption Status|PATCH /channel_points/custom_rewards/redemptions|u|channel:manage:redemptions
 Get Charity Campaign|GET /charity/campaigns|u|channel:read:charity
 Get Charity Campaign Donations|GET /charity/donations|u|channel:read:charity
-Get Chatters|GET /chat/chatters|u|moderator:read:chatters
+Get Chatters|GET /chat/chatters|e|moderator:read:chatters||with an app token, the moderator must have authorized moderator:read:chatters for the app
 Get Channel Emotes|GET /chat/emotes|e|
 Get Global Emotes|GET /chat/emotes/global|e|
 Get Emote Sets|GET /chat/emotes/set|e|
@@ -55,14 +56,20 @@ Get Global Chat Badges|GET /chat/badges/global|e|
 Get Chat Settings|GET /chat/settings|e||moderator:read:chat_settings/moderator:manage:chat_settings|the non-moderator chat delay fields come back only to a moderator's user token with the scope
 Get Shared Chat Session|GET /shared_chat/session|e|
 Get User Emotes|GET /chat/emotes/user|u|user:read:emotes
-Update Chat Settings|PATCH /chat/settings|u|moderator:manage:chat_settings
-Send Chat Announcement|POST /chat/announcements|u|moderator:manage:announcements
-Send a Shoutout|POST /chat/shoutouts|u|moderator:manage:shoutouts
+Update Chat Settings|PATCH /chat/settings|e|moderator:manage:chat_settings||with an app token, the moderator must have authorized moderator:manage:chat_settings for the app
+Send Chat Announcement|POST /chat/announcements|e|moderator:manage:announcements||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Send a Shoutout|POST /chat/shoutouts|e|moderator:manage:shoutouts||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
 Send Chat Message|POST /chat/messages|e|user:write:chat||with an app token, the sender must have authorized user:bot and the broadcaster channel:bot (unless the sender is a moderator)
+Get Pinned Chat Message|GET /chat/pins|e|moderator:read:chat_messages/moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Pin Chat Message|PUT /chat/pins|e|moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Update Pinned Chat Message|PATCH /chat/pins|e|moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Unpin Chat Message|DELETE /chat/pins|e|moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
 Get User Chat Color|GET /chat/color|e|
 Update User Chat Color|PUT /chat/color|u|user:manage:chat_color
 Create Clip|POST /clips|u|clips:edit
 Get Clips|GET /clips|e|
+Get Clips Download|GET /clips/downloads|e|editor:manage:clips/channel:manage:clips
+Create Clip From VOD|POST /videos/clips|e|editor:manage:clips/channel:manage:clips
 Get Conduits|GET /eventsub/conduits|a|
 Create Conduits|POST /eventsub/conduits|a|
 Update Conduits|PATCH /eventsub/conduits|a|
@@ -127,6 +134,8 @@ Remove Channel VIP|DELETE /channels/vips|u|channel:manage:vips
 Update Shield Mode Status|PUT /moderation/shield_mode|u|moderator:manage:shield_mode
 Get Shield Mode Status|GET /moderation/shield_mode|u|moderator:read:shield_mode/moderator:manage:shield_mode
 Warn Chat User|POST /moderation/warnings|u|moderator:manage:warnings
+Add Suspicious Status to Chat User|POST /moderation/suspicious_users|u|moderator:manage:suspicious_users
+Remove Suspicious Status From Chat User|DELETE /moderation/suspicious_users|u|moderator:manage:suspicious_users
 Get Polls|GET /polls|u|channel:read:polls/channel:manage:polls
 Create Poll|POST /polls|u|channel:manage:polls
 End Poll|PATCH /polls|u|channel:manage:polls
@@ -212,6 +221,7 @@ channel.channel_points_custom_reward.update|1|e|channel:read:redemptions/channel
 channel.channel_points_custom_reward.remove|1|e|channel:read:redemptions/channel:manage:redemptions
 channel.channel_points_custom_reward_redemption.add|1|e|channel:read:redemptions/channel:manage:redemptions
 channel.channel_points_custom_reward_redemption.update|1|e|channel:read:redemptions/channel:manage:redemptions
+channel.custom_power_up_redemption.add|1|e|bits:read
 channel.poll.begin|1|e|channel:read:polls/channel:manage:polls
 channel.poll.progress|1|e|channel:read:polls/channel:manage:polls
 channel.poll.end|1|e|channel:read:polls/channel:manage:polls
