@@ -322,61 +322,51 @@ Deno.test("eventSubTokenFor: user token on WebSockets, app token with the bot ru
 // Entries checked one by one against Twitch's own text (the API reference's
 // "Authorization" section of each endpoint, and the scopes page
 // https://dev.twitch.tv/docs/authentication/scopes/ for which endpoints and
-// EventSub types each scope grants). Written by hand, not from the table:
-// [need id, token kind, scopes (all of the groups; any one inside a group,
-// the narrowest first), the source anchor]. /work/notes/scope-facts.md has
-// the quotes. Quotes in brief:
-type Verified = [string, string, string[][], string];
-const R = "https://dev.twitch.tv/docs/api/reference/#";
-const E = "https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#";
-const bits = [["bits:read"]];
-const redemptions = [["channel:read:redemptions", "channel:manage:redemptions"]];
-const pinManage = [["moderator:manage:chat_messages"]];
-const clipsVod = [["editor:manage:clips", "channel:manage:clips"]];
-const chatRead = [["user:read:chat"]];
-const guestStarRead = [[
-  "channel:read:guest_star",
-  "channel:manage:guest_star",
-  "moderator:read:guest_star",
-  "moderator:manage:guest_star",
-]];
-const VERIFIED: Verified[] = [
+// EventSub types each scope grants). Written by hand, not from the table;
+// /work/notes/scope-facts.md has the quotes with their URLs.
+// One line per entry: "need id | token kind | scopes | source anchor", the
+// scopes as all-of groups separated by spaces, "x/y" for "x or y" (the
+// narrowest first), "-" for none; the anchor is on
+// https://dev.twitch.tv/docs/api/reference/ for endpoints and on
+// https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/ for
+// EventSub types.
+const VERIFIED: string[] = [
   // Ads. reference#start-commercial: "A user access token that includes the
   // channel:edit:commercial scope" or "An app access token where the
   // application, through a prior authorization, has the
   // channel:edit:commercial scope for the user represented by the
   // broadcaster_id"; Get Ad Schedule and Snooze Next Ad say the same with
   // channel:read:ads and channel:manage:ads.
-  ["POST /channels/commercial", "either", [["channel:edit:commercial"]], R + "start-commercial"],
-  ["GET /channels/ads", "either", [["channel:read:ads"]], R + "get-ad-schedule"],
-  ["POST /channels/ads/schedule/snooze", "either", [["channel:manage:ads"]], R + "snooze-next-ad"],
+  "POST /channels/commercial | either | channel:edit:commercial | start-commercial",
+  "GET /channels/ads | either | channel:read:ads | get-ad-schedule",
+  "POST /channels/ads/schedule/snooze | either | channel:manage:ads | snooze-next-ad",
   // "Requires a user access token that includes the analytics:read:... scope."
-  ["GET /analytics/extensions", "user", [["analytics:read:extensions"]], R + "get-extension-analytics"],
-  ["GET /analytics/games", "user", [["analytics:read:games"]], R + "get-game-analytics"],
+  "GET /analytics/extensions | user | analytics:read:extensions | get-extension-analytics",
+  "GET /analytics/games | user | analytics:read:games | get-game-analytics",
   // Bits: Get Bits Leaderboard and Get Custom Power-up "Requires a user access
   // token that includes the bits:read scope"; Get Cheermotes "an app access
   // token or user access token"; Get Extension Transactions "an app access token".
-  ["GET /bits/leaderboard", "user", bits, R + "get-bits-leaderboard"],
-  ["GET /bits/custom_power_ups", "user", bits, R + "get-custom-power-up"],
-  ["GET /bits/cheermotes", "either", [], R + "get-cheermotes"],
-  ["GET /extensions/transactions", "app", [], R + "get-extension-transactions"],
+  "GET /bits/leaderboard | user | bits:read | get-bits-leaderboard",
+  "GET /bits/custom_power_ups | user | bits:read | get-custom-power-up",
+  "GET /bits/cheermotes | either | - | get-cheermotes",
+  "GET /extensions/transactions | app | - | get-extension-transactions",
   // Channels.
-  ["GET /channels", "either", [], R + "get-channel-information"],
-  ["PATCH /channels", "user", [["channel:manage:broadcast"]], R + "modify-channel-information"],
-  ["GET /channels/editors", "user", [["channel:read:editors"]], R + "get-channel-editors"],
-  ["GET /channels/followed", "user", [["user:read:follows"]], R + "get-followed-channels"],
-  ["GET /channels/followers", "user", [["moderator:read:followers"]], R + "get-channel-followers"],
+  "GET /channels | either | - | get-channel-information",
+  "PATCH /channels | user | channel:manage:broadcast | modify-channel-information",
+  "GET /channels/editors | user | channel:read:editors | get-channel-editors",
+  "GET /channels/followed | user | user:read:follows | get-followed-channels",
+  "GET /channels/followers | user | moderator:read:followers | get-channel-followers",
   // Channel points: Create/Delete/Update Custom Reward(s) and Update
   // Redemption Status "channel:manage:redemptions"; the two Get endpoints
   // "the channel:read:redemptions or channel:manage:redemptions scope".
-  ["POST /channel_points/custom_rewards", "user", [["channel:manage:redemptions"]], R + "create-custom-rewards"],
-  ["DELETE /channel_points/custom_rewards", "user", [["channel:manage:redemptions"]], R + "delete-custom-reward"],
-  ["GET /channel_points/custom_rewards", "user", redemptions, R + "get-custom-reward"],
-  ["GET /channel_points/custom_rewards/redemptions", "user", redemptions, R + "get-custom-reward-redemption"],
-  ["PATCH /channel_points/custom_rewards", "user", [["channel:manage:redemptions"]], R + "update-custom-reward"],
-  ["PATCH /channel_points/custom_rewards/redemptions", "user", [["channel:manage:redemptions"]], R + "update-redemption-status"],
-  ["GET /charity/campaigns", "user", [["channel:read:charity"]], R + "get-charity-campaign"],
-  ["GET /charity/donations", "user", [["channel:read:charity"]], R + "get-charity-campaign-donations"],
+  "POST /channel_points/custom_rewards | user | channel:manage:redemptions | create-custom-rewards",
+  "DELETE /channel_points/custom_rewards | user | channel:manage:redemptions | delete-custom-reward",
+  "GET /channel_points/custom_rewards | user | channel:read:redemptions/channel:manage:redemptions | get-custom-reward",
+  "GET /channel_points/custom_rewards/redemptions | user | channel:read:redemptions/channel:manage:redemptions | get-custom-reward-redemption",
+  "PATCH /channel_points/custom_rewards | user | channel:manage:redemptions | update-custom-reward",
+  "PATCH /channel_points/custom_rewards/redemptions | user | channel:manage:redemptions | update-redemption-status",
+  "GET /charity/campaigns | user | channel:read:charity | get-charity-campaign",
+  "GET /charity/donations | user | channel:read:charity | get-charity-campaign-donations",
   // Chat. Get Chatters and Update Chat Settings: a user token with the scope
   // or "an app access token where the application, through a prior
   // authorization, has the ... scope for the user represented by the
@@ -384,145 +374,155 @@ const VERIFIED: Verified[] = [
   // endpoints add "the user:bot scope" (moderator) and "the channel:bot
   // scope" (broadcaster) for app tokens; Get Pinned Chat Message takes
   // "moderator:manage:chat_messages or moderator:read:chat_messages".
-  ["GET /chat/chatters", "either", [["moderator:read:chatters"]], R + "get-chatters"],
-  ["GET /chat/emotes", "either", [], R + "get-channel-emotes"],
-  ["GET /chat/emotes/global", "either", [], R + "get-global-emotes"],
-  ["GET /chat/emotes/set", "either", [], R + "get-emote-sets"],
-  ["GET /chat/badges", "either", [], R + "get-channel-chat-badges"],
-  ["GET /chat/badges/global", "either", [], R + "get-global-chat-badges"],
-  ["GET /chat/settings", "either", [], R + "get-chat-settings"],
-  ["GET /shared_chat/session", "either", [], R + "get-shared-chat-session"],
-  ["GET /chat/emotes/user", "user", [["user:read:emotes"]], R + "get-user-emotes"],
-  ["PATCH /chat/settings", "either", [["moderator:manage:chat_settings"]], R + "update-chat-settings"],
-  ["POST /chat/announcements", "either", [["moderator:manage:announcements"]], R + "send-chat-announcement"],
-  ["POST /chat/shoutouts", "either", [["moderator:manage:shoutouts"]], R + "send-a-shoutout"],
-  ["POST /chat/messages", "either", [["user:write:chat"]], R + "send-chat-message"],
-  ["GET /chat/pins", "either", [["moderator:read:chat_messages", "moderator:manage:chat_messages"]], R + "get-pinned-chat-message"],
-  ["PUT /chat/pins", "either", pinManage, R + "pin-chat-message"],
-  ["PATCH /chat/pins", "either", pinManage, R + "update-pinned-chat-message"],
-  ["DELETE /chat/pins", "either", pinManage, R + "unpin-chat-message"],
-  ["GET /chat/color", "either", [], R + "get-user-chat-color"],
-  ["PUT /chat/color", "user", [["user:manage:chat_color"]], R + "update-user-chat-color"],
+  "GET /chat/chatters | either | moderator:read:chatters | get-chatters",
+  "GET /chat/emotes | either | - | get-channel-emotes",
+  "GET /chat/emotes/global | either | - | get-global-emotes",
+  "GET /chat/emotes/set | either | - | get-emote-sets",
+  "GET /chat/badges | either | - | get-channel-chat-badges",
+  "GET /chat/badges/global | either | - | get-global-chat-badges",
+  "GET /chat/settings | either | - | get-chat-settings",
+  "GET /shared_chat/session | either | - | get-shared-chat-session",
+  "GET /chat/emotes/user | user | user:read:emotes | get-user-emotes",
+  "PATCH /chat/settings | either | moderator:manage:chat_settings | update-chat-settings",
+  "POST /chat/announcements | either | moderator:manage:announcements | send-chat-announcement",
+  "POST /chat/shoutouts | either | moderator:manage:shoutouts | send-a-shoutout",
+  "POST /chat/messages | either | user:write:chat | send-chat-message",
+  "GET /chat/pins | either | moderator:read:chat_messages/moderator:manage:chat_messages | get-pinned-chat-message",
+  "PUT /chat/pins | either | moderator:manage:chat_messages | pin-chat-message",
+  "PATCH /chat/pins | either | moderator:manage:chat_messages | update-pinned-chat-message",
+  "DELETE /chat/pins | either | moderator:manage:chat_messages | unpin-chat-message",
+  "GET /chat/color | either | - | get-user-chat-color",
+  "PUT /chat/color | user | user:manage:chat_color | update-user-chat-color",
   // Clips: Create Clip "a user access token that includes the clips:edit
   // scope"; Create Clip From VOD and Get Clips Download "an app access token
   // or user access token that includes the editor:manage:clips or
   // channel:manage:clips scope".
-  ["POST /clips", "user", [["clips:edit"]], R + "create-clip"],
-  ["GET /clips", "either", [], R + "get-clips"],
-  ["POST /videos/clips", "either", clipsVod, R + "create-clip-from-vod"],
-  ["GET /clips/downloads", "either", clipsVod, R + "get-clips-download"],
+  "POST /clips | user | clips:edit | create-clip",
+  "GET /clips | either | - | get-clips",
+  "POST /videos/clips | either | editor:manage:clips/channel:manage:clips | create-clip-from-vod",
+  "GET /clips/downloads | either | editor:manage:clips/channel:manage:clips | get-clips-download",
   // Conduits: "Requires an app access token."
-  ["GET /eventsub/conduits", "app", [], R + "get-conduits"],
-  ["POST /eventsub/conduits", "app", [], R + "create-conduits"],
-  ["PATCH /eventsub/conduits", "app", [], R + "update-conduits"],
-  ["DELETE /eventsub/conduits", "app", [], R + "delete-conduit"],
-  ["GET /eventsub/conduits/shards", "app", [], R + "get-conduit-shards"],
-  ["PATCH /eventsub/conduits/shards", "app", [], R + "update-conduit-shards"],
-  ["GET /content_classification_labels", "either", [], R + "get-content-classification-labels"],
-  ["GET /entitlements/drops", "either", [], R + "get-drops-entitlements"],
-  ["PATCH /entitlements/drops", "either", [], R + "update-drops-entitlements"],
+  "GET /eventsub/conduits | app | - | get-conduits",
+  "POST /eventsub/conduits | app | - | create-conduits",
+  "PATCH /eventsub/conduits | app | - | update-conduits",
+  "DELETE /eventsub/conduits | app | - | delete-conduit",
+  "GET /eventsub/conduits/shards | app | - | get-conduit-shards",
+  "PATCH /eventsub/conduits/shards | app | - | update-conduit-shards",
+  "GET /content_classification_labels | either | - | get-content-classification-labels",
+  "GET /entitlements/drops | either | - | get-drops-entitlements",
+  "PATCH /entitlements/drops | either | - | update-drops-entitlements",
   // Extensions: "Requires a signed JSON Web Token (JWT) created by an
   // Extension Backend Service (EBS)"; the Bits products "an app access token".
-  ["GET /extensions/configurations", "extension", [], R + "get-extension-configuration-segment"],
-  ["PUT /extensions/configurations", "extension", [], R + "set-extension-configuration-segment"],
-  ["PUT /extensions/required_configuration", "extension", [], R + "set-extension-required-configuration"],
-  ["POST /extensions/pubsub", "extension", [], R + "send-extension-pubsub-message"],
-  ["GET /extensions/live", "either", [], R + "get-extension-live-channels"],
-  ["GET /extensions/jwt/secrets", "extension", [], R + "get-extension-secrets"],
-  ["POST /extensions/jwt/secrets", "extension", [], R + "create-extension-secret"],
-  ["POST /extensions/chat", "extension", [], R + "send-extension-chat-message"],
-  ["GET /extensions", "extension", [], R + "get-extensions"],
-  ["GET /extensions/released", "either", [], R + "get-released-extensions"],
-  ["GET /bits/extensions", "app", [], R + "get-extension-bits-products"],
-  ["PUT /bits/extensions", "app", [], R + "update-extension-bits-product"],
+  "GET /extensions/configurations | extension | - | get-extension-configuration-segment",
+  "PUT /extensions/configurations | extension | - | set-extension-configuration-segment",
+  "PUT /extensions/required_configuration | extension | - | set-extension-required-configuration",
+  "POST /extensions/pubsub | extension | - | send-extension-pubsub-message",
+  "GET /extensions/live | either | - | get-extension-live-channels",
+  "GET /extensions/jwt/secrets | extension | - | get-extension-secrets",
+  "POST /extensions/jwt/secrets | extension | - | create-extension-secret",
+  "POST /extensions/chat | extension | - | send-extension-chat-message",
+  "GET /extensions | extension | - | get-extensions",
+  "GET /extensions/released | either | - | get-released-extensions",
+  "GET /bits/extensions | app | - | get-extension-bits-products",
+  "PUT /bits/extensions | app | - | update-extension-bits-product",
   // EventSub subscriptions: app token for webhooks and conduits, user token
   // for WebSockets.
-  ["POST /eventsub/subscriptions", "either", [], R + "create-eventsub-subscription"],
-  ["DELETE /eventsub/subscriptions", "either", [], R + "delete-eventsub-subscription"],
-  ["GET /eventsub/subscriptions", "either", [], R + "get-eventsub-subscriptions"],
-  ["GET /games/top", "either", [], R + "get-top-games"],
-  ["GET /games", "either", [], R + "get-games"],
-  ["GET /goals", "user", [["channel:read:goals"]], R + "get-creator-goals"],
+  "POST /eventsub/subscriptions | either | - | create-eventsub-subscription",
+  "DELETE /eventsub/subscriptions | either | - | delete-eventsub-subscription",
+  "GET /eventsub/subscriptions | either | - | get-eventsub-subscriptions",
+  "GET /games/top | either | - | get-top-games",
+  "GET /games | either | - | get-games",
+  "GET /goals | user | channel:read:goals | get-creator-goals",
   // Guest Star: "Requires OAuth Scopes: channel:read:guest_star,
   // channel:manage:guest_star, moderator:read:guest_star or
   // moderator:manage:guest_star"; updating settings "channel:manage:guest_star".
-  ["GET /guest_star/channel_settings", "user", guestStarRead, R + "get-channel-guest-star-settings"],
-  ["PUT /guest_star/channel_settings", "user", [["channel:manage:guest_star"]], R + "update-channel-guest-star-settings"],
-  ["GET /guest_star/session", "user", guestStarRead, R + "get-guest-star-session"],
+  "GET /guest_star/channel_settings | user | channel:read:guest_star/channel:manage:guest_star/moderator:read:guest_star/moderator:manage:guest_star | get-channel-guest-star-settings",
+  "PUT /guest_star/channel_settings | user | channel:manage:guest_star | update-channel-guest-star-settings",
+  "GET /guest_star/session | user | channel:read:guest_star/channel:manage:guest_star/moderator:read:guest_star/moderator:manage:guest_star | get-guest-star-session",
   // Moderation, as the reference's user-token lines and the scopes page list them.
-  ["POST /moderation/enforcements/status", "user", [["moderation:read"]], R + "check-automod-status"],
-  ["POST /moderation/automod/message", "user", [["moderator:manage:automod"]], R + "manage-held-automod-messages"],
-  ["GET /moderation/automod/settings", "user", [["moderator:read:automod_settings"]], R + "get-automod-settings"],
-  ["PUT /moderation/automod/settings", "user", [["moderator:manage:automod_settings"]], R + "update-automod-settings"],
-  ["GET /moderation/banned", "user", [["moderation:read", "moderator:manage:banned_users"]], R + "get-banned-users"],
-  ["POST /moderation/bans", "user", [["moderator:manage:banned_users"]], R + "ban-user"],
-  ["DELETE /moderation/bans", "user", [["moderator:manage:banned_users"]], R + "unban-user"],
-  ["GET /moderation/blocked_terms", "user", [["moderator:read:blocked_terms", "moderator:manage:blocked_terms"]], R + "get-blocked-terms"],
-  ["POST /moderation/blocked_terms", "user", [["moderator:manage:blocked_terms"]], R + "add-blocked-term"],
-  ["DELETE /moderation/blocked_terms", "user", [["moderator:manage:blocked_terms"]], R + "remove-blocked-term"],
-  ["DELETE /moderation/chat", "user", [["moderator:manage:chat_messages"]], R + "delete-chat-messages"],
-  ["GET /moderation/channels", "user", [["user:read:moderated_channels"]], R + "get-moderated-channels"],
-  ["GET /moderation/moderators", "user", [["moderation:read", "channel:manage:moderators"]], R + "get-moderators"],
-  ["POST /moderation/moderators", "user", [["channel:manage:moderators"]], R + "add-channel-moderator"],
-  ["DELETE /moderation/moderators", "user", [["channel:manage:moderators"]], R + "remove-channel-moderator"],
-  ["GET /channels/vips", "user", [["channel:read:vips", "channel:manage:vips"]], R + "get-vips"],
-  ["POST /channels/vips", "user", [["channel:manage:vips"]], R + "add-channel-vip"],
-  ["DELETE /channels/vips", "user", [["channel:manage:vips"]], R + "remove-channel-vip"],
-  ["PUT /moderation/shield_mode", "user", [["moderator:manage:shield_mode"]], R + "update-shield-mode-status"],
-  ["GET /moderation/shield_mode", "user", [["moderator:read:shield_mode", "moderator:manage:shield_mode"]], R + "get-shield-mode-status"],
-  ["POST /moderation/warnings", "user", [["moderator:manage:warnings"]], R + "warn-chat-user"],
+  "POST /moderation/enforcements/status | user | moderation:read | check-automod-status",
+  "POST /moderation/automod/message | user | moderator:manage:automod | manage-held-automod-messages",
+  "GET /moderation/automod/settings | user | moderator:read:automod_settings | get-automod-settings",
+  "PUT /moderation/automod/settings | user | moderator:manage:automod_settings | update-automod-settings",
+  "GET /moderation/banned | user | moderation:read/moderator:manage:banned_users | get-banned-users",
+  "POST /moderation/bans | user | moderator:manage:banned_users | ban-user",
+  "DELETE /moderation/bans | user | moderator:manage:banned_users | unban-user",
+  "GET /moderation/blocked_terms | user | moderator:read:blocked_terms/moderator:manage:blocked_terms | get-blocked-terms",
+  "POST /moderation/blocked_terms | user | moderator:manage:blocked_terms | add-blocked-term",
+  "DELETE /moderation/blocked_terms | user | moderator:manage:blocked_terms | remove-blocked-term",
+  "DELETE /moderation/chat | user | moderator:manage:chat_messages | delete-chat-messages",
+  "GET /moderation/channels | user | user:read:moderated_channels | get-moderated-channels",
+  "GET /moderation/moderators | user | moderation:read/channel:manage:moderators | get-moderators",
+  "POST /moderation/moderators | user | channel:manage:moderators | add-channel-moderator",
+  "DELETE /moderation/moderators | user | channel:manage:moderators | remove-channel-moderator",
+  "GET /channels/vips | user | channel:read:vips/channel:manage:vips | get-vips",
+  "POST /channels/vips | user | channel:manage:vips | add-channel-vip",
+  "DELETE /channels/vips | user | channel:manage:vips | remove-channel-vip",
+  "PUT /moderation/shield_mode | user | moderator:manage:shield_mode | update-shield-mode-status",
+  "GET /moderation/shield_mode | user | moderator:read:shield_mode/moderator:manage:shield_mode | get-shield-mode-status",
+  "POST /moderation/warnings | user | moderator:manage:warnings | warn-chat-user",
   // scopes page: moderator:manage:suspicious_users "Add suspicious status to
   // chat user, Remove suspicious status from chat user".
-  ["POST /moderation/suspicious_users", "user", [["moderator:manage:suspicious_users"]], R + "add-suspicious-status-to-chat-user"],
-  ["DELETE /moderation/suspicious_users", "user", [["moderator:manage:suspicious_users"]], R + "remove-suspicious-status-from-chat-user"],
-  ["GET /polls", "user", [["channel:read:polls", "channel:manage:polls"]], R + "get-polls"],
-  ["POST /polls", "user", [["channel:manage:polls"]], R + "create-poll"],
-  ["PATCH /polls", "user", [["channel:manage:polls"]], R + "end-poll"],
+  "POST /moderation/suspicious_users | user | moderator:manage:suspicious_users | add-suspicious-status-to-chat-user",
+  "DELETE /moderation/suspicious_users | user | moderator:manage:suspicious_users | remove-suspicious-status-from-chat-user",
+  "GET /polls | user | channel:read:polls/channel:manage:polls | get-polls",
+  "POST /polls | user | channel:manage:polls | create-poll",
+  "PATCH /polls | user | channel:manage:polls | end-poll",
   // EventSub, scopes per the scopes page ("Channel Chat Message: user:read:chat",
   // "Channel Follow: moderator:read:followers", ...); channel.update v2,
   // stream.online and channel.raid list no scope.
-  ["channel.chat.message@1", "either", chatRead, E + "channelchatmessage"],
-  ["channel.chat.notification@1", "either", chatRead, E + "channelchatnotification"],
-  ["channel.chat.message_delete@1", "either", chatRead, E + "channelchatmessage_delete"],
-  ["channel.chat.clear@1", "either", chatRead, E + "channelchatclear"],
-  ["channel.follow@2", "either", [["moderator:read:followers"]], E + "channelfollow"],
-  ["channel.subscribe@1", "either", [["channel:read:subscriptions"]], E + "channelsubscribe"],
-  ["channel.subscription.gift@1", "either", [["channel:read:subscriptions"]], E + "channelsubscriptiongift"],
-  ["channel.subscription.message@1", "either", [["channel:read:subscriptions"]], E + "channelsubscriptionmessage"],
-  ["channel.cheer@1", "either", bits, E + "channelcheer"],
-  ["channel.bits.use@1", "either", bits, E + "channelbitsuse"],
-  ["channel.custom_power_up_redemption.add@1", "either", bits, E + "channelcustom_power_up_redemptionadd"],
-  ["channel.ad_break.begin@1", "either", [["channel:read:ads"]], E + "channelad_breakbegin"],
-  ["channel.channel_points_custom_reward_redemption.add@1", "either", redemptions, E + "channelchannel_points_custom_reward_redemptionadd"],
-  ["channel.poll.end@1", "either", [["channel:read:polls", "channel:manage:polls"]], E + "channelpollend"],
-  ["channel.prediction.end@1", "either", [["channel:read:predictions", "channel:manage:predictions"]], E + "channelpredictionend"],
-  ["channel.raid@1", "either", [], E + "channelraid"],
-  ["channel.update@2", "either", [], E + "channelupdate"],
-  ["stream.online@1", "either", [], E + "streamonline"],
-  ["stream.offline@1", "either", [], E + "streamoffline"],
-  ["channel.ban@1", "either", [["channel:moderate"]], E + "channelban"],
-  ["channel.moderator.add@1", "either", [["moderation:read"]], E + "channelmoderatoradd"],
-  ["channel.vip.add@1", "either", [["channel:read:vips", "channel:manage:vips"]], E + "channelvipadd"],
-  ["channel.shield_mode.begin@1", "either", [["moderator:read:shield_mode", "moderator:manage:shield_mode"]], E + "channelshield_modebegin"],
-  ["channel.shoutout.create@1", "either", [["moderator:read:shoutouts", "moderator:manage:shoutouts"]], E + "channelshoutoutcreate"],
-  ["channel.unban_request.create@1", "either", [["moderator:read:unban_requests", "moderator:manage:unban_requests"]], E + "channelunban_requestcreate"],
-  ["channel.warning.send@1", "either", [["moderator:read:warnings", "moderator:manage:warnings"]], E + "channelwarningsend"],
-  ["channel.suspicious_user.message@1", "either", [["moderator:read:suspicious_users"]], E + "channelsuspicious_usermessage"],
-  ["automod.message.hold@2", "either", [["moderator:manage:automod"]], E + "automodmessagehold-v2"],
-  ["automod.settings.update@1", "either", [["moderator:read:automod_settings"]], E + "automodsettingsupdate"],
-  ["channel.goal.begin@1", "either", [["channel:read:goals"]], E + "channelgoalbegin"],
-  ["channel.hype_train.begin@2", "either", [["channel:read:hype_train"]], E + "channelhype_trainbegin-v2"],
-  ["channel.charity_campaign.donate@1", "either", [["channel:read:charity"]], E + "channelcharity_campaigndonate"],
-  ["channel.guest_star_session.begin@beta", "either", guestStarRead, E + "channelguest_star_sessionbegin"],
-  ["user.whisper.message@1", "either", [["user:read:whispers", "user:manage:whispers"]], E + "userwhispermessage"],
-  ["user.authorization.grant@1", "app", [], E + "userauthorizationgrant"],
+  "channel.chat.message@1 | either | user:read:chat | channelchatmessage",
+  "channel.chat.notification@1 | either | user:read:chat | channelchatnotification",
+  "channel.chat.message_delete@1 | either | user:read:chat | channelchatmessage_delete",
+  "channel.chat.clear@1 | either | user:read:chat | channelchatclear",
+  "channel.follow@2 | either | moderator:read:followers | channelfollow",
+  "channel.subscribe@1 | either | channel:read:subscriptions | channelsubscribe",
+  "channel.subscription.gift@1 | either | channel:read:subscriptions | channelsubscriptiongift",
+  "channel.subscription.message@1 | either | channel:read:subscriptions | channelsubscriptionmessage",
+  "channel.cheer@1 | either | bits:read | channelcheer",
+  "channel.bits.use@1 | either | bits:read | channelbitsuse",
+  "channel.custom_power_up_redemption.add@1 | either | bits:read | channelcustom_power_up_redemptionadd",
+  "channel.ad_break.begin@1 | either | channel:read:ads | channelad_breakbegin",
+  "channel.channel_points_custom_reward_redemption.add@1 | either | channel:read:redemptions/channel:manage:redemptions | channelchannel_points_custom_reward_redemptionadd",
+  "channel.poll.end@1 | either | channel:read:polls/channel:manage:polls | channelpollend",
+  "channel.prediction.end@1 | either | channel:read:predictions/channel:manage:predictions | channelpredictionend",
+  "channel.raid@1 | either | - | channelraid",
+  "channel.update@2 | either | - | channelupdate",
+  "stream.online@1 | either | - | streamonline",
+  "stream.offline@1 | either | - | streamoffline",
+  "channel.ban@1 | either | channel:moderate | channelban",
+  "channel.moderator.add@1 | either | moderation:read | channelmoderatoradd",
+  "channel.vip.add@1 | either | channel:read:vips/channel:manage:vips | channelvipadd",
+  "channel.shield_mode.begin@1 | either | moderator:read:shield_mode/moderator:manage:shield_mode | channelshield_modebegin",
+  "channel.shoutout.create@1 | either | moderator:read:shoutouts/moderator:manage:shoutouts | channelshoutoutcreate",
+  "channel.unban_request.create@1 | either | moderator:read:unban_requests/moderator:manage:unban_requests | channelunban_requestcreate",
+  "channel.warning.send@1 | either | moderator:read:warnings/moderator:manage:warnings | channelwarningsend",
+  "channel.suspicious_user.message@1 | either | moderator:read:suspicious_users | channelsuspicious_usermessage",
+  "automod.message.hold@2 | either | moderator:manage:automod | automodmessagehold-v2",
+  "automod.settings.update@1 | either | moderator:read:automod_settings | automodsettingsupdate",
+  "channel.goal.begin@1 | either | channel:read:goals | channelgoalbegin",
+  "channel.hype_train.begin@2 | either | channel:read:hype_train | channelhype_trainbegin-v2",
+  "channel.charity_campaign.donate@1 | either | channel:read:charity | channelcharity_campaigndonate",
+  "channel.guest_star_session.begin@beta | either | channel:read:guest_star/channel:manage:guest_star/moderator:read:guest_star/moderator:manage:guest_star | channelguest_star_sessionbegin",
+  "user.whisper.message@1 | either | user:read:whispers/user:manage:whispers | userwhispermessage",
+  "user.authorization.grant@1 | app | - | userauthorizationgrant",
 ];
 
 Deno.test("entries verified against Twitch's reference and scopes page", () => {
   const wrong: string[] = [];
-  for (const [id, token, scopes, source] of VERIFIED) {
+  for (const line of VERIFIED) {
+    const [id, token, scopes, anchor] = line.split(" | ");
+    const page = id.includes(" ")
+      ? "https://dev.twitch.tv/docs/api/reference/#"
+      : "https://dev.twitch.tv/docs/eventsub/eventsub-subscription-types/#";
+    const expected = JSON.stringify({
+      token,
+      scopes: scopes === "-"
+        ? []
+        : scopes.split(" ").map((group) => group.split("/")),
+      source: page + anchor,
+    });
     const entry = table.find((candidate) => candidate.id === id);
-    const expected = JSON.stringify({ token, scopes, source });
     const actual = entry &&
       JSON.stringify({
         token: entry.token,
@@ -534,5 +534,6 @@ Deno.test("entries verified against Twitch's reference and scopes page", () => {
     }
   }
   assertEquals(wrong, []);
-  assertEquals(new Set(VERIFIED.map(([id]) => id)).size, VERIFIED.length);
+  const ids = VERIFIED.map((line) => line.split(" | ")[0]);
+  assertEquals(new Set(ids).size, ids.length);
 });
