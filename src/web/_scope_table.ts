@@ -67,9 +67,9 @@ Unpin Chat Message|DELETE /chat/pins|e|moderator:manage:chat_messages||with an a
 Get User Chat Color|GET /chat/color|e|
 Update User Chat Color|PUT /chat/color|u|user:manage:chat_color
 Create Clip|POST /clips|u|clips:edit
+Create Clip From VOD|POST /videos/clips|e|editor:manage:clips/channel:manage:clips
 Get Clips|GET /clips|e|
 Get Clips Download|GET /clips/downloads|e|editor:manage:clips/channel:manage:clips
-Create Clip From VOD|POST /videos/clips|e|editor:manage:clips/channel:manage:clips
 Get Conduits|GET /eventsub/conduits|a|
 Create Conduits|POST /eventsub/conduits|a|
 Update Conduits|PATCH /eventsub/conduits|a|
