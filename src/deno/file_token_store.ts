@@ -387,7 +387,7 @@ export class FileTokenStore implements TokenStore {
       if (await checkStillOurs(temporary, file) === "gone") {
         throw new UnsafeFileError(
           temporary,
-          "the temporary file was removed while it was being written, under the store's lock",
+          "the temporary file was removed or replaced while it was being written, under the store's lock",
           "Find out who else writes to this folder, and keep tokens in a folder only you can write",
         );
       }
