@@ -19,6 +19,7 @@ import {
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { refreshChain } from "./_helpers_bench.ts";
+import { expiredToken as expiredTokenAt } from "./_seed.ts";
 
 const mock = await startMockTwitch({
   clients: [{
@@ -53,17 +54,7 @@ const stores: [string, () => Promise<TokenStore>][] = [
 
 /** A token at the mock for `userId`, expired by the clock. */
 function expiredToken(userId: string): AccessToken {
-  const issued = mock.issueUserToken({
-    user: { id: userId, login: `user${userId}` },
-    scopes: ["chat:read"],
-  });
-  return new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: ["chat:read"],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - 5 * 3600_000,
-  });
+  return expiredTokenAt(mock, userId);
 }
 
 /** A TokenProvider (the refresh rule as the library runs it) on `store`. */
