@@ -8,11 +8,13 @@
 import type { AccessToken } from "../web/access_token.ts";
 import { InvalidArgumentError } from "../web/errors.ts";
 import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
-import type {
-  StoredToken,
-  TokenLease,
-  TokenStore,
+import {
+  isUserKey,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
 } from "../web/token_store.ts";
+import { checkClaim } from "../web/_claim.ts";
 import {
   checkToken,
   checkTtl,
@@ -43,6 +45,8 @@ interface Pending {
 interface Contents {
   tokens: Map<string, StoredToken>;
   leases: Map<string, Lease>;
+  /** Live claims: key to the time they end. */
+  claims: Map<string, number>;
 }
 
 /**
@@ -189,7 +193,27 @@ export class FileTokenStore implements TokenStore {
    * @throws {CorruptTokenStoreError} when the file is damaged.
    */
   async list(): Promise<string[]> {
-    return [...(await this.#sharedRead()).tokens.keys()];
+    return [...(await this.#sharedRead()).tokens.keys()].filter(isUserKey);
+  }
+
+  /**
+   * Claims `key` for `ttl` milliseconds under the file lock, unless a live
+   * claim holds it; the claim is in the file, so every process sharing it
+   * sees it.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async claim(key: string, ttl: number): Promise<boolean> {
+    checkClaim(key, ttl);
+    return await this.#update((contents) => {
+      const now = Date.now();
+      if ((contents.claims.get(key) ?? 0) > now) return { result: false };
+      contents.claims.set(key, now + ttl);
+      return { result: true, changed: true };
+    });
   }
 
   /**
@@ -314,7 +338,7 @@ export class FileTokenStore implements TokenStore {
       text = await Deno.readTextFile(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
-        return { tokens: new Map(), leases: new Map() };
+        return { tokens: new Map(), leases: new Map(), claims: new Map() };
       }
       throw error;
     }
@@ -371,7 +395,11 @@ async function parseContents(text: string, path: string): Promise<Contents> {
     }
     tokens.set(userId, await storedFrom(record, where));
   }
-  return { tokens, leases: liveLeases(data.leases) };
+  return {
+    tokens,
+    leases: liveLeases(data.leases),
+    claims: liveClaims(data.claims),
+  };
 }
 
 /** A record's token and version; a record without one gets a stable one. */
@@ -415,8 +443,22 @@ function liveLeases(data: unknown): Map<string, Lease> {
   return leases;
 }
 
-/** The file's text: the `"default"` token at the top, then users, leases. */
-function serialize({ tokens, leases }: Contents): string {
+/** The claims still running; malformed ones count as none. */
+function liveClaims(data: unknown): Map<string, number> {
+  const claims = new Map<string, number>();
+  if (!isObject(data)) return claims;
+  const now = Date.now();
+  for (const [key, until] of Object.entries(data)) {
+    if (typeof until === "number" && until > now) claims.set(key, until);
+  }
+  return claims;
+}
+
+/**
+ * The file's text: the `"default"` token at the top, then users, leases,
+ * claims.
+ */
+function serialize({ tokens, leases, claims }: Contents): string {
   const record = ({ token, version }: StoredToken) => ({
     ...token.toJSON(),
     version,
@@ -429,6 +471,7 @@ function serialize({ tokens, leases }: Contents): string {
       ? { users: Object.fromEntries(users.map(([k, v]) => [k, record(v)])) }
       : {}),
     ...(leases.size > 0 ? { leases: Object.fromEntries(leases) } : {}),
+    ...(claims.size > 0 ? { claims: Object.fromEntries(claims) } : {}),
   };
   return `${JSON.stringify(data, null, 2)}\n`;
 }
