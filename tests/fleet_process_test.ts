@@ -72,12 +72,7 @@ async function firstLine(stream: ReadableStream<Uint8Array>): Promise<{
   return { line: seen.slice(0, newline), rest };
 }
 
-for (
-  const kind
-    of (Deno.env.get("ONLY")
-      ? [Deno.env.get("ONLY") as "file"]
-      : ["file", "kv"] as const)
-) {
+for (const kind of ["file", "kv"] as const) {
   Deno.test(`${PROCESSES} processes on one ${kind} store: one /validate per user per interval, one app token per expiry`, async () => {
     await using mock = await startMockTwitch();
     const dir = await Deno.makeTempDir();
