@@ -17,7 +17,6 @@
 
 // Everything that runs on any runtime (see `web.ts`), then what needs Deno.
 export * from "./web.ts";
-export * from "./src/web/errors_token_store.ts";
 export * from "./src/deno/file_token_store.ts";
 export * from "./src/deno/kv_token_store.ts";
 export * from "./src/deno/token_file.ts";
@@ -28,7 +27,7 @@ export * from "./src/deno/user_token_storage.ts";
 // without top-level await: importing this module never loads the CLI, and
 // runtimes without top-level await (some edge workers) can still load it.
 if (import.meta.main) {
-  import("./src/cli/main.ts").then(async ({ main }) =>
+  import("./src/cli/_main.ts").then(async ({ main }) =>
     Deno.exit(await main(Deno.args))
   );
 }

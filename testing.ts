@@ -66,6 +66,7 @@ export type {
   MockClient,
   MockFault,
   MockRequest,
+  MockServedRequest,
   MockTwitchOptions,
   MockUser,
   RequestFilter,

@@ -1,7 +1,7 @@
 /**
  * A long-running bot on the token the command line got for it: it starts
  * from the file `twitch-auth --format json --output` wrote, keeps that file
- * fresh through a `FileTokenStore` (every refresh is written back to it,
+ * fresh through a `Twitch` on a `FileTokenStore` (every refresh is written back to it,
  * 0600, atomically, under a file lock), validates the token at start and
  * every hour as Twitch requires, and stops cleanly on Ctrl+C. No browser is
  * needed on the bot's machine: `device` signs in on any phone.
@@ -20,7 +20,8 @@
 import {
   FileTokenStore,
   InvalidRefreshTokenError,
-  TokenProvider,
+  MissingScopeError,
+  Twitch,
   TwitchAuthError,
 } from "../mod.ts";
 
@@ -29,49 +30,49 @@ const path = env("TWITCH_TOKEN_FILE") ?? "bot_token.json";
 const scopes = ["chat:read", "chat:edit"];
 const signIn =
   `twitch-auth device -s ${scopes.join()} --format json --output ${path}`;
-// The token the CLI wrote sits at the file's top level: FileTokenStore
-// calls it the user "default". More users (channels) could join under
-// their own ids, in the same file.
-const BOT = "default";
 
 try {
-  const store = new FileTokenStore(path);
-  const stored = await store.get(BOT);
-  if (!stored) stop(`No token in ${path}: get one with\n  ${signIn}`);
-  const missing = scopes.filter((s) => !stored.token.scopes.includes(s));
-  if (missing.length > 0) {
-    stop(
-      `The token lacks ${missing.join(", ")}: get a new one with\n  ${signIn}`,
-    );
+  // The token the CLI wrote sits at the file's top level: the user a Twitch
+  // keeps under its default userKey. The app object keeps no token of its
+  // own: it reads the file, refreshes the token when it expires or Twitch
+  // refuses it (one refresh, even with several bot processes on the file),
+  // writes it back before using it, and validates it every hour with a
+  // timer that does not keep the process alive.
+  const twitch = new Twitch(
+    env("TWITCH_CLIENT_ID") ?? "",
+    env("TWITCH_CLIENT_SECRET"),
+    {
+      authBaseUrl: env("TWITCH_AUTH_BASE_URL"),
+      helixBaseUrl: env("TWITCH_HELIX_BASE_URL"),
+      store: new FileTokenStore(path),
+    },
+  );
+  if (!(await twitch.getUserToken())) {
+    stop(`No token in ${path}: get one with\n  ${signIn}`);
   }
-
-  // The provider refreshes the token when it expires or Twitch refuses it
-  // (one refresh, even with several bot processes on the file) and writes
-  // it to the file before using it; it validates the token every hour with
-  // a timer that does not keep the process alive.
-  const provider = new TokenProvider({
-    clientId: env("TWITCH_CLIENT_ID") ?? "",
-    clientSecret: env("TWITCH_CLIENT_SECRET"),
-    authBaseUrl: env("TWITCH_AUTH_BASE_URL"),
-    helixBaseUrl: env("TWITCH_HELIX_BASE_URL"),
-    store,
-  });
   // A refresh that fails: the sign-in was revoked (only a new one helps), or
   // Twitch could not be reached (tried again at the next use or check).
-  provider.onRefreshFailure((_, error) => {
+  twitch.onUserAuthRefreshFailure((error) => {
     if (error instanceof InvalidRefreshTokenError) {
       stop(`The tokens were revoked: get new ones with\n  ${signIn}`);
     }
     console.error(`Refreshing the token failed, will retry: ${error.message}`);
   });
-  await provider.getAccessToken(BOT); // refreshed first if it has expired
-  await provider.validateNow(); // Twitch's check at start; hourly after
+  // Twitch's check at start (hourly after): refreshed if refused.
+  await twitch.validateUserToken(scopes).catch((error) => {
+    if (!(error instanceof MissingScopeError)) throw error;
+    stop(
+      `The token lacks ${
+        error.missing.join(", ")
+      }: get a new one with\n  ${signIn}`,
+    );
+  });
 
   // The bot's own work keeps it running; a Helix call every five minutes
   // stands in here for a chat connection.
   const work = setInterval(async () => {
     try {
-      await (await provider.fetch(BOT, "users")).body?.cancel();
+      await (await twitch.fetch("users")).body?.cancel();
     } catch (error) {
       console.error(`Helix call failed: ${(error as Error).message}`);
     }
@@ -82,7 +83,7 @@ try {
     Deno.exit(0);
   });
 
-  const response = await provider.fetch(BOT, "users");
+  const response = await twitch.fetch("users");
   if (!response.ok) stop(`Helix answered ${response.status}: try again later`);
   const { data: [me] } = await response.json();
   console.log(`Bot ready as ${me.login}; tokens kept in ${path}`);

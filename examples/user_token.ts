@@ -28,7 +28,7 @@ const twitch = new Twitch(
 const targetScope = [AuthScope.BITS_READ];
 const auth = new UserAuthenticator(twitch, targetScope, {
   forceVerify: false,
-  url: env("TWITCH_REDIRECT_URL"),
+  redirectUri: env("TWITCH_REDIRECT_URL"),
 });
 // this opens your default browser on Twitch's consent page
 const { accessToken, refreshToken } = await auth.authenticate();
@@ -38,6 +38,6 @@ await twitch.setUserAuthentication(accessToken, targetScope, refreshToken);
 const users = await (await twitch.fetch("users")).json();
 console.log(
   `Signed in as ${users.data[0].login} with ${
-    twitch.getUserToken()?.scopes.join(" ")
+    (await twitch.getUserToken())?.scopes.join(" ")
   }`,
 );

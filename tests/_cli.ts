@@ -143,3 +143,33 @@ export function assertFailure(result: CliResult, fragment: string): void {
   assertFalse(/^\s+at /m.test(result.stderr), result.stderr);
   assertEquals(result.stdout, "");
 }
+
+/**
+ * Signs in by the device flow through the CLI against the mock, approving
+ * the code as the user would, and has it write the token to `path` with
+ * `--format json --output` (the file a bot starts from).
+ */
+export async function deviceTokenFile(
+  mock: MockTwitch,
+  clientId: string,
+  path: string,
+  scopes = "chat:read",
+): Promise<void> {
+  const cli = spawnCli([
+    "device",
+    "-s",
+    scopes,
+    "--auth-base-url",
+    mock.authBaseUrl,
+    "--format",
+    "json",
+    "--output",
+    path,
+  ], { env: { TWITCH_CLIENT_ID: clientId } });
+  const [, first, second] = await cli.waitForStderr(
+    /enter the code: ([A-Z]{4})-([A-Z]{4})/,
+  );
+  mock.approveDevice(first + second);
+  const result = await cli.finish();
+  assertEquals(result.code, 0, result.stderr);
+}

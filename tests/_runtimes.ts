@@ -12,7 +12,15 @@ import {
 
 const ROOT = new URL("..", import.meta.url).pathname;
 /** The pinned runtime packages. */
-const PACKAGES = ["workerd@1.20261117.1", "bun@1.4.4"];
+const PACKAGES = [
+  "workerd@1.20261117.1",
+  "bun@1.4.4",
+  // The esbuild recipe (README): esbuild plus the two packages web.ts
+  // imports by import-map name, as a Node project would install them.
+  "esbuild@0.28.2",
+  "jose@6.2.17",
+  "deno-std@1.4.0",
+];
 const PREFIX = `${ROOT}.tmp/runtimes`;
 
 /** Whether this run is CI, where a missing runtime is a failure. */
@@ -67,7 +75,9 @@ function install(): Promise<string | undefined> {
 }
 
 /** The binary of `name` (`"workerd"` or `"bun"`), installed from npm when missing. */
-export async function runtime(name: "workerd" | "bun"): Promise<Runtime> {
+export async function runtime(
+  name: "workerd" | "bun" | "esbuild",
+): Promise<Runtime> {
   const path = `${PREFIX}/node_modules/.bin/${name}`;
   if (await works(path)) return { path };
   const failure = await install();

@@ -58,3 +58,11 @@ export function assertValid<T extends object>(
   }
   return result as Exclude<T, { status: 401 }>;
 }
+
+/**
+ * The flag a child `deno run` of a test script takes when the script imports
+ * a test-only package: the root deno.lock pins only what users download.
+ */
+export const TEST_LOCK_FLAG = `--lock=${
+  new URL("./deno.lock", import.meta.url).pathname
+}`;

@@ -13,7 +13,7 @@ import {
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
-import { assertValid, closedPort } from "./_util.ts";
+import { assertValid, closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 
 const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
 const chromiumAvailable = (() => {
@@ -55,7 +55,7 @@ async function chromiumCommand(
     );
   }
   return {
-    browser: [Deno.execPath(), "run", "-A", SCRIPT, ...args]
+    browser: [Deno.execPath(), "run", "-A", TEST_LOCK_FLAG, SCRIPT, ...args]
       .map((word) => `"${word.replace(/["\\]/g, "\\$&")}"`).join(" "),
     log,
   };

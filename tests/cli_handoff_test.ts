@@ -11,7 +11,7 @@ import {
 } from "@std/assert";
 import { AccessToken, FileTokenStore, TokenProvider } from "../mod.ts";
 import { type MockUser, startMockTwitch } from "../testing.ts";
-import { spawnCli, validateOnMock } from "./_cli.ts";
+import { deviceTokenFile, validateOnMock } from "./_cli.ts";
 
 const CLIENT_ID = "handoff0public0client0id000001";
 const CHANNEL: MockUser = { id: "12345", login: "achannel" };
@@ -24,23 +24,7 @@ Deno.test("the CLI's --output FILE --format json is read by AccessToken.fromJSON
   const dir = await Deno.makeTempDir();
   const file = `${dir}/token.json`;
   try {
-    const cli = spawnCli([
-      "device",
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--format",
-      "json",
-      "--output",
-      file,
-    ], { env: { TWITCH_CLIENT_ID: CLIENT_ID } });
-    const [, first, second] = await cli.waitForStderr(
-      /enter the code: ([A-Z]{4})-([A-Z]{4})/,
-    );
-    mock.approveDevice(first + second);
-    const result = await cli.finish();
-    assertEquals(result.code, 0, result.stderr);
+    await deviceTokenFile(mock, CLIENT_ID, file);
 
     // As the CLI wrote it: Twitch's field names plus obtained_at in epoch ms.
     const written = JSON.parse(await Deno.readTextFile(file));

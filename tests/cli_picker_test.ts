@@ -14,10 +14,10 @@ import { SCOPE_DESCRIPTIONS, Twitch, UserAuthenticator } from "../mod.ts";
 import {
   createScopePicker,
   SCOPE_PICKER_PATH,
-} from "../src/deno/scope_picker.ts";
+} from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
 import { runCli, validateOnMock } from "./_cli.ts";
-import { closedPort } from "./_util.ts";
+import { closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 
 const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
 const chromiumAvailable = (() => {
@@ -77,6 +77,7 @@ Deno.test({
         Deno.execPath(),
         "run",
         "-A",
+        TEST_LOCK_FLAG,
         SCRIPT,
         `--tick=${picked.join(",")}`,
         `--log=${log}`,

@@ -12,8 +12,8 @@ import {
 } from "@std/assert";
 import denoJson from "../deno.json" with { type: "json" };
 import { SCOPE_DESCRIPTIONS } from "../mod.ts";
-import { type CliIo, main } from "../src/cli/main.ts";
-import { ProgressLine, renderProgress } from "../src/cli/progress.ts";
+import { type CliIo, main } from "../src/cli/_main.ts";
+import { ProgressLine, renderProgress } from "../src/cli/_progress.ts";
 import {
   type ConsentMode,
   DEMO_CLIENT_ID,
@@ -187,7 +187,7 @@ Deno.test("importing mod.ts does not load the CLI, @std/cli, the mock or jose", 
   );
   assertEquals(notAtStart, []);
   assert(
-    graph.modules.some((m) => m.specifier.endsWith("/src/cli/main.ts")),
+    graph.modules.some((m) => m.specifier.endsWith("/src/cli/_main.ts")),
     "the CLI is in the graph as a dynamic import",
   );
 });

@@ -10,7 +10,7 @@ import {
 import { AccessToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import { spawnCli } from "./_cli.ts";
+import { deviceTokenFile } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -135,23 +135,7 @@ Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it ref
     );
 
     // The hand-off, as the README shows it: the real CLI writes the file.
-    const cli = spawnCli([
-      "device",
-      "-s",
-      "chat:read,chat:edit",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--format",
-      "json",
-      "--output",
-      file,
-    ], { env: { TWITCH_CLIENT_ID: BOT_CLIENT_ID } });
-    const [, first, second] = await cli.waitForStderr(
-      /enter the code: ([A-Z]{4})-([A-Z]{4})/,
-    );
-    mock.approveDevice(first + second);
-    const signedIn = await cli.finish();
-    assertEquals(signedIn.code, 0, signedIn.stderr);
+    await deviceTokenFile(mock, BOT_CLIENT_ID, file, "chat:read,chat:edit");
 
     let handed = AccessToken.fromJSON(await Deno.readTextFile(file));
     for (const run of [1, 2]) {

@@ -478,3 +478,57 @@ Deno.test("a token prints redacted and stores in full", async () => {
   assertFalse(restored.isExpired());
   assert(restored.isExpired(14_401_000));
 });
+
+Deno.test("the options form of every helper with a client id does what the positional form does, and checks its fields", async () => {
+  await using mock = await startMockTwitch();
+  const request = { authBaseUrl: mock.authBaseUrl };
+  const credentials = {
+    clientId: mock.clientId,
+    clientSecret: mock.clientSecret,
+  };
+  const code = await authorizeCode(mock, ["chat:read"]);
+  const user = await exchangeCode({
+    ...credentials,
+    ...request,
+    code,
+    redirectUri: REDIRECT,
+  });
+  assertEquals(user.scopes, ["chat:read"]);
+  const refreshed = await refreshAccessToken({
+    ...credentials,
+    ...request,
+    refreshToken: user.refreshToken!,
+  });
+  assertValid(await validateToken(refreshed.accessToken, request));
+  const app = await getAppAccessToken({ ...credentials, ...request });
+  assertValid(await validateToken(app.accessToken, request));
+  assert(
+    await revokeToken({
+      clientId: mock.clientId,
+      accessToken: refreshed.accessToken,
+      ...request,
+    }),
+  );
+  assertEquals(
+    (await validateToken(refreshed.accessToken, request) as { status: number })
+      .status,
+    401,
+  );
+  // Every request carried the form the positional calls send.
+  const grants = mock.requests.filter((r) => r.pathname === "/oauth2/token");
+  assertEquals(grants.map((r) => r.form?.get("grant_type")), [
+    "authorization_code",
+    "refresh_token",
+    "client_credentials",
+  ]);
+  for (const grant of grants) {
+    assertEquals(grant.form?.get("client_secret"), mock.clientSecret);
+    assertFalse(grant.query.has("client_secret"));
+  }
+  // A missing field is named in the options form's own vocabulary.
+  const error = await assertRejects(
+    () => refreshAccessToken({ ...request, clientId: "", refreshToken: "r" }),
+    InvalidArgumentError,
+  );
+  assertStringIncludes(error.message, "clientId");
+});

@@ -94,7 +94,7 @@ Deno.test("TokenProvider validates every user on a timer and refreshes the one r
     );
   }
   const refreshed: string[] = [];
-  provider.onRefresh((userId) => void refreshed.push(userId));
+  provider.onRefresh((_, userId) => void refreshed.push(userId));
   await revoke(mock, issued[1].accessToken);
   await until(() => refreshed.length === 1, "the revoked token refreshed");
   assertEquals(refreshed, ["1002"]);

@@ -52,7 +52,7 @@ Deno.test(`${CALLERS} concurrent twitch.fetch after a server-side expiry make on
   twitch.onUserAuthRefresh(() => void heard++);
   for (let round = 1; round <= REPETITIONS; round++) {
     mock.tick(); // a fresh Helix rate-limit window
-    mock.expireAccessToken(twitch.getUserToken()!.accessToken);
+    mock.expireAccessToken((await twitch.getUserToken())!.accessToken);
     const seen = await statuses(
       Array.from({ length: CALLERS }, () => twitch.fetch("users")),
     );
@@ -75,7 +75,7 @@ Deno.test(`${CALLERS} concurrent provider.fetch after a server-side expiry make 
     AccessToken.fromJSON({ ...issued, expiresIn: 0, scopes: [] }),
   );
   const heard: string[] = [];
-  provider.onRefresh((id) => void heard.push(id));
+  provider.onRefresh((_, id) => void heard.push(id));
   for (let round = 1; round <= REPETITIONS; round++) {
     mock.tick();
     mock.expireAccessToken((await provider.getAccessToken(userId)).accessToken);
@@ -134,7 +134,7 @@ Deno.test(`a public client: ${CALLERS} concurrent twitch.fetch per expiry rotate
   );
   for (let round = 1; round <= 5; round++) {
     offset += 61_000;
-    mock.expireAccessToken(twitch.getUserToken()!.accessToken);
+    mock.expireAccessToken((await twitch.getUserToken())!.accessToken);
     assertNo401(
       await statuses(
         Array.from({ length: CALLERS }, () => twitch.fetch("users")),
@@ -142,7 +142,7 @@ Deno.test(`a public client: ${CALLERS} concurrent twitch.fetch per expiry rotate
     );
     assertEquals(mock.countRequests({ grantType: "refresh_token" }), round);
   }
-  const kept = twitch.getUserToken()!;
+  const kept = (await twitch.getUserToken())!;
   const next = await refreshAccessToken(
     kept.refreshToken!,
     mock.clientId,

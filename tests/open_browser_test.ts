@@ -3,8 +3,8 @@ import {
   browserCommands,
   openBrowser,
   splitCommand,
-} from "../src/deno/open_browser.ts";
-import { escapeHtml } from "../src/web/pages.ts";
+} from "../src/deno/_open_browser.ts";
+import { escapeHtml } from "../src/web/_pages.ts";
 
 const URL_WITH_SHELL_CHARACTERS =
   "http://127.0.0.1:1/oauth2/authorize?a=1&b=$(touch /tmp/x)&c='q'; echo `id`";

@@ -45,6 +45,12 @@ function held(issued: { accessToken: string; refreshToken: string }) {
   });
 }
 
+/** The mock's token as held 30 s before its 4-hour lifetime ends: due for a refresh. */
+function dueSoon(issued: { accessToken: string; refreshToken: string }) {
+  const obtainedAt = Date.now() - (14_400 - 30) * 1000;
+  return new AccessToken({ ...held(issued), expiresIn: 14_400, obtainedAt });
+}
+
 async function revoke(mock: MockTwitch, token: string): Promise<void> {
   const response = await fetch(`${mock.authBaseUrl}/revoke`, {
     method: "POST",
@@ -79,7 +85,7 @@ Deno.test("addUser refreshes a token Twitch calls invalid, and refuses app token
   await using mock = await startMockTwitch();
   using provider = providerFor(mock);
   const refreshed: string[] = [];
-  provider.onRefresh((userId) => void refreshed.push(userId));
+  provider.onRefresh((_, userId) => void refreshed.push(userId));
   const issued = mock.issueUserToken();
   mock.expireAccessToken(issued.accessToken);
   const userId = await provider.addUser(held(issued));
@@ -110,9 +116,8 @@ Deno.test("addUser refreshes a token Twitch calls invalid, and refuses app token
 Deno.test("getAccessToken refreshes a token about to expire, once for concurrent callers", async () => {
   await using mock = await startMockTwitch();
   using provider = providerFor(mock);
-  const userId = await provider.addUser(
-    held(mock.issueUserToken({ expiresIn: 30 })), // inside the one-minute margin
-  );
+  const userId = mock.currentUser.id;
+  await provider.setToken(userId, dueSoon(mock.issueUserToken())); // inside the one-minute margin
   const tokens = await Promise.all(
     Array.from({ length: 100 }, () => provider.getAccessToken(userId)),
   );
@@ -178,9 +183,8 @@ Deno.test("a lease left by a process that died holds the others up only until it
   await using mock = await startMockTwitch();
   const store = new MemoryTokenStore();
   using provider = providerFor(mock, { store });
-  const userId = await provider.addUser(
-    held(mock.issueUserToken({ expiresIn: 30 })), // due for a refresh
-  );
+  const userId = mock.currentUser.id;
+  await provider.setToken(userId, dueSoon(mock.issueUserToken())); // due for a refresh
   const stored = (await store.get(userId))!;
   // The "dead process": took the lease for this version and never came back.
   const ttl = 300;
@@ -231,7 +235,7 @@ Deno.test("a refused refresh token is reported once with the user id and not tri
   const issued = mock.issueUserToken();
   const userId = await provider.addUser(held(issued));
   const failures: [string, Error][] = [];
-  provider.onRefreshFailure((id, error) => void failures.push([id, error]));
+  provider.onRefreshFailure((error, id) => void failures.push([id, error]));
   await revoke(mock, issued.refreshToken); // also revokes its access tokens
   const results = await Promise.allSettled(
     Array.from({ length: 20 }, () => provider.fetch(userId, "users")),
@@ -263,7 +267,7 @@ Deno.test("listeners see the stored token, and unsubscribe", async () => {
   using provider = providerFor(mock);
   const userId = await provider.addUser(held(mock.issueUserToken()));
   const seen: boolean[] = [];
-  const stop = provider.onRefresh(async (id, token) => {
+  const stop = provider.onRefresh(async (token, id) => {
     // The store has the token before any listener runs.
     seen.push((await provider.store.get(id))?.token === token);
   });
@@ -391,5 +395,5 @@ Deno.test("a token set without validation (lifetime unknown) is used until Twitc
   assertEquals(response.status, 200);
   await response.body?.cancel();
   assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
-  assert(twitch.getUserToken()!.expiresIn > 14_000); // known from now on
+  assert((await twitch.getUserToken())!.expiresIn > 14_000); // known from now on
 });

@@ -418,14 +418,68 @@ Deno.test("FileTokenStore: reads a CLI token file (Twitch's fields) and AccessTo
   assertEquals(own.token.toJSON(), token("own", own.token.obtainedAt).toJSON());
   // Another token in the file is another version.
   assertNotEquals(own.version, read.version);
-  // A write keeps the default token at the top level, readable as a token.
+  // A write keeps the default token at the top level, in Twitch's spelling.
   await env.a.set("141981764", token("user"), null);
   const refreshed = (await env.a.set("default", token("new"), own.version))!;
   const data = JSON.parse(await Deno.readTextFile(env.path));
-  assertEquals(new AccessToken(data).toJSON(), refreshed.token.toJSON());
+  assertEquals(AccessToken.fromJSON(data).toJSON(), refreshed.token.toJSON());
   assertEquals(data.version, refreshed.version);
-  assertEquals(data.users["141981764"].accessToken, token("user").accessToken);
+  assertEquals(data.users["141981764"].access_token, token("user").accessToken);
   assertEquals((await env.b.list()).toSorted(), ["141981764", "default"]);
+});
+
+Deno.test("FileTokenStore: every token on disk in Twitch's spelling, before and after rewrites; unknown fields survive", async () => {
+  await using env = await filePair();
+  const twitchFields = [
+    "access_token",
+    "expires_in",
+    "id_token",
+    "obtained_at",
+    "refresh_token",
+    "scope",
+    "token_type",
+  ];
+  const withId = (name: string) =>
+    new AccessToken({ ...token(name).toJSON(), idToken: `id-token-${name}` });
+  // A file someone else wrote: this module's old spelling at the top, fields
+  // of their own at the top, in a user record and in a lease-free file.
+  await Deno.writeTextFile(
+    env.path,
+    JSON.stringify({
+      ...token("old").toJSON(),
+      note: "written by hand",
+      users: { "42": { ...token("u42").toJSON(), label: "alt account" } },
+    }),
+  );
+  let version = (await env.a.get("default"))!.version;
+  let user = (await env.a.get("42"))!.version;
+  for (let round = 0; round < 3; round++) {
+    version = (await env.a.set("default", withId(`d${round}`), version))!
+      .version;
+    user = (await env.b.set("42", withId(`u${round}`), user))!.version;
+    await env.a.set(`other${round}`, token(`o${round}`), null);
+    const data = JSON.parse(await Deno.readTextFile(env.path));
+    const top = Object.keys(data).filter((k) => twitchFields.includes(k));
+    assertEquals(top.toSorted(), twitchFields);
+    assertEquals(data.access_token, withId(`d${round}`).accessToken);
+    assertEquals(data.refresh_token, withId(`d${round}`).refreshToken);
+    assertEquals(data.id_token, `id-token-d${round}`);
+    assertEquals(data.scope, ["chat:read"]);
+    assertEquals(data.note, "written by hand");
+    assertEquals(data.users["42"].label, "alt account");
+    for (const [key, record] of Object.entries(data.users)) {
+      const fields = Object.keys(record as object);
+      assert(!fields.some((f) => /[A-Z]/.test(f)), `${key}: ${fields}`);
+      assert(fields.includes("access_token") && fields.includes("version"));
+    }
+    assert(!("accessToken" in data) && !("obtainedAt" in data));
+  }
+  assertEquals((await env.b.get("42"))!.token.idToken, "id-token-u2");
+  // A deleted user's own fields go with it.
+  await env.a.delete("42");
+  const after = JSON.parse(await Deno.readTextFile(env.path));
+  assertEquals(after.users["42"], undefined);
+  assertEquals(after.note, "written by hand");
 });
 
 Deno.test("FileTokenStore: two instances in one process queue on the file lock without losing a write", async () => {

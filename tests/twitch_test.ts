@@ -7,16 +7,29 @@ import {
   assertThrows,
 } from "@std/assert";
 import {
-  type AccessToken,
+  AccessToken,
+  DEFAULT_USER_KEY,
   InvalidArgumentError,
   InvalidRefreshTokenError,
   InvalidTokenError,
+  MemoryTokenStore,
   MissingScopeError,
   Twitch,
   TwitchAuthError,
   UnknownScopeError,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+
+/** A token 30 s before the end of its 4-hour lifetime: due for a refresh. */
+function dueSoon(issued: { accessToken: string; refreshToken: string }) {
+  return new AccessToken({
+    ...issued,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: Date.now() - (14_400 - 30) * 1000,
+  });
+}
 
 async function setup() {
   const mock = await startMockTwitch();
@@ -36,7 +49,7 @@ Deno.test("setUserAuthentication validates the token and reads its real expiry a
     ["chat:read"],
     issued.refreshToken,
   );
-  const token = twitch.getUserToken()!;
+  const token = (await twitch.getUserToken())!;
   assertEquals(token.scopes.toSorted(), ["chat:edit", "chat:read"]);
   assert(token.expiresIn > 14000);
   assertEquals(await twitch.getUserAuthToken(), issued.accessToken);
@@ -99,12 +112,13 @@ Deno.test("setUserAuthentication refuses another app's token", async () => {
 Deno.test("50 concurrent getUserAuthToken during expiry share exactly one refresh", async () => {
   const { mock, twitch } = await setup();
   await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["chat:read"], expiresIn: 30 }); // inside the 60 s margin
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
   await twitch.setUserAuthentication(
-    issued.accessToken,
+    dueSoon(issued),
     ["chat:read"],
-    issued.refreshToken,
-  );
+    undefined,
+    false,
+  ); // inside the 60 s margin
   let calls = 0;
   twitch.onUserAuthRefresh(() => void calls++);
   const tokens = await Promise.all(
@@ -121,11 +135,12 @@ Deno.test("50 concurrent getUserAuthToken during expiry share exactly one refres
 Deno.test("a refused refresh token rejects every waiter once and is not retried in a loop", async () => {
   const { mock, twitch } = await setup();
   await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["chat:read"], expiresIn: 30 });
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
   await twitch.setUserAuthentication(
-    issued.accessToken,
+    dueSoon(issued),
     ["chat:read"],
-    issued.refreshToken,
+    undefined,
+    false,
   );
   await fetch(`${mock.authBaseUrl}/revoke`, {
     method: "POST",
@@ -247,9 +262,67 @@ Deno.test("Twitch prints without its secret or tokens, and needs an app id", asy
     [],
     issued.refreshToken,
   );
-  const printed = Deno.inspect(twitch) + Deno.inspect(twitch.getUserToken());
+  const printed = Deno.inspect(twitch) +
+    Deno.inspect(await twitch.getUserToken());
   assertFalse(printed.includes(mock.clientSecret));
   assertFalse(printed.includes(issued.accessToken));
   assertFalse(printed.includes(issued.refreshToken));
   assertThrows(() => new Twitch(""), InvalidArgumentError);
+});
+
+Deno.test("Twitch objects on one store share the user under userKey, with one refresh, and keep no copy", async () => {
+  await using mock = await startMockTwitch();
+  const store = new MemoryTokenStore();
+  const options = {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+    store,
+  };
+  using a = new Twitch(mock.clientId, mock.clientSecret, options);
+  using b = new Twitch(mock.clientId, mock.clientSecret, options);
+  using other = new Twitch(mock.clientId, mock.clientSecret, {
+    ...options,
+    userKey: "other",
+  });
+  assertEquals([a.userKey, other.userKey], [DEFAULT_USER_KEY, "other"]);
+  const heard: [string, string][] = [];
+  a.onUserAuthRefresh((token, key) =>
+    void heard.push([key, token.accessToken])
+  );
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+  await a.setUserAuthentication(issued.accessToken, [], issued.refreshToken);
+  assertEquals(
+    (await store.get(DEFAULT_USER_KEY))?.token.accessToken,
+    issued.accessToken,
+  );
+  assertEquals(await b.getUserAuthToken(), issued.accessToken);
+  assertEquals((await b.getUserToken())?.accessToken, issued.accessToken);
+  const refreshed = await a.refreshUserToken();
+  assertEquals(heard, [[DEFAULT_USER_KEY, refreshed.accessToken]]);
+  // b reads the store, never a copy of its own: it sees a's new token, and
+  // its fetch works with it (the old one was revoked by the refresh).
+  assertEquals((await b.getUserToken())?.accessToken, refreshed.accessToken);
+  mock.expireAccessToken(issued.accessToken);
+  assertEquals((await b.fetch("users")).status, 200);
+  assertEquals(await b.getUserAuthToken(), refreshed.accessToken);
+  assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+  // Another key is another user: none here, so the app token is used.
+  await assertRejects(() => other.getUserAuthToken(), TwitchAuthError);
+  assertEquals(await other.getUserToken(), undefined);
+  assertEquals((await other.fetch("users?login=twitchdev")).status, 200);
+  assertEquals(mock.countRequests({ grantType: "client_credentials" }), 1);
+});
+
+Deno.test("Twitch: clientId/clientSecret, the deprecated appId/appSecret, and an empty userKey refused", () => {
+  using twitch = new Twitch("the0client0id0000000000000000", "the-secret");
+  assertEquals(twitch.clientId, "the0client0id0000000000000000");
+  assertEquals(twitch.appId, twitch.clientId);
+  assertEquals(twitch.clientSecret, "the-secret");
+  assertEquals(twitch.appSecret, twitch.clientSecret);
+  assertThrows(
+    () =>
+      new Twitch("the0client0id0000000000000000", undefined, { userKey: "" }),
+    InvalidArgumentError,
+    "userKey",
+  );
 });

@@ -61,8 +61,8 @@ Deno.test("UserTokenStorage signs in once, stores 0600, and the next start needs
   assertEquals(env.signIns(), 1);
   const file = await stored(env.path);
   assertEquals(file.mode, 0o600);
-  assertEquals(file.data.accessToken, first.accessToken);
-  assertEquals(file.data.refreshToken, first.refreshToken);
+  assertEquals(file.data.access_token, first.accessToken);
+  assertEquals(file.data.refresh_token, first.refreshToken);
   const second = await env.storage().bind();
   assertEquals(env.signIns(), 1);
   assertEquals(second.accessToken, first.accessToken);
@@ -76,7 +76,7 @@ Deno.test("UserTokenStorage refreshes an expired stored token and stores the new
   assertNotEquals(second.accessToken, first.accessToken);
   assertEquals(env.signIns(), 1);
   assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 1);
-  assertEquals((await stored(env.path)).data.accessToken, second.accessToken);
+  assertEquals((await stored(env.path)).data.access_token, second.accessToken);
 });
 
 Deno.test("UserTokenStorage signs in again for a refused refresh token, missing scopes or a damaged file", async () => {
@@ -114,12 +114,15 @@ Deno.test("UserTokenStorage writes every refresh to the file, until unbind()", a
   await storage.bind(); // from the file: no browser options needed
   const refreshed = await twitch.refreshUserToken();
   assertEquals(
-    (await stored(env.path)).data.accessToken,
+    (await stored(env.path)).data.access_token,
     refreshed.accessToken,
   );
-  storage.unbind();
+  await storage.unbind();
   const again = await twitch.refreshUserToken();
-  assertNotEquals((await stored(env.path)).data.accessToken, again.accessToken);
+  assertNotEquals(
+    (await stored(env.path)).data.access_token,
+    again.accessToken,
+  );
   assertEquals(env.signIns(), 1);
 });
 

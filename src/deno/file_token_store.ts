@@ -23,6 +23,7 @@ import {
 } from "./_store_checks.ts";
 import { syncFolderOf, writeAll } from "./_files.ts";
 import { hasTokenFields, isObject, tokenFromRecord } from "./_token_record.ts";
+import { TOKEN_FIELDS, toTwitchJson } from "../web/_token_json.ts";
 
 /** The key of the token a file holds at its top level (no user id). */
 const TOP_LEVEL_KEY = "default";
@@ -47,7 +48,12 @@ interface Contents {
   leases: Map<string, Lease>;
   /** Live claims: key to the time they end. */
   claims: Map<string, number>;
+  /** The fields this store does not know, by key (`""`: the top level). */
+  unknown: Map<string, Record<string, unknown>>;
 }
+
+/** This store's own fields beside the tokens, at the top level. */
+const OWN_FIELDS = ["version", "users", "leases", "claims"];
 
 /**
  * A {@linkcode TokenStore} in one JSON file holding one or many users'
@@ -64,21 +70,31 @@ interface Contents {
  * torn one; a temporary file a killed writer left behind is replaced by the
  * next write. `get` and `list` read without the lock.
  *
- * **Format.** A JSON object. A token at its top level, in this module's
- * spelling (what `JSON.stringify(token)` writes, and `UserTokenStorage`
- * keeps) or Twitch's (what `twitch-auth --output tokens.json` writes), is
- * the token of the key `"default"`: a file written by the CLI or by
- * `JSON.stringify(token)` is read as is. Other users' tokens are under
- * `users`, keyed by user id; each record has a `version`; live refresh
- * leases are under `leases`. A token without an obtained time counts as
- * expired, so it is refreshed before use.
+ * **Format.** A JSON object; every token in it is written in Twitch's field
+ * names (`access_token`, `refresh_token`, `expires_in`, `scope`,
+ * `token_type`, `id_token`) plus `obtained_at` (epoch milliseconds), before
+ * and after any number of refreshes, so `jq -r .access_token` keeps
+ * working. The token at the top level is the token of the key `"default"`
+ * (the key `Twitch` and `UserTokenStorage` use): the file `twitch-auth
+ * --format json --output tokens.json` writes is such a file. Other keys'
+ * tokens (user ids) are under `users`, one record each in the same
+ * spelling. Beside the token fields sit the store's own: the record's
+ * `version`, and the live refresh leases under `leases` at the top level.
+ * Fields the store does not know, at the top level or in a record, are
+ * kept through every rewrite. Tokens in this module's own spelling
+ * (`accessToken`, what `JSON.stringify(token)` writes) are read too, and
+ * rewritten in Twitch's on the next write. A token without an obtained
+ * time counts as expired, so it is refreshed before use.
  *
  * ```json
  * {
- *   "accessToken": "…", "refreshToken": "…", "expiresIn": 14400,
- *   "scopes": ["chat:read"], "tokenType": "bearer",
- *   "obtainedAt": 1764600000000, "version": "3.9f2c41d07a5be618",
- *   "users": { "141981764": { "accessToken": "…", "version": "1.…" } }
+ *   "access_token": "…", "refresh_token": "…", "expires_in": 14400,
+ *   "scope": ["chat:read"], "token_type": "bearer",
+ *   "obtained_at": 1764600000000, "version": "3.9f2c41d07a5be618",
+ *   "users": {
+ *     "141981764": { "access_token": "…", "…": "…", "version": "1.…" }
+ *   },
+ *   "leases": { "141981764": { "id": "…", "version": "1.…", "expiresAt": 1764600009000 } }
  * }
  * ```
  *
@@ -180,6 +196,7 @@ export class FileTokenStore implements TokenStore {
   async delete(userId: string): Promise<void> {
     checkUserId(userId);
     await this.#update((contents) => {
+      contents.unknown.delete(userId);
       const hadToken = contents.tokens.delete(userId);
       const hadLease = contents.leases.delete(userId);
       return { result: undefined, changed: hadToken || hadLease };
@@ -338,7 +355,12 @@ export class FileTokenStore implements TokenStore {
       text = await Deno.readTextFile(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
-        return { tokens: new Map(), leases: new Map(), claims: new Map() };
+        return {
+          tokens: new Map(),
+          leases: new Map(),
+          claims: new Map(),
+          unknown: new Map(),
+        };
       }
       throw error;
     }
@@ -381,6 +403,8 @@ async function parseContents(text: string, path: string): Promise<Contents> {
     throw new CorruptTokenStoreError(path, "it is not a JSON object");
   }
   const tokens = new Map<string, StoredToken>();
+  const unknown = new Map<string, Record<string, unknown>>();
+  unknown.set("", unknownFields(data, [...TOKEN_FIELDS, ...OWN_FIELDS]));
   if (hasTokenFields(data)) {
     tokens.set(TOP_LEVEL_KEY, await storedFrom(data, path));
   }
@@ -394,12 +418,24 @@ async function parseContents(text: string, path: string): Promise<Contents> {
       throw new CorruptTokenStoreError(where, "the record is not an object");
     }
     tokens.set(userId, await storedFrom(record, where));
+    unknown.set(userId, unknownFields(record, [...TOKEN_FIELDS, "version"]));
   }
   return {
     tokens,
     leases: liveLeases(data.leases),
     claims: liveClaims(data.claims),
+    unknown,
   };
+}
+
+/** The fields of `record` not named in `known`. */
+function unknownFields(
+  record: Record<string, unknown>,
+  known: readonly string[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record).filter(([name]) => !known.includes(name)),
+  );
 }
 
 /** A record's token and version; a record without one gets a stable one. */
@@ -456,19 +492,23 @@ function liveClaims(data: unknown): Map<string, number> {
 
 /**
  * The file's text: the `"default"` token at the top, then users, leases,
- * claims.
+ * claims; each token in Twitch's spelling, with the fields no one here knows.
  */
-function serialize({ tokens, leases, claims }: Contents): string {
-  const record = ({ token, version }: StoredToken) => ({
-    ...token.toJSON(),
+function serialize({ tokens, leases, claims, unknown }: Contents): string {
+  const record = (key: string, { token, version }: StoredToken) => ({
+    ...(key === TOP_LEVEL_KEY ? {} : unknown.get(key)),
+    ...toTwitchJson(token),
     version,
   });
   const top = tokens.get(TOP_LEVEL_KEY);
   const users = [...tokens].filter(([key]) => key !== TOP_LEVEL_KEY);
   const data = {
-    ...(top ? record(top) : {}),
+    ...unknown.get(""),
+    ...(top ? record(TOP_LEVEL_KEY, top) : {}),
     ...(users.length > 0
-      ? { users: Object.fromEntries(users.map(([k, v]) => [k, record(v)])) }
+      ? {
+        users: Object.fromEntries(users.map(([k, v]) => [k, record(k, v)])),
+      }
       : {}),
     ...(leases.size > 0 ? { leases: Object.fromEntries(leases) } : {}),
     ...(claims.size > 0 ? { claims: Object.fromEntries(claims) } : {}),

@@ -12,7 +12,7 @@ import {
   type CallbackServer,
   createCallbackHandler,
   serveCallback,
-} from "./callback_server.ts";
+} from "./_callback_server.ts";
 import {
   AccessDeniedError,
   AuthorizationError,
@@ -24,21 +24,37 @@ import {
 } from "../web/errors.ts";
 import { exchangeCode } from "../web/exchange_code.ts";
 import { checkTimeout, startTimer } from "../web/_request.ts";
-import { openBrowser, type OpenedBrowser } from "./open_browser.ts";
-import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/pages.ts";
+import { openBrowser, type OpenedBrowser } from "./_open_browser.ts";
+import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/_pages.ts";
 import type { Twitch } from "../web/twitch.ts";
+import type { AppCredentials } from "../web/app_credentials.ts";
 
 /**
- * The redirect URL to register in the Twitch developer console.
+ * The redirect URL to register in the Twitch developer console: the
+ * default `redirectUri` of the browser sign-in.
  *
- * @example Use it
- * ```ts ignore
- * import { DEFAULT_REDIRECT_URL } from "@x/twitch-auth";
+ * @example Tell the user what to register
+ * ```ts
+ * import { DEFAULT_REDIRECT_URI } from "@x/twitch-auth";
  *
- * console.log(`Add ${DEFAULT_REDIRECT_URL} as an OAuth Redirect URL of your app`);
+ * console.log(`Add ${DEFAULT_REDIRECT_URI} as an OAuth Redirect URL of your app`);
  * ```
  */
-export const DEFAULT_REDIRECT_URL = "http://localhost:17563";
+export const DEFAULT_REDIRECT_URI = "http://localhost:17563";
+
+/**
+ * The default redirect URL under its old name.
+ *
+ * @deprecated Use {@linkcode DEFAULT_REDIRECT_URI}.
+ *
+ * @example The same value as DEFAULT_REDIRECT_URI
+ * ```ts
+ * import { DEFAULT_REDIRECT_URI, DEFAULT_REDIRECT_URL } from "@x/twitch-auth";
+ *
+ * console.log(DEFAULT_REDIRECT_URL === DEFAULT_REDIRECT_URI); // true
+ * ```
+ */
+export const DEFAULT_REDIRECT_URL: string = DEFAULT_REDIRECT_URI;
 /**
  * How long a sign-in may take by default: ten minutes, a code's lifetime.
  *
@@ -59,7 +75,7 @@ export const DEFAULT_SIGN_IN_TIMEOUT = 600_000;
  * import { Twitch, UserAuthenticator, type UserAuthenticatorOptions } from "@x/twitch-auth";
  *
  * const options: UserAuthenticatorOptions = {
- *   url: "http://localhost:3000/callback",
+ *   redirectUri: "http://localhost:3000/callback",
  *   forceVerify: true,
  * };
  * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"], options);
@@ -69,12 +85,18 @@ export interface UserAuthenticatorOptions {
   /** Make Twitch ask the user again even if they consented before. Default `false`. */
   forceVerify?: boolean;
   /** The redirect URL registered in the Twitch developer console. Default `http://localhost:17563`. */
+  redirectUri?: string;
+  /**
+   * The redirect URL, under pyTwitchAPI's name.
+   *
+   * @deprecated Use `redirectUri` (it wins when both are given).
+   */
   url?: string;
   /** The one address the callback server listens on. Default: loopback (127.0.0.1 and ::1). */
   host?: string;
   /** The port the callback server listens on. Default: the redirect URL's port (17563). */
   port?: number;
-  /** Twitch's OAuth base URL. Default: the {@linkcode Twitch} object's. */
+  /** Twitch's OAuth base URL. Default: the app's. */
   authBaseUrl?: string;
   /** The HTML page shown after a successful sign-in. */
   document?: string;
@@ -150,6 +172,12 @@ export interface FirstPageContext {
   /** The sign-in's `state`: the page must demand it, as the callback does. */
   state: string;
   /** The redirect URL; the callback server answers on its origin. */
+  redirectUri: string;
+  /**
+   * The redirect URL under its old name.
+   *
+   * @deprecated Use `redirectUri`.
+   */
   redirectUrl: string;
   /** Twitch's consent page for `scopes`, with this sign-in's `state`. */
   authorizeUrl(scopes: readonly string[]): string;
@@ -192,10 +220,10 @@ export interface FirstPage {
  */
 export class UserAuthenticator {
   /** The redirect URL Twitch sends the browser back to. */
-  readonly url: string;
+  readonly redirectUri: string;
   /** The scopes asked for. */
   readonly scopes: readonly string[];
-  #twitch: Twitch;
+  #app: AppCredentials;
   #options: UserAuthenticatorOptions;
   #redirectUrl: URL;
   #nextState: string | undefined;
@@ -204,27 +232,43 @@ export class UserAuthenticator {
   /**
    * Creates the authenticator.
    *
-   * @param twitch The app, with its client id and secret.
+   * @param app The app: a {@linkcode Twitch}, or just its credentials
+   * ({@linkcode AppCredentials}), read once here.
    * @param scopes The scopes to ask for.
    * @param options Redirect URL, port, `forceVerify` and the success page.
    * @throws {InvalidArgumentError} for a malformed redirect URL or port.
    */
   constructor(
-    twitch: Twitch,
+    app: Twitch | AppCredentials,
     scopes: readonly string[],
     options: UserAuthenticatorOptions = {},
   ) {
-    this.#twitch = twitch;
+    this.#app = credentialsOf(app);
+    if (typeof this.#app.clientId !== "string" || !this.#app.clientId.trim()) {
+      throw new InvalidArgumentError(
+        "clientId is required: copy the client id from the Twitch developer console",
+      );
+    }
     this.scopes = Object.freeze([...scopes]);
     this.#options = options;
-    this.url = options.url ?? DEFAULT_REDIRECT_URL;
-    this.#redirectUrl = parseRedirectUrl(this.url);
+    this.redirectUri = options.redirectUri ?? options.url ??
+      DEFAULT_REDIRECT_URI;
+    this.#redirectUrl = parseRedirectUrl(this.redirectUri);
     const port = this.#port;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
       throw new InvalidArgumentError(
         `port must be a whole number from 0 to 65535, not ${port}`,
       );
     }
+  }
+
+  /**
+   * The redirect URL, under pyTwitchAPI's name.
+   *
+   * @deprecated Use {@linkcode UserAuthenticator.redirectUri}.
+   */
+  get url(): string {
+    return this.redirectUri;
   }
 
   get #port(): number {
@@ -245,12 +289,12 @@ export class UserAuthenticator {
 
   #authorizeUrl(state: string, scopes = this.scopes): string {
     return buildAuthorizeUrl({
-      clientId: this.#twitch.appId,
-      redirectUri: this.url,
+      clientId: this.#app.clientId,
+      redirectUri: this.redirectUri,
       scopes,
       state,
       forceVerify: this.#options.forceVerify,
-      authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
+      authBaseUrl: this.#options.authBaseUrl ?? this.#app.authBaseUrl,
     }).href;
   }
 
@@ -310,21 +354,23 @@ export class UserAuthenticator {
     signal?: AbortSignal,
     timeout?: number,
   ): Promise<AccessToken> {
-    const secret = this.#twitch.appSecret;
+    const secret = this.#app.clientSecret;
     if (!secret) {
       throw new InvalidArgumentError(
         "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
       );
     }
-    return exchangeCode(this.#twitch.appId, secret, code, this.url, {
-      ...this.#twitch.requestOptions(signal),
-      authBaseUrl: this.#options.authBaseUrl ?? this.#twitch.authBaseUrl,
+    return exchangeCode(this.#app.clientId, secret, code, this.redirectUri, {
+      fetch: this.#app.fetch,
+      timeout: this.#app.timeout,
+      signal,
+      authBaseUrl: this.#options.authBaseUrl ?? this.#app.authBaseUrl,
       ...(timeout === undefined ? {} : { timeout }),
     });
   }
 
   async #signIn(options: AuthenticateOptions): Promise<AccessToken> {
-    if (!this.#twitch.appSecret) {
+    if (!this.#app.clientSecret) {
       throw new InvalidArgumentError(
         "The browser sign-in needs the client secret: pass it to new Twitch(appId, appSecret)",
       );
@@ -366,7 +412,8 @@ export class UserAuthenticator {
       });
       const first = options.firstPage?.({
         state,
-        redirectUrl: this.url,
+        redirectUri: this.redirectUri,
+        redirectUrl: this.redirectUri,
         authorizeUrl: (scopes) => this.#authorizeUrl(state, scopes),
       });
       server = await serveCallback(
@@ -395,7 +442,7 @@ export class UserAuthenticator {
 
   /** Twitch shows a wrong redirect URL on its own page and never calls back. */
   #timeoutHint(): string {
-    return `if Twitch showed an error about the redirect URL, register exactly ${this.url} as an OAuth Redirect URL of the app in the Twitch developer console (https://dev.twitch.tv/console/apps); otherwise run the sign-in again, or allow more time with the timeout option`;
+    return `if Twitch showed an error about the redirect URL, register exactly ${this.redirectUri} as an OAuth Redirect URL of the app in the Twitch developer console (https://dev.twitch.tv/console/apps); otherwise run the sign-in again, or allow more time with the timeout option`;
   }
 
   /**
@@ -483,13 +530,31 @@ function parseRedirectUrl(url: string): URL {
     parsed = new URL(url);
   } catch {
     throw new InvalidArgumentError(
-      `The redirect URL ${url} is not a URL: use the one registered in the Twitch developer console, such as ${DEFAULT_REDIRECT_URL}`,
+      `The redirect URL ${url} is not a URL: use the one registered in the Twitch developer console, such as ${DEFAULT_REDIRECT_URI}`,
     );
   }
   if (parsed.protocol !== "http:") {
     throw new InvalidArgumentError(
-      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URL}): the local callback server does not speak TLS`,
+      `The redirect URL ${url} must start with http:// (such as ${DEFAULT_REDIRECT_URI}): the local callback server does not speak TLS`,
     );
   }
   return parsed;
+}
+
+/**
+ * The credentials of `app`: as given, or read once from a `Twitch`.
+ *
+ * @param app A `Twitch` or the credentials.
+ * @returns The credentials.
+ */
+function credentialsOf(app: Twitch | AppCredentials): AppCredentials {
+  if (!("requestOptions" in app)) return app;
+  const { authBaseUrl, fetch, timeout } = app.requestOptions();
+  return {
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    authBaseUrl,
+    fetch,
+    timeout,
+  };
 }

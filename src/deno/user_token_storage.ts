@@ -1,20 +1,17 @@
 /**
  * Keeps a user's tokens in a file across restarts: sign in once, then the
- * stored tokens are validated, refreshed and saved again on every start.
+ * stored tokens are validated on every start and kept fresh in the file.
  *
  * @module
  */
 
 import type { AccessToken } from "../web/access_token.ts";
-import {
-  InvalidRefreshTokenError,
-  InvalidTokenError,
-  MissingScopeError,
-} from "../web/errors.ts";
+import { InvalidRefreshTokenError, InvalidTokenError } from "../web/errors.ts";
+import { MissingScopeError } from "../web/errors_helix.ts";
 import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
-import type { StoredToken } from "../web/token_store.ts";
+import { MemoryTokenStore } from "../web/memory_token_store.ts";
+import { DEFAULT_USER_KEY, type Twitch } from "../web/twitch.ts";
 import { FileTokenStore } from "./file_token_store.ts";
-import type { Twitch } from "../web/twitch.ts";
 import {
   type AuthenticateOptions,
   UserAuthenticator,
@@ -30,7 +27,7 @@ import {
  *
  * const options: UserTokenStorageOptions = {
  *   path: `${Deno.env.get("HOME")}/.config/my-bot/token.json`,
- *   authenticator: { url: "http://localhost:3000" },
+ *   authenticator: { redirectUri: "http://localhost:3000" },
  *   authenticate: { timeout: 120_000 },
  * };
  * await new UserTokenStorage(new Twitch("my_app_id", "secret"), ["chat:read"], options).bind();
@@ -46,21 +43,19 @@ export interface UserTokenStorageOptions {
 }
 
 /**
- * pyTwitchAPI's `UserAuthenticationStorageHelper`, done safely: on
- * {@linkcode bind}, the tokens stored in the file are given to the
- * {@linkcode Twitch} object (validated, refreshed when needed); when there is
- * no file, it cannot be read, the refresh token is refused, or scopes are
- * missing, the user signs in through the browser instead. Every new token
- * (the sign-in's and each refresh's) is written to the file through a
- * {@linkcode FileTokenStore} (mode 0600, atomic, under a file lock, as the
- * token of the key `"default"`, at the file's top level).
+ * pyTwitchAPI's `UserAuthenticationStorageHelper`, done safely, as a thin
+ * layer on {@linkcode Twitch}: {@linkcode bind} hands the app object a
+ * {@linkcode FileTokenStore} on `path` (the user's token at the file's top
+ * level, key `"default"`: the file `twitch-auth --format json --output`
+ * writes), validates the stored token there (refreshing it by the refresh
+ * rule when Twitch calls it invalid), and signs in through the browser only
+ * when the store has no usable token: no file, a damaged one (moved aside
+ * to `path + ".damaged"`), a refused refresh token or missing scopes.
  *
- * A token it did not change is never written back, and a write is a
- * compare-and-set on the version it read: several processes sharing the
- * file never overwrite a newer token with an older one. When Twitch refuses
- * the stored refresh token, the file is read again first, in case another
- * process rotated it meanwhile. A damaged file is moved aside to
- * `path + ".damaged"` before the new sign-in is written.
+ * Every token from then on (the sign-in's, each refresh's) is written by
+ * the store itself (mode 0600, atomically, under a file lock, in Twitch's
+ * field names), and several processes binding the same file share one
+ * refresh per expiry: one process refreshes, the others read its token.
  *
  * @example A bot that signs in once and then starts by itself
  * ```ts ignore
@@ -78,10 +73,6 @@ export class UserTokenStorage {
   #scopes: readonly string[];
   #options: UserTokenStorageOptions;
   #store: FileTokenStore;
-  #unsubscribe: (() => void) | undefined;
-  /** What the file held when last read or written by this object. */
-  #known: StoredToken | null = null;
-  #damaged = false;
 
   /**
    * Creates the storage; nothing is read until {@linkcode bind}.
@@ -103,17 +94,16 @@ export class UserTokenStorage {
   }
 
   /**
-   * Gives the stored tokens to the app object, or signs in when they cannot
-   * be used, then keeps the file up to date with every refresh.
+   * Makes the file the app object's token store, and signs in when it holds
+   * no usable token.
    *
    * @returns The tokens now in use.
    * @throws {TwitchAuthError} when the sign-in fails (denied, timed out...).
    */
   async bind(): Promise<AccessToken> {
-    this.#unsubscribe ??= this.#twitch.onUserAuthRefresh((token) =>
-      this.#save(token)
-    );
-    if (await this.#useStored()) return this.#twitch.getUserToken()!;
+    this.#twitch.useStore(this.#store, DEFAULT_USER_KEY);
+    const stored = await this.#usable();
+    if (stored) return stored;
     const authenticator = new UserAuthenticator(
       this.#twitch,
       this.#scopes,
@@ -121,81 +111,40 @@ export class UserTokenStorage {
     );
     const token = await authenticator.authenticate(this.#options.authenticate);
     await this.#twitch.setUserAuthentication(token, this.#scopes);
-    const current = this.#twitch.getUserToken()!;
-    await this.#save(current);
-    return current;
-  }
-
-  /** Stops writing refreshed tokens to the file. */
-  unbind(): void {
-    this.#unsubscribe?.();
-    this.#unsubscribe = undefined;
+    return (await this.#twitch.getUserToken())!;
   }
 
   /**
-   * Gives the stored token to the app object; when Twitch refuses its
-   * refresh token, reads the file again in case another process rotated it.
+   * Stops keeping the tokens in the file: the app object goes on with the
+   * token the file holds now, in memory.
    */
-  async #useStored(): Promise<boolean> {
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const stored = await this.#load();
-      if (!stored) return false;
-      try {
-        await this.#twitch.setUserAuthentication(stored.token, this.#scopes);
-        return true;
-      } catch (error) {
-        if (
-          error instanceof InvalidRefreshTokenError ||
-          error instanceof InvalidTokenError
-        ) {
-          const now = await this.#load();
-          if (now?.version !== stored.version) continue; // rotated elsewhere
-          return false; // sign in again
-        }
-        if (error instanceof MissingScopeError) return false;
-        throw error;
-      }
-    }
-    return false;
+  async unbind(): Promise<void> {
+    if (this.#twitch.store !== this.#store) return;
+    const memory = new MemoryTokenStore();
+    const current = await this.#store.get(DEFAULT_USER_KEY).catch(() => null);
+    if (current) await memory.set(DEFAULT_USER_KEY, current.token, null);
+    this.#twitch.useStore(memory, DEFAULT_USER_KEY);
   }
 
-  async #load(): Promise<StoredToken | null> {
+  /** The stored token once validated, or `null` when a sign-in is needed. */
+  async #usable(): Promise<AccessToken | null> {
     try {
-      this.#known = await this.#store.get(KEY);
+      if (!(await this.#store.get(DEFAULT_USER_KEY))) return null;
+      return await this.#twitch.validateUserToken(this.#scopes);
     } catch (error) {
-      if (!(error instanceof CorruptTokenStoreError)) throw error;
-      this.#damaged = true; // not our file, or damaged: sign in again
-      this.#known = null;
-    }
-    return this.#known;
-  }
-
-  /**
-   * Writes `token` unless the file already holds it. When another process
-   * wrote meanwhile, the newer of the two tokens stays.
-   */
-  async #save(token: AccessToken): Promise<void> {
-    if (this.#damaged) {
-      await Deno.rename(this.path, `${this.path}.damaged`).catch(() => {});
-      this.#damaged = false;
-    }
-    for (;;) {
-      const known = this.#known;
-      if (known && sameTokens(known.token, token)) return;
-      if (known && known.token.obtainedAt > token.obtainedAt) return;
-      const written = await this.#store.set(KEY, token, known?.version ?? null);
-      if (written) {
-        this.#known = written;
-        return;
+      if (error instanceof CorruptTokenStoreError) {
+        // Not our file, or damaged: keep it for a look, sign in again.
+        await Deno.rename(this.path, `${this.path}.damaged`);
+        return null;
       }
-      this.#known = await this.#store.get(KEY); // someone else wrote: compare
+      if (
+        error instanceof InvalidRefreshTokenError ||
+        error instanceof InvalidTokenError ||
+        error instanceof MissingScopeError
+      ) {
+        return null;
+      }
+      throw error;
     }
   }
-}
-
-/** The key of the token in the file (its top level). */
-const KEY = "default";
-
-function sameTokens(a: AccessToken, b: AccessToken): boolean {
-  return a.accessToken === b.accessToken && a.refreshToken === b.refreshToken;
 }

@@ -11,32 +11,33 @@ import {
   activatePage,
   answerDevice,
   startDevice,
-} from "./mock_device_flow.ts";
-import { authorize, authorizeAnswer } from "./mock_authorize.ts";
+} from "./_mock_device_flow.ts";
+import { authorize, authorizeAnswer } from "./_mock_authorize.ts";
 import {
   answersInstead,
   FaultQueue,
   faultResponse,
   withFaultHeaders,
-} from "./mock_faults.ts";
+} from "./_mock_faults.ts";
 import {
   apiError,
   type Context,
   mergeParams,
   readForm,
   type Route,
-} from "./mock_http.ts";
-import { helixUsers } from "./mock_helix.ts";
-import { discovery, keys, userinfo } from "./mock_openid.ts";
-import { countMatching, logEntry } from "./mock_request_log.ts";
+} from "./_mock_http.ts";
+import { helixChatters, helixUsers } from "./_mock_helix.ts";
+import { discovery, keys, userinfo } from "./_mock_openid.ts";
+import { countMatching, grantTypeOf, logEntry } from "./_mock_request_log.ts";
+import { control, CONTROL_PATH, expireTokens } from "./_mock_control.ts";
 import {
   checkConsentMode,
   checkSeconds,
   createMockState,
   type MockState,
-} from "./mock_state.ts";
-import { tokenEndpoint } from "./mock_token_grants.ts";
-import { expireAccessToken, issueUserToken } from "./mock_token_store.ts";
+} from "./_mock_state.ts";
+import { tokenEndpoint } from "./_mock_token_grants.ts";
+import { expireAccessToken, issueUserToken } from "./_mock_token_store.ts";
 import type {
   ConsentMode,
   IssuedUserToken,
@@ -47,7 +48,7 @@ import type {
   MockUser,
   RequestFilter,
 } from "./mock_types.ts";
-import { revoke, validate } from "./mock_validate_revoke.ts";
+import { revoke, validate } from "./_mock_validate_revoke.ts";
 
 /**
  * The mock's web-standard handler and its state, without a server. Serve it
@@ -134,6 +135,23 @@ export interface MockTwitchHandler {
    */
   expireAccessToken(accessToken: string): void;
   /**
+   * Makes every access token the mock issued invalid, as if they had all
+   * expired (their refresh tokens keep working), so that the next Helix
+   * call of every bot and app takes its refresh path.
+   *
+   * @example Send every client through a refresh
+   * ```ts
+   * import { startMockTwitch } from "@x/twitch-auth/testing";
+   * await using mock = await startMockTwitch();
+   * mock.issueUserToken();
+   * mock.issueUserToken();
+   * console.log(mock.expireAllAccessTokens()); // 2
+   * ```
+   *
+   * @returns How many live access tokens it expired.
+   */
+  expireAllAccessTokens(): number;
+  /**
    * Approves a pending device code request, as the user would on `/activate`.
    *
    * @example
@@ -191,6 +209,8 @@ function routes(state: MockState): Record<string, Route> {
       POST: (c) => activateAnswer(state, c),
     },
     "/helix/users": { GET: (c) => helixUsers(state, c) },
+    "/helix/chat/chatters": { GET: (c) => helixChatters(state, c) },
+    [CONTROL_PATH]: { POST: (c) => control(state, c) },
   };
 }
 
@@ -223,7 +243,10 @@ export class Handler implements MockTwitchHandler {
   readonly #requests: MockRequest[] = [];
   readonly #faults = new FaultQueue();
 
+  readonly #onRequest: MockTwitchOptions["onRequest"];
+
   constructor(options: Omit<MockTwitchOptions, "hostname" | "port"> = {}) {
+    this.#onRequest = options.onRequest;
     this.#state = createMockState(options);
     this.#routes = routes(this.#state);
   }
@@ -295,6 +318,10 @@ export class Handler implements MockTwitchHandler {
     expireAccessToken(this.#state, accessToken);
   }
 
+  expireAllAccessTokens(): number {
+    return expireTokens(this.#state);
+  }
+
   approveDevice(userCode: string, user?: MockUser): void {
     answerDevice(this.#state, userCode, true, user);
   }
@@ -314,9 +341,27 @@ export class Handler implements MockTwitchHandler {
 
   /** Answers `req`; a delayed fault ends early when `signal` aborts. */
   async #serve(req: Request, signal?: AbortSignal): Promise<Response> {
+    const started = Date.now();
     const url = new URL(req.url);
     const entry = logEntry(req, url);
     this.#requests.push(entry);
+    const response = await this.#answer(req, url, entry, signal);
+    this.#onRequest?.({
+      method: entry.method,
+      pathname: entry.pathname,
+      ...grantTypeOf(entry),
+      status: response.status,
+      duration: Date.now() - started,
+    });
+    return response;
+  }
+
+  async #answer(
+    req: Request,
+    url: URL,
+    entry: MockRequest,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     try {
       const form = await readForm(req);
       if (form) entry.form = form;

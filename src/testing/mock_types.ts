@@ -129,6 +129,39 @@ export interface MockTwitchOptions {
   deviceInterval?: number;
   /** The clock, in milliseconds since the epoch (default `Date.now`); lets tests move time. */
   now?: () => number;
+  /**
+   * Called after each request is answered (`twitch-auth mock` prints a line
+   * per request with it). It gets no secret: the method, path, grant type
+   * and status only.
+   */
+  onRequest?: (served: MockServedRequest) => void;
+}
+
+/**
+ * A request the mock answered, as {@linkcode MockTwitchOptions.onRequest}
+ * sees it: nothing a token, code or secret could be read from.
+ *
+ * @example Print one line per request
+ * ```ts
+ * import { type MockServedRequest, startMockTwitch } from "@x/twitch-auth/testing";
+ *
+ * const line = (r: MockServedRequest) =>
+ *   `${r.method} ${r.pathname}${r.grantType ? ` (${r.grantType})` : ""} -> ${r.status} in ${r.duration} ms`;
+ * await using mock = await startMockTwitch({ onRequest: (r) => console.error(line(r)) });
+ * await (await fetch(`${mock.authBaseUrl}/validate`)).body?.cancel(); // GET /oauth2/validate -> 401 in 1 ms
+ * ```
+ */
+export interface MockServedRequest {
+  /** The HTTP method. */
+  method: string;
+  /** The path, without the query. */
+  pathname: string;
+  /** The `grant_type` of a token request. */
+  grantType?: string;
+  /** The status the mock answered with. */
+  status: number;
+  /** How long the answer took, in whole milliseconds. */
+  duration: number;
 }
 
 /**

@@ -3,6 +3,10 @@
 // concurrent callers in this process share one refresh per version, and
 // processes sharing the store share one through its lease. The new token is
 // written to the store before anything else happens (no listener first).
+// A refresh that fails for a reason that may pass is not tried again for
+// that version until a backoff has passed; a token Twitch gave whose write
+// failed is kept here (tied to the version it replaces), served, and written
+// again with backoff.
 
 import type { AccessToken } from "./access_token.ts";
 import {
@@ -10,8 +14,14 @@ import {
   InvalidTokenError,
   TimeoutError,
 } from "./errors.ts";
-import { UnknownUserError } from "./errors_lifecycle.ts";
+import {
+  RefreshBackoffError,
+  TokenNotSavedError,
+  UnknownUserError,
+} from "./errors_lifecycle.ts";
 import type { StoredToken, TokenStore } from "./token_store.ts";
+import { backoffDelay } from "./_backoff.ts";
+import { startBackgroundTimer } from "./_background_timer.ts";
 import { sleep } from "./_request.ts";
 
 /** How long a refresh lease lasts unless released, in milliseconds. */
@@ -32,8 +42,31 @@ export interface RefreshCoordinatorOptions {
   refresh(token: AccessToken): Promise<AccessToken>;
   /** Runs after the new token is stored; awaited, errors reach the callers. */
   onRefreshed(userId: string, token: AccessToken): Promise<void>;
-  /** Hears every refresh that failed, once per attempt. */
+  /** Hears every refresh that failed, and every failed write of a new token, once per attempt. */
   onFailure(userId: string, error: Error): void;
+}
+
+/** A refresh that failed for a reason that may pass, by user. */
+interface Backoff {
+  /** The version whose refresh failed. */
+  version: string;
+  /** Failures in a row for that version. */
+  failures: number;
+  /** No new try before this time (epoch ms). */
+  retryAt: number;
+  error: Error;
+}
+
+/** A token Twitch gave whose write to the store failed, by user. */
+interface Unsaved {
+  /** The stored version the token replaces (and is written over). */
+  base: string;
+  /** What this process serves meanwhile. */
+  record: StoredToken;
+  /** Failed writes in a row. */
+  failures: number;
+  /** Cancels the next write's timer. */
+  cancel(): void;
 }
 
 /** The refresh rule over a {@linkcode TokenStore}. */
@@ -45,6 +78,10 @@ export class RefreshCoordinator {
   readonly #flights = new Map<string, Promise<StoredToken>>();
   /** Refusals by Twitch, by user: not tried again for that version. */
   readonly #refused = new Map<string, { version: string; error: Error }>();
+  /** Failed refreshes waiting out their backoff, by user. */
+  readonly #backoff = new Map<string, Backoff>();
+  /** New tokens not yet written to the store, by user. */
+  readonly #unsaved = new Map<string, Unsaved>();
 
   constructor(options: RefreshCoordinatorOptions) {
     this.#options = options;
@@ -61,13 +98,22 @@ export class RefreshCoordinator {
     return await this.reload(userId);
   }
 
-  /** The user's token as stored now. */
+  /**
+   * The user's token as stored now; or the new token whose write failed,
+   * while the store still holds the version it replaces (a write by anyone
+   * since wins over it).
+   */
   async reload(userId: string): Promise<StoredToken> {
     const stored = await this.#options.store.get(userId);
     if (!stored) {
       this.forget(userId);
       throw new UnknownUserError(userId);
     }
+    const unsaved = this.#unsaved.get(userId);
+    if (unsaved?.base === stored.version) {
+      return this.remember(userId, unsaved.record);
+    }
+    if (unsaved) this.#dropUnsaved(userId);
     return this.remember(userId, stored);
   }
 
@@ -86,6 +132,16 @@ export class RefreshCoordinator {
   forget(userId: string): void {
     this.#cache.delete(userId);
     this.#refused.delete(userId);
+    this.#backoff.delete(userId);
+    this.#dropUnsaved(userId);
+  }
+
+  /**
+   * Stops the timers of writes still to retry; their tokens stay served
+   * from memory, and the next refresh writes its own.
+   */
+  close(): void {
+    for (const unsaved of this.#unsaved.values()) unsaved.cancel();
   }
 
   /**
@@ -109,15 +165,37 @@ export class RefreshCoordinator {
     return refused?.version === version ? refused.error : undefined;
   }
 
+  /** The error for callers of a version whose refresh waits out a backoff. */
+  #backoffOf(userId: string, version: string): Error | undefined {
+    const backoff = this.#backoff.get(userId);
+    if (backoff?.version !== version || Date.now() >= backoff.retryAt) {
+      return undefined;
+    }
+    return new RefreshBackoffError(userId, backoff.retryAt, {
+      cause: backoff.error,
+    });
+  }
+
+  /** The version the store holds for what this process serves as `version`. */
+  #storeVersion(userId: string, version: string): string {
+    const unsaved = this.#unsaved.get(userId);
+    return unsaved?.record.version === version ? unsaved.base : version;
+  }
+
   async #flight(userId: string, failed: string): Promise<StoredToken> {
     const { store } = this.#options;
     const deadline = Date.now() + WAIT_LIMIT;
     for (let wait = POLL_FIRST;; wait = Math.min(wait * 2, POLL_MAX)) {
       const stored = await this.reload(userId);
       if (stored.version !== failed) return stored;
-      const refusal = this.#refusalOf(userId, failed);
+      const refusal = this.#refusalOf(userId, failed) ??
+        this.#backoffOf(userId, failed);
       if (refusal) throw refusal;
-      const lease = await store.acquireLease(userId, failed, LEASE_TTL);
+      const lease = await store.acquireLease(
+        userId,
+        this.#storeVersion(userId, failed),
+        LEASE_TTL,
+      );
       if (lease) {
         try {
           return await this.#refreshHolding(userId, stored);
@@ -141,27 +219,111 @@ export class RefreshCoordinator {
     stored: StoredToken,
   ): Promise<StoredToken> {
     const { store } = this.#options;
+    const base = this.#storeVersion(userId, stored.version);
     let fresh: AccessToken;
     try {
       fresh = await this.#options.refresh(stored.token);
     } catch (error) {
-      const now = await store.get(userId);
-      if (now && now.version !== stored.version) {
-        return this.remember(userId, now); // replaced meanwhile: that one wins
-      }
+      const now = await this.reload(userId);
+      if (now.version !== stored.version) return now; // replaced meanwhile: that one wins
       if (
         error instanceof InvalidRefreshTokenError ||
         error instanceof InvalidTokenError
       ) {
         this.#refused.set(userId, { version: stored.version, error });
+      } else {
+        this.#backOff(userId, stored.version, error as Error);
       }
       this.#options.onFailure(userId, error as Error);
       throw error;
     }
-    const written = await store.set(userId, fresh, stored.version);
+    this.#backoff.delete(userId);
+    let written: StoredToken | null;
+    try {
+      written = await store.set(userId, fresh, base);
+    } catch (error) {
+      // Twitch answered: never drop what it gave (a public client's old
+      // refresh token is spent). Serve it, and write it again later.
+      const kept = this.#keepUnsaved(userId, base, fresh, error);
+      await this.#options.onRefreshed(userId, fresh);
+      return kept;
+    }
+    this.#dropUnsaved(userId);
     if (!written) return await this.reload(userId); // someone wrote first
     this.remember(userId, written);
     await this.#options.onRefreshed(userId, written.token);
     return written;
+  }
+
+  /** Notes a failure that may pass: no new try for `version` before the backoff ends. */
+  #backOff(userId: string, version: string, error: Error): void {
+    const previous = this.#backoff.get(userId);
+    const failures = previous?.version === version ? previous.failures + 1 : 1;
+    this.#backoff.set(userId, {
+      version,
+      failures,
+      retryAt: Date.now() + backoffDelay(failures),
+      error,
+    });
+  }
+
+  /** Serves `token` in place of version `base` and retries its write. */
+  #keepUnsaved(
+    userId: string,
+    base: string,
+    token: AccessToken,
+    error: unknown,
+  ): StoredToken {
+    this.#dropUnsaved(userId);
+    const unsaved: Unsaved = {
+      base,
+      record: { token, version: `${base}+unsaved:${crypto.randomUUID()}` },
+      failures: 0,
+      cancel: () => {},
+    };
+    this.#unsaved.set(userId, unsaved);
+    this.#saveLater(userId, unsaved, error);
+    return this.remember(userId, unsaved.record);
+  }
+
+  /** Tells the failure listeners and schedules the next write. */
+  #saveLater(userId: string, unsaved: Unsaved, error: unknown): void {
+    const delay = backoffDelay(++unsaved.failures);
+    unsaved.cancel = startBackgroundTimer(
+      () => void this.#save(userId, unsaved),
+      delay,
+    );
+    this.#options.onFailure(
+      userId,
+      new TokenNotSavedError(userId, Date.now() + delay, { cause: error }),
+    );
+  }
+
+  async #save(userId: string, unsaved: Unsaved): Promise<void> {
+    if (this.#unsaved.get(userId) !== unsaved) return;
+    let written: StoredToken | null;
+    try {
+      written = await this.#options.store.set(
+        userId,
+        unsaved.record.token,
+        unsaved.base,
+      );
+    } catch (error) {
+      if (this.#unsaved.get(userId) === unsaved) {
+        this.#saveLater(userId, unsaved, error);
+      }
+      return;
+    }
+    if (this.#unsaved.get(userId) !== unsaved) return;
+    this.#unsaved.delete(userId);
+    // Written: serve the stored record. Not written: another write came
+    // first (a new sign-in, another process): that one wins.
+    if (written) this.remember(userId, written);
+    else this.#cache.delete(userId);
+  }
+
+  #dropUnsaved(userId: string): void {
+    this.#unsaved.get(userId)?.cancel();
+    this.#unsaved.delete(userId);
   }
 }

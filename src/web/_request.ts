@@ -11,38 +11,11 @@ import {
   InvalidTokenError,
   NetworkError,
   RateLimitError,
+  RedirectRefusedError,
   TimeoutError,
   TwitchApiError,
 } from "./errors.ts";
-
-/**
- * Options every helper takes as its last argument.
- *
- * @example Use it
- * ```ts ignore
- * import { validateToken } from "@x/twitch-auth";
- *
- * const result = await validateToken("the-access-token", {
- *   authBaseUrl: "http://127.0.0.1:8080/oauth2", // a mock, say
- *   timeout: 5_000,
- *   signal: AbortSignal.timeout(10_000),
- * });
- * ```
- */
-export interface RequestOptions {
-  /** Twitch's OAuth base URL, with or without a trailing slash. Default `https://id.twitch.tv/oauth2`. */
-  authBaseUrl?: string;
-  /** The `fetch` to use. Default: the global `fetch`. */
-  fetch?: typeof fetch;
-  /** Cancels the call; it then rejects with a {@linkcode CancelledError}. */
-  signal?: AbortSignal;
-  /**
-   * Milliseconds before the call gives up with a {@linkcode TimeoutError}:
-   * from 1 to 2 147 483 647 (about 24.8 days, the longest timer runtimes
-   * keep), or `Infinity` for none. Default 30 000.
-   */
-  timeout?: number;
-}
+import type { RequestOptions } from "./request_options.ts";
 
 /** Twitch's OAuth base URL. */
 export const DEFAULT_AUTH_BASE_URL = "https://id.twitch.tv/oauth2";
@@ -161,7 +134,12 @@ export async function callTwitch(
     deadline.abort();
   });
   const failure = (error: unknown): Error => {
-    if (error instanceof InvalidResponseError) return error;
+    if (
+      error instanceof InvalidResponseError ||
+      error instanceof RedirectRefusedError
+    ) {
+      return error;
+    }
     if (timedOut) {
       return new TimeoutError(`The request to ${endpoint}`, timeout);
     }
@@ -177,6 +155,7 @@ export async function callTwitch(
       let status: number, headers: Headers, text: string;
       try {
         const response = await send(url, request, options, deadline.signal);
+        if (request.method === "POST") await refuseRedirect(response, url);
         status = response.status;
         headers = response.headers;
         text = await readLimited(response, endpoint, deadline);
@@ -244,7 +223,7 @@ const FIELD_NAMES: Record<string, string> = {
  * one (by `Content-Length` or as it streams) is an
  * {@linkcode InvalidResponseError} and the rest is never read.
  */
-async function readLimited(
+export async function readLimited(
   response: Response,
   endpoint: string,
   deadline: AbortController,
@@ -328,7 +307,37 @@ function send(
     }
     headers.set("Content-Type", "application/x-www-form-urlencoded");
   }
-  return doFetch(url, { method: request.method, headers, body, signal });
+  // A POST carries secrets in its body (client secret, refresh token, code,
+  // the token to revoke): it never follows a redirect to another address.
+  const redirect = request.method === "POST" ? "manual" : "follow";
+  return doFetch(url, {
+    method: request.method,
+    headers,
+    body,
+    signal,
+    redirect,
+  });
+}
+
+/**
+ * Throws a {@linkcode RedirectRefusedError} for a redirect (a 3xx, or the
+ * opaque redirect a browser gives for `redirect: "manual"`); its body is
+ * left unread.
+ */
+async function refuseRedirect(response: Response, url: URL): Promise<void> {
+  const opaque = response.type === "opaqueredirect";
+  if (!opaque && (response.status < 300 || response.status > 399)) return;
+  await response.body?.cancel().catch(() => {});
+  let location = "";
+  try {
+    const to = new URL(response.headers.get("Location") ?? "", url);
+    if (response.headers.has("Location")) {
+      location = `${to.origin}${to.pathname}`;
+    }
+  } catch {
+    // an unparsable Location: name none
+  }
+  throw new RedirectRefusedError(url.pathname, response.status, location);
 }
 
 function parseBody(

@@ -2,12 +2,8 @@
 
 import { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError, InvalidResponseError } from "./errors.ts";
-import {
-  callTwitch,
-  endpointUrl,
-  type RequestOptions,
-  twitchError,
-} from "./_request.ts";
+import { callTwitch, endpointUrl, twitchError } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 
 /** Reads Twitch's token response; throws when it lacks the documented fields. */
 export function toAccessToken(
@@ -71,4 +67,15 @@ export function requireString(value: unknown, name: string): string {
     );
   }
   return value;
+}
+
+/** Whether a helper got its options form (one object) instead of strings. */
+export function isOptions<T extends object>(value: string | T): value is T {
+  return typeof value === "object" && value !== null;
+}
+
+/** Only the request options of a helper's options form (no secrets). */
+export function requestPart(options: RequestOptions): RequestOptions {
+  const { authBaseUrl, fetch, timeout, signal } = options;
+  return { authBaseUrl, fetch, timeout, signal };
 }

@@ -5,8 +5,36 @@
  */
 
 import type { AccessToken } from "./access_token.ts";
-import type { RequestOptions } from "./_request.ts";
-import { postToken, requireString } from "./_token_endpoint.ts";
+import type { RequestOptions } from "./request_options.ts";
+import {
+  isOptions,
+  postToken,
+  requestPart,
+  requireString,
+} from "./_token_endpoint.ts";
+
+/**
+ * The options form of {@linkcode getAppAccessToken}: the app's credentials
+ * and how to call Twitch.
+ *
+ * @example Get an app token with named arguments
+ * ```ts ignore
+ * import { getAppAccessToken, type AppAccessTokenOptions } from "@x/twitch-auth";
+ *
+ * const options: AppAccessTokenOptions = {
+ *   clientId: "my_app_id",
+ *   clientSecret: "my_app_secret",
+ *   timeout: 10_000,
+ * };
+ * const token = await getAppAccessToken(options);
+ * ```
+ */
+export interface AppAccessTokenOptions extends RequestOptions {
+  /** The app's client id. */
+  clientId: string;
+  /** The app's client secret. */
+  clientSecret: string;
+}
 
 /**
  * Gets an app access token (grant `client_credentials`), for Helix calls that
@@ -27,14 +55,40 @@ import { postToken, requireString } from "./_token_endpoint.ts";
  * console.log(new Date(token.expiresAt));
  * ```
  */
-export async function getAppAccessToken(
+export function getAppAccessToken(
   appId: string,
   appSecret: string,
   options?: RequestOptions,
+): Promise<AccessToken>;
+/**
+ * Gets an app access token, every argument named.
+ *
+ * @param options The client id and secret, and base URL, `fetch`, `signal`
+ * and `timeout`.
+ * @returns The app token.
+ * @throws {InvalidClientError} when the client id or secret is wrong.
+ *
+ * @example Get an app token with named arguments
+ * ```ts ignore
+ * import { getAppAccessToken } from "@x/twitch-auth";
+ *
+ * const token = await getAppAccessToken({ clientId: "my_app_id", clientSecret: "my_app_secret" });
+ * ```
+ */
+export function getAppAccessToken(
+  options: AppAccessTokenOptions,
+): Promise<AccessToken>;
+export async function getAppAccessToken(
+  first: string | AppAccessTokenOptions,
+  appSecret?: string,
+  options?: RequestOptions,
 ): Promise<AccessToken> {
+  const named: AppAccessTokenOptions = isOptions(first)
+    ? first
+    : { ...options, clientId: first, clientSecret: appSecret! };
   return await postToken({
-    client_id: requireString(appId, "appId"),
-    client_secret: requireString(appSecret, "appSecret"),
+    client_id: requireString(named.clientId, "clientId"),
+    client_secret: requireString(named.clientSecret, "clientSecret"),
     grant_type: "client_credentials",
-  }, options);
+  }, requestPart(named));
 }

@@ -14,11 +14,11 @@ import {
   DEFAULT_TIMEOUT,
   endpointUrl,
   errorMessageOf,
-  type RequestOptions,
   sleep,
   twitchError,
   type TwitchResponse,
 } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { requireString, toAccessToken } from "./_token_endpoint.ts";
 import {
   AccessDeniedError,

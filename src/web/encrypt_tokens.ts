@@ -134,7 +134,10 @@ class EncryptedTokenStore implements TokenStore {
   async get(userId: string): Promise<StoredToken | null> {
     const stored = await this.#store.get(userId);
     if (!stored) return null;
-    return { token: await this.#decrypt(userId, stored.token), version: stored.version };
+    return {
+      token: await this.#decrypt(userId, stored.token),
+      version: stored.version,
+    };
   }
 
   async set(
@@ -266,7 +269,10 @@ function fromBase64Url(text: string): Uint8Array {
   if (typeof text !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) {
     throw new Error("not base64");
   }
-  const standard = text.replace(/-/g, "+").replace(/_/g, "/").replace(/=+$/, "");
+  const standard = text.replace(/-/g, "+").replace(/_/g, "/").replace(
+    /=+$/,
+    "",
+  );
   const padded = standard + "=".repeat((4 - standard.length % 4) % 4);
   return Uint8Array.from(atob(padded), (c) => c.charCodeAt(0));
 }

@@ -192,37 +192,6 @@ export class RateLimitError extends TwitchApiError {
 }
 
 /**
- * A token lacks scopes the app asked for. `missing` names them: sign in again
- * asking for them.
- *
- * @example List the missing scopes
- * ```ts
- * import { MissingScopeError } from "@x/twitch-auth";
- *
- * const error = new MissingScopeError(["bits:read"]);
- * console.log(error.missing);
- * ```
- */
-export class MissingScopeError extends TwitchAuthError {
-  /** The scopes the token lacks. */
-  readonly missing: readonly string[];
-
-  /**
-   * Creates the error.
-   *
-   * @param missing The scopes the token lacks.
-   */
-  constructor(missing: readonly string[]) {
-    super(
-      `The token lacks the scope${missing.length === 1 ? "" : "s"} ${
-        missing.join(", ")
-      }: sign in again asking for ${missing.length === 1 ? "it" : "them"}`,
-    );
-    this.missing = missing;
-  }
-}
-
-/**
  * A scope name is not one Twitch knows. `unknown` names the bad ones and
  * `suggestions` the closest valid scopes.
  *
@@ -498,3 +467,43 @@ export class PortInUseError extends TwitchAuthError {
  * ```
  */
 export class InvalidArgumentError extends TwitchAuthError {}
+
+/**
+ * Twitch's endpoint answered a request that carries a secret (a client
+ * secret, a refresh token, a code, a token to revoke) with a redirect. The
+ * request is not sent on: a redirect would hand the secret to whatever
+ * address it names. `location` is where it pointed (origin and path only).
+ * Check `authBaseUrl`: Twitch's own endpoints do not redirect.
+ *
+ * @example Tell a refused redirect apart
+ * ```ts
+ * import { RedirectRefusedError } from "@x/twitch-auth";
+ *
+ * const error = new RedirectRefusedError("/oauth2/token", 307, "https://elsewhere.example/token");
+ * console.log(error.status, error.location);
+ * ```
+ */
+export class RedirectRefusedError extends TwitchAuthError {
+  /** The redirect's HTTP status (0 when the runtime hides it). */
+  readonly status: number;
+  /** Where the redirect pointed (origin and path), or `""` when hidden. */
+  readonly location: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param endpoint The endpoint that redirected, such as `"/oauth2/token"`.
+   * @param status The redirect's HTTP status.
+   * @param location Where it pointed (origin and path), or `""`.
+   */
+  constructor(endpoint: string, status: number, location: string) {
+    const to = cleanText(location);
+    super(
+      `${endpoint} answered with a redirect (HTTP ${status}${
+        to ? ` to ${to}` : ""
+      }) instead of an answer; the request carries a secret, so it was not sent on. Check authBaseUrl: Twitch's endpoints do not redirect`,
+    );
+    this.status = status;
+    this.location = to;
+  }
+}

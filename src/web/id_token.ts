@@ -5,7 +5,8 @@
  */
 
 import type { RemoteJWKSet } from "jose";
-import { endpointUrl } from "./_request.ts";
+import { backoffDelay } from "./_backoff.ts";
+import { endpointUrl, readLimited } from "./_request.ts";
 import { requireString } from "./_token_endpoint.ts";
 import {
   InvalidResponseError,
@@ -28,6 +29,9 @@ const CLOCK_TOLERANCE = 60;
 const KEYS_MAX_AGE = 10 * 60_000;
 /** The shortest time between two fetches of the key set for an unknown `kid` (ms). */
 const KEYS_COOLDOWN = 30_000;
+// After a failed fetch of the key set, the next waits out a backoff (about
+// 1 s, doubling up to about 60 s): verifications meanwhile fail at once with
+// the same error. Its answer is read up to MAX_RESPONSE_BYTES (1 MiB).
 /** How long one fetch of the key set may take (ms). */
 const KEYS_TIMEOUT = 10_000;
 /** Key sets kept at once per `fetch` (one per `authBaseUrl`). */
@@ -177,29 +181,74 @@ function keySet(
   return set;
 }
 
-/** A fetch for jose that turns transport and status failures into ours. */
+/**
+ * A fetch for jose that turns transport and status failures into ours,
+ * reads at most 1 MiB, checks the answer is a key set, and after a failure
+ * fails at once (with the same error) until a backoff has passed.
+ */
 function keysFetch(url: URL, fetchFn: typeof fetch) {
-  const where = `${url.origin}${url.pathname}`;
-  return async (
-    input: string,
-    init: RequestInit,
-  ): Promise<Response> => {
-    let response: Response;
+  let failures = 0;
+  let retryAt = 0;
+  let last: unknown;
+  const fetchKeys = (input: string, init: RequestInit): Promise<Response> =>
+    fetchKeySet(url, fetchFn, input, init);
+  return async (input: string, init: RequestInit): Promise<Response> => {
+    if (failures > 0 && Date.now() < retryAt) throw last;
     try {
-      response = await fetchFn(input, init);
+      const response = await fetchKeys(input, init);
+      failures = 0;
+      return response;
     } catch (error) {
-      if ((error as Error)?.name === "TimeoutError") throw error; // jose's
-      throw new NetworkError(where, { cause: error });
+      failures++;
+      retryAt = Date.now() + backoffDelay(failures);
+      last = error;
+      throw error;
     }
-    if (response.status !== 200) {
-      await response.body?.cancel();
-      throw new TwitchApiError(
-        `Twitch's ${url.pathname} answered HTTP ${response.status} instead of its key set: try again in a minute`,
-        response.status,
-      );
-    }
-    return response;
   };
+}
+
+/** One fetch of the key set, its answer read whole (at most 1 MiB) and checked. */
+async function fetchKeySet(
+  url: URL,
+  fetchFn: typeof fetch,
+  input: string,
+  init: RequestInit,
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetchFn(input, init);
+  } catch (error) {
+    if ((error as Error)?.name === "TimeoutError") throw error; // jose's
+    throw new NetworkError(`${url.origin}${url.pathname}`, { cause: error });
+  }
+  if (response.status !== 200) {
+    await response.body?.cancel();
+    throw new TwitchApiError(
+      `Twitch's ${url.pathname} answered HTTP ${response.status} instead of its key set: try again in a minute`,
+      response.status,
+    );
+  }
+  const deadline = new AbortController();
+  const text = await readLimited(response, url.pathname, deadline).catch(
+    (error) => {
+      if (error instanceof InvalidResponseError) throw error;
+      if ((error as Error)?.name === "TimeoutError") throw error; // jose's
+      throw new NetworkError(`${url.origin}${url.pathname}`, { cause: error });
+    },
+  );
+  let keys: unknown;
+  try {
+    keys = JSON.parse(text);
+  } catch (cause) {
+    throw new InvalidResponseError(url.pathname, 200, { cause });
+  }
+  if (!Array.isArray((keys as { keys?: unknown } | null)?.keys)) {
+    throw new InvalidResponseError(url.pathname, 200);
+  }
+  return new Response(text, {
+    status: 200,
+    headers: { "Content-Type": "application/json" },
+  });
 }
 
 /** The typed error for what jose threw. */

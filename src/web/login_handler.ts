@@ -17,7 +17,7 @@ import { InvalidIdTokenError } from "./errors_id_token.ts";
 import { InvalidCallbackError, LoginStateError } from "./errors_login.ts";
 import { exchangeCode } from "./exchange_code.ts";
 import { verifyIdToken } from "./id_token.ts";
-import { htmlResponse, renderPage } from "./pages.ts";
+import { htmlResponse, renderPage } from "./_pages.ts";
 import { getUserInfo, type UserInfo } from "./user_info.ts";
 import { requireString } from "./_token_endpoint.ts";
 import {

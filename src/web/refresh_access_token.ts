@@ -5,8 +5,38 @@
  */
 
 import type { AccessToken } from "./access_token.ts";
-import type { RequestOptions } from "./_request.ts";
-import { postToken, requireString } from "./_token_endpoint.ts";
+import type { RequestOptions } from "./request_options.ts";
+import {
+  isOptions,
+  postToken,
+  requestPart,
+  requireString,
+} from "./_token_endpoint.ts";
+
+/**
+ * The options form of {@linkcode refreshAccessToken}: the app's
+ * credentials, the refresh token, and how to call Twitch.
+ *
+ * @example Refresh a public client's token
+ * ```ts ignore
+ * import { refreshAccessToken, type RefreshAccessTokenOptions } from "@x/twitch-auth";
+ *
+ * const options: RefreshAccessTokenOptions = {
+ *   clientId: "my_app_id",
+ *   refreshToken: "the-refresh-token",
+ *   timeout: 10_000,
+ * };
+ * const token = await refreshAccessToken(options);
+ * ```
+ */
+export interface RefreshAccessTokenOptions extends RequestOptions {
+  /** The app's client id. */
+  clientId: string;
+  /** The app's client secret; leave it out for a public client. */
+  clientSecret?: string;
+  /** The current refresh token. */
+  refreshToken: string;
+}
 
 /**
  * Gets a new access token with a refresh token (grant `refresh_token`).
@@ -33,16 +63,50 @@ import { postToken, requireString } from "./_token_endpoint.ts";
  * await Deno.writeTextFile("token.json", JSON.stringify(token), { mode: 0o600 });
  * ```
  */
-export async function refreshAccessToken(
+export function refreshAccessToken(
   refreshToken: string,
   appId: string,
   appSecret?: string,
   options?: RequestOptions,
+): Promise<AccessToken>;
+/**
+ * Gets a new access token with a refresh token, every argument named.
+ *
+ * @param options The client id (and secret), the refresh token, and base
+ * URL, `fetch`, `signal` and `timeout`.
+ * @returns The new tokens.
+ * @throws {InvalidRefreshTokenError} when Twitch refuses the refresh token.
+ *
+ * @example Refresh with named arguments
+ * ```ts ignore
+ * import { refreshAccessToken } from "@x/twitch-auth";
+ *
+ * const token = await refreshAccessToken({
+ *   clientId: "my_app_id",
+ *   clientSecret: "my_app_secret",
+ *   refreshToken: "the-refresh-token",
+ * });
+ * ```
+ */
+export function refreshAccessToken(
+  options: RefreshAccessTokenOptions,
+): Promise<AccessToken>;
+export async function refreshAccessToken(
+  first: string | RefreshAccessTokenOptions,
+  appId?: string,
+  appSecret?: string,
+  options?: RequestOptions,
 ): Promise<AccessToken> {
+  const named: RefreshAccessTokenOptions = isOptions(first) ? first : {
+    ...options,
+    refreshToken: first,
+    clientId: appId!,
+    clientSecret: appSecret,
+  };
   return await postToken({
-    client_id: requireString(appId, "appId"),
-    client_secret: appSecret || undefined,
+    client_id: requireString(named.clientId, "clientId"),
+    client_secret: named.clientSecret || undefined,
     grant_type: "refresh_token",
-    refresh_token: requireString(refreshToken, "refreshToken"),
-  }, options);
+    refresh_token: requireString(named.refreshToken, "refreshToken"),
+  }, requestPart(named));
 }

@@ -20,26 +20,28 @@ import {
   type CheckedToken,
   DEFAULT_HELIX_BASE_URL,
   DEFAULT_VALIDATE_INTERVAL,
-  type RefreshFailureListener,
   type TokenProviderOptions,
-  type UserRefreshListener,
+  type TokenRefreshFailureListener,
+  type TokenRefreshListener,
 } from "./token_provider_options.ts";
 import { validateToken } from "./validate_token.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
-import { DEFAULT_TIMEOUT, type RequestOptions } from "./_request.ts";
+import { DEFAULT_TIMEOUT } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
 
-/** How close to its expiry a token is refreshed, in milliseconds. */
+/** The most lifetime left at which a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
 /** The refresh request must end well inside the refresh lease. */
 const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
 
 /**
  * Many users' tokens, kept valid: `getAccessToken` hands out a token that
- * does not expire within a minute, `fetch` calls Helix as a user and retries
- * once after a 401. Refreshes follow one rule: a token is refreshed only
+ * does not expire within a minute (a quarter of its lifetime for a token
+ * that lives under 4 minutes), `fetch` calls Helix as a user and retries
+ * once after a 401 that says the token is invalid. Refreshes follow one rule: a token is refreshed only
  * while the token that failed (a 401, or expiry by the clock) is still the
  * current one, so 1,000 concurrent callers make one refresh request, and
  * processes sharing a store (a `FileTokenStore`, a `DenoKvTokenStore`) make
@@ -53,7 +55,7 @@ const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
  * import { AccessToken, TokenProvider } from "@x/twitch-auth";
  *
  * const provider = new TokenProvider({ clientId: "my_app_id", clientSecret: "my_app_secret" });
- * provider.onRefreshFailure((userId, error) => console.error(userId, error.message));
+ * provider.onRefreshFailure((error, userId) => console.error(userId, error.message));
  * const userId = await provider.addUser(AccessToken.fromJSON(await Deno.readTextFile("token.json")));
  * const response = await provider.fetch(userId, "users");
  * console.log(await response.json());
@@ -69,8 +71,8 @@ export class TokenProvider {
   readonly #clientSecret: string | undefined;
   readonly #requestOptions: RequestOptions;
   readonly #coordinator: RefreshCoordinator;
-  readonly #refreshListeners = new Set<UserRefreshListener>();
-  readonly #failureListeners = new Set<RefreshFailureListener>();
+  readonly #refreshListeners = new Set<TokenRefreshListener>();
+  readonly #failureListeners = new Set<TokenRefreshFailureListener>();
   readonly #schedule: ValidationSchedule;
   readonly #appToken: AppTokenSource;
 
@@ -236,13 +238,19 @@ export class TokenProvider {
 
   /**
    * A valid token for the user: refreshed first (by the refresh rule) when
-   * it expires within a minute. After Twitch refused a user's refresh token,
-   * this rejects at once with that error until a new token is added.
+   * it expires within a minute, or within a quarter of its lifetime when
+   * that is shorter. After Twitch refused a user's refresh token, this
+   * rejects at once with that error until a new token is added. After a
+   * refresh failed for a reason that may pass (Twitch down, the network, a
+   * timeout), the callers of that token get a `RefreshBackoffError`
+   * at once, without a request, until the backoff (about 1 s, doubling up to
+   * about 60 s) has passed.
    *
    * @param userId The Twitch user id.
    * @returns The user's access token.
    * @throws {UnknownUserError} when no token is stored for the user.
    * @throws {InvalidRefreshTokenError} when the token cannot be refreshed.
+   * @throws {RefreshBackoffError} while a failed refresh waits out its backoff.
    */
   async getAccessToken(userId: string): Promise<AccessToken> {
     return (await this.#valid(userId)).token;
@@ -270,8 +278,11 @@ export class TokenProvider {
    * A `fetch` for Helix as the user: `input` is a path under the Helix base
    * URL (`"users?login=twitchdev"`) or a full URL under it; any other
    * address is refused, so the token never goes to another host. It adds
-   * `Client-Id` and `Authorization: Bearer`; on a 401 it runs the refresh
-   * rule and sends the request once more. A `ReadableStream` body is
+   * `Client-Id` and `Authorization: Bearer`; on a 401 whose body says the
+   * token is invalid (or says nothing) it runs the refresh rule and sends
+   * the request once more. A 401 for a missing scope (`Missing scope: X`) or
+   * another app's token (`Client ID and OAuth token do not match`) comes
+   * back untouched and refreshes nothing: no new token fixes those. A `ReadableStream` body is
    * buffered (up to 1 MiB) so that the retry sends it whole; a longer one is
    * streamed once, and its 401 response is returned unretried.
    *
@@ -347,13 +358,14 @@ export class TokenProvider {
 
   /**
    * Calls `listener` after each refresh this process makes, once the new
-   * token is stored. Awaited: the callers waiting for that token get it
+   * token is stored (or, when the store failed to write it, once it is kept
+   * in memory to be written again). Awaited: the callers waiting for that token get it
    * after the listener, and an error it throws reaches them.
    *
-   * @param listener Called with the user id and the new token.
+   * @param listener Called with the new token and the user id.
    * @returns A function that removes the listener.
    */
-  onRefresh(listener: UserRefreshListener): () => void {
+  onRefresh(listener: TokenRefreshListener): () => void {
     this.#refreshListeners.add(listener);
     return () => this.#refreshListeners.delete(listener);
   }
@@ -361,12 +373,16 @@ export class TokenProvider {
   /**
    * Calls `listener` when a refresh fails, with the user id; including one
    * started by the hourly validation, which has no caller to throw to. A
-   * refused refresh token is reported once and not tried again.
+   * refused refresh token is reported once and not tried again; a failure
+   * that may pass once per attempt (callers in its backoff do not repeat
+   * it). When the store cannot write a new token, the listener hears a
+   * `TokenNotSavedError` per failed write: the token is served from memory
+   * meanwhile and the write tried again with backoff.
    *
-   * @param listener Called with the user id and the error.
+   * @param listener Called with the error and the user id.
    * @returns A function that removes the listener.
    */
-  onRefreshFailure(listener: RefreshFailureListener): () => void {
+  onRefreshFailure(listener: TokenRefreshFailureListener): () => void {
     this.#failureListeners.add(listener);
     return () => this.#failureListeners.delete(listener);
   }
@@ -387,6 +403,7 @@ export class TokenProvider {
    */
   close(): void {
     this.#schedule.close();
+    this.#coordinator.close();
   }
 
   /** Same as {@linkcode close}, for `using`. */
@@ -408,7 +425,7 @@ export class TokenProvider {
     const stored = await this.#coordinator.current(userId);
     const refusal = this.#coordinator.refusal(userId, stored.version);
     if (refusal) throw refusal;
-    if (!expiring(stored.token, EXPIRY_MARGIN)) return stored;
+    if (!expiring(stored.token, refreshMargin(stored.token))) return stored;
     const fresh = await this.#coordinator.refresh(userId, stored.version);
     // What replaced our token (another process's, read from the store) may
     // itself be long expired: refresh that one too. Our own new token is not
@@ -456,14 +473,14 @@ export class TokenProvider {
 
   async #tellRefreshed(userId: string, token: AccessToken): Promise<void> {
     for (const listener of [...this.#refreshListeners]) {
-      await listener(userId, token);
+      await listener(token, userId);
     }
   }
 
   #tellFailure(userId: string, error: Error): void {
     for (const listener of [...this.#failureListeners]) {
       try {
-        listener(userId, error);
+        listener(error, userId);
       } catch {
         // A failing failure listener must not hide the refresh's own error.
       }
@@ -491,6 +508,16 @@ function requireAccessToken(token: unknown): AccessToken {
     );
   }
   return token;
+}
+
+/**
+ * How long before its expiry a token is refreshed: a quarter of its
+ * lifetime, at most a minute. A token Twitch gives for 4 hours is refreshed
+ * in its last minute; one that lives 30 s, in its last 7.5 s (not on every
+ * call, as a fixed minute would).
+ */
+function refreshMargin(token: AccessToken): number {
+  return Math.min(EXPIRY_MARGIN, (token.expiresIn * 1000) / 4);
 }
 
 /** Whether a token's known lifetime ends within `margin` milliseconds. */

@@ -73,38 +73,76 @@ export interface TokenProviderOptions {
 }
 
 /**
- * Called with a user's new token after each refresh this process made,
- * once the token is in the store.
+ * Called with the new token after each refresh this process made, once the
+ * token is in the store, and with the key it is stored under (the Twitch
+ * user id in a `TokenProvider`, the `userKey` of a `Twitch`). The one
+ * refresh-listener type of `Twitch.onUserAuthRefresh` and
+ * `TokenProvider.onRefresh`. Awaited: an error it throws reaches the
+ * callers waiting for the token.
  *
- * @example Log refreshes
+ * @example Log refreshes, and keep a copy of the tokens elsewhere
  * ```ts ignore
- * import type { UserRefreshListener } from "@x/twitch-auth";
+ * import type { TokenRefreshListener } from "@x/twitch-auth";
  *
- * const log: UserRefreshListener = (userId, token) =>
+ * const log: TokenRefreshListener = (token, userId) =>
  *   console.log(`refreshed ${userId}, valid until ${new Date(token.expiresAt)}`);
  * ```
  */
-export type UserRefreshListener = (
-  userId: string,
+export type TokenRefreshListener = (
   token: AccessToken,
+  userId: string,
 ) => void | Promise<void>;
 
 /**
- * Called when a user's token could not be refreshed: `error` is an
- * `InvalidRefreshTokenError` (the user must sign in again), an
- * `InvalidTokenError` (no refresh token) or a transient failure (network,
- * timeout, Twitch down).
+ * Called when a token could not be refreshed, with the key it is stored
+ * under: `error` is an `InvalidRefreshTokenError` (the user must sign in
+ * again), an `InvalidTokenError` (no refresh token) or a transient failure
+ * (network, timeout, Twitch down). The one failure-listener type of
+ * `Twitch.onUserAuthRefreshFailure` and `TokenProvider.onRefreshFailure`.
  *
  * @example Ask users to sign in again
  * ```ts ignore
- * import { InvalidRefreshTokenError, type RefreshFailureListener } from "@x/twitch-auth";
+ * import { InvalidRefreshTokenError, type TokenRefreshFailureListener } from "@x/twitch-auth";
  *
- * const onFailure: RefreshFailureListener = (userId, error) => {
+ * const onFailure: TokenRefreshFailureListener = (error, userId) => {
  *   if (error instanceof InvalidRefreshTokenError) console.log(`${userId} must sign in again`);
  * };
  * ```
  */
-export type RefreshFailureListener = (userId: string, error: Error) => void;
+export type TokenRefreshFailureListener = (
+  error: Error,
+  userId: string,
+) => void;
+
+/**
+ * The refresh listener under its old name.
+ *
+ * @deprecated Use {@linkcode TokenRefreshListener}: the token comes first,
+ * then the user id.
+ *
+ * @example The same type as TokenRefreshListener
+ * ```ts ignore
+ * import type { UserRefreshListener } from "@x/twitch-auth";
+ *
+ * const log: UserRefreshListener = (token, userId) => console.log(userId, token.expiresAt);
+ * ```
+ */
+export type UserRefreshListener = TokenRefreshListener;
+
+/**
+ * The failure listener under its old name.
+ *
+ * @deprecated Use {@linkcode TokenRefreshFailureListener}: the error comes
+ * first, then the user id.
+ *
+ * @example The same type as TokenRefreshFailureListener
+ * ```ts ignore
+ * import type { RefreshFailureListener } from "@x/twitch-auth";
+ *
+ * const log: RefreshFailureListener = (error, userId) => console.error(userId, error.message);
+ * ```
+ */
+export type RefreshFailureListener = TokenRefreshFailureListener;
 
 /**
  * What `TokenProvider.checkToken` found: the token with its real

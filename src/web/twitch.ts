@@ -9,30 +9,57 @@ import { AccessToken } from "./access_token.ts";
 import { getAppAccessToken } from "./app_access_token.ts";
 import {
   InvalidArgumentError,
-  MissingScopeError,
+  InvalidTokenError,
   TwitchAuthError,
 } from "./errors.ts";
+import { MissingScopeError } from "./errors_helix.ts";
+import { UnknownUserError } from "./errors_lifecycle.ts";
 import { parseScopes } from "./parse_scopes.ts";
 import { redact } from "./redact.ts";
 import { TokenProvider } from "./token_provider.ts";
+import type {
+  TokenRefreshFailureListener,
+  TokenRefreshListener,
+} from "./token_provider_options.ts";
+import type { TokenStore } from "./token_store.ts";
+import { validateToken } from "./validate_token.ts";
 import { AppTokenSource } from "./_app_token_source.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
-import type { RequestOptions } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 
 /** How close to its expiry a token is renewed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
-/** The key of the one user in this object's own store. */
-const USER = "user";
+
+/**
+ * The key a {@linkcode Twitch} keeps its user's token under by default: the
+ * key under which `FileTokenStore` reads a token at the top level of its
+ * file (the CLI's `--output` file).
+ *
+ * @example Share one user between two app objects
+ * ```ts ignore
+ * import { DEFAULT_USER_KEY, MemoryTokenStore, Twitch } from "@x/twitch-auth";
+ *
+ * const store = new MemoryTokenStore();
+ * const a = new Twitch("my_app_id", "my_app_secret", { store });
+ * const b = new Twitch("my_app_id", "my_app_secret", { store, userKey: DEFAULT_USER_KEY });
+ * // a.setUserAuthentication(...) makes b's fetch act as that user too.
+ * ```
+ */
+export const DEFAULT_USER_KEY = "default";
 
 /**
  * Options of a {@linkcode Twitch} app object.
  *
- * @example Use it
+ * @example Keep the user's token in a file that several processes share
  * ```ts ignore
- * import { Twitch, type TwitchOptions } from "@x/twitch-auth";
+ * import { FileTokenStore, Twitch, type TwitchOptions } from "@x/twitch-auth";
  *
- * const options: TwitchOptions = { timeout: 10_000 };
+ * const options: TwitchOptions = {
+ *   store: new FileTokenStore("bot_token.json"), // e.g. twitch-auth --output bot_token.json
+ *   timeout: 10_000,
+ * };
  * const twitch = new Twitch("my_app_id", "my_app_secret", options);
+ * const response = await twitch.fetch("users"); // as the user in the file
  * ```
  */
 export interface TwitchOptions {
@@ -49,64 +76,68 @@ export interface TwitchOptions {
    * Default 3 600 000 (one hour, as Twitch requires).
    */
   validateInterval?: number;
+  /**
+   * Where the user's token lives. Default: a new `MemoryTokenStore`. Every
+   * `Twitch` (and `TokenProvider`), in this process or another, that shares
+   * the store and the `userKey` shares the user, and one refresh per expiry.
+   */
+  store?: TokenStore;
+  /**
+   * The key the user's token is kept under in `store`. Default
+   * {@linkcode DEFAULT_USER_KEY} (`"default"`).
+   */
+  userKey?: string;
 }
 
 /**
- * Called with the new tokens after every refresh, to store them.
- *
- * @example Use it
- * ```ts ignore
- * import { type TokenRefreshListener, writeSecretFile } from "@x/twitch-auth";
- *
- * const store: TokenRefreshListener = (token) =>
- *   writeSecretFile("token.json", JSON.stringify(token));
- * ```
- */
-export type TokenRefreshListener = (token: AccessToken) => void | Promise<void>;
-
-/**
  * An app registered with Twitch, holding its credentials and one user's
- * authentication: a one-user view on a {@linkcode TokenProvider}. It hands
+ * authentication: a one-user view on a {@linkcode TokenProvider}, which
+ * keeps the user's token in a `TokenStore` (its `store` option, in memory
+ * by default) under `userKey`. It keeps no token of its own: every token it
+ * uses comes from the store through the provider, so `Twitch` objects in
+ * several processes sharing a store (a `FileTokenStore`, a
+ * `DenoKvTokenStore`...) make one refresh per expiry between them. It hands
  * out a valid access token at any time (refreshing it when it is about to
- * expire, or after Twitch refused it, with one request however many callers
- * wait), validates it when set and every hour (timers that do not keep the
- * process alive), and has a `fetch` for Helix that adds the headers and
- * retries once after a 401.
+ * expire, or after Twitch refused it), validates it when set and every hour
+ * (timers that do not keep the process alive), and has a `fetch` for Helix
+ * that adds the headers and retries once after a 401.
  *
- * @example Keep a bot's token alive
+ * @example Keep a bot's token alive in a file the CLI wrote
  * ```ts ignore
- * import { Twitch } from "@x/twitch-auth";
+ * import { FileTokenStore, Twitch } from "@x/twitch-auth";
  *
- * const twitch = new Twitch("my_app_id", "my_app_secret");
- * twitch.onUserAuthRefresh(async (token) => {
- *   await Deno.writeTextFile("token.json", JSON.stringify(token));
+ * // twitch-auth -s chat:read --format json --output bot_token.json
+ * const twitch = new Twitch("my_app_id", "my_app_secret", {
+ *   store: new FileTokenStore("bot_token.json"),
  * });
- * await twitch.setUserAuthentication("access", ["chat:read"], "refresh");
- * const response = await twitch.fetch("users");
+ * await twitch.validateUserToken(["chat:read"]); // at start, as Twitch asks
+ * const response = await twitch.fetch("users"); // refreshed and stored as needed
  * console.log(await response.json());
  * ```
  */
 export class Twitch {
   /** The app's client id. */
-  readonly appId: string;
+  readonly clientId: string;
   /** Twitch's OAuth base URL. */
   readonly authBaseUrl: string | undefined;
   /** Twitch's Helix base URL, without a trailing slash. */
   readonly helixBaseUrl: string;
-  #appSecret: string | undefined;
-  #fetch: typeof fetch | undefined;
-  #timeout: number | undefined;
+  #clientSecret: string | undefined;
+  #options: TwitchOptions;
   #provider: TokenProvider;
-  #userToken: AccessToken | undefined;
+  #userKey: string;
   #appToken: AppTokenSource;
   #listeners = new Set<TokenRefreshListener>();
+  #failureListeners = new Set<TokenRefreshFailureListener>();
 
   /**
    * Creates the app object.
    *
    * @param appId The app's client id.
    * @param appSecret The app's client secret; leave it out for a public client.
-   * @param options Base URLs, `fetch`, `timeout` and `validateInterval`.
+   * @param options Base URLs, `fetch`, `timeout`, `validateInterval`, and
+   * the `store` and `userKey` of the user's token.
+   * @throws {InvalidArgumentError} when `appId` or `userKey` is empty.
    */
   constructor(appId: string, appSecret?: string, options: TwitchOptions = {}) {
     if (typeof appId !== "string" || appId.trim() === "") {
@@ -114,30 +145,77 @@ export class Twitch {
         "appId is required: copy the client id from the Twitch developer console",
       );
     }
-    this.appId = appId;
-    this.#appSecret = appSecret || undefined;
+    this.clientId = appId;
+    this.#clientSecret = appSecret || undefined;
+    this.#options = options;
     this.authBaseUrl = options.authBaseUrl;
-    this.#fetch = options.fetch;
-    this.#timeout = options.timeout;
-    this.#provider = new TokenProvider({
-      clientId: appId,
-      clientSecret: this.#appSecret,
-      authBaseUrl: options.authBaseUrl,
-      helixBaseUrl: options.helixBaseUrl,
-      fetch: options.fetch,
-      timeout: options.timeout,
-      validateInterval: options.validateInterval,
-    });
+    this.#userKey = requireUserKey(options.userKey ?? DEFAULT_USER_KEY);
+    this.#provider = this.#newProvider(options.store);
     this.helixBaseUrl = this.#provider.helixBaseUrl;
-    this.#provider.onRefresh((_, token) => this.#refreshed(token));
     this.#appToken = new AppTokenSource(() =>
-      getAppAccessToken(this.appId, this.#appSecret!, this.requestOptions())
+      getAppAccessToken(
+        this.clientId,
+        this.#clientSecret!,
+        this.requestOptions(),
+      )
     );
   }
 
+  /**
+   * The app's client id.
+   *
+   * @deprecated Use {@linkcode Twitch.clientId}.
+   */
+  get appId(): string {
+    return this.clientId;
+  }
+
   /** The app's client secret, for the sign-in flows of this module. */
+  get clientSecret(): string | undefined {
+    return this.#clientSecret;
+  }
+
+  /**
+   * The app's client secret.
+   *
+   * @deprecated Use {@linkcode Twitch.clientSecret}.
+   */
   get appSecret(): string | undefined {
-    return this.#appSecret;
+    return this.#clientSecret;
+  }
+
+  /** Where the user's token lives. */
+  get store(): TokenStore {
+    return this.#provider.store;
+  }
+
+  /** The key the user's token is kept under in {@linkcode Twitch.store}. */
+  get userKey(): string {
+    return this.#userKey;
+  }
+
+  /**
+   * Keeps the user's token in `store`, under `userKey`, from now on (what
+   * `UserTokenStorage` does with its file). A token held in the store used
+   * before stays there and is not copied. Listeners stay registered.
+   *
+   * @param store The store.
+   * @param userKey The key of the user's token. Default
+   * {@linkcode DEFAULT_USER_KEY}.
+   * @throws {InvalidArgumentError} when `userKey` is empty.
+   *
+   * @example Move the user to a Deno KV store
+   * ```ts ignore
+   * import { DenoKvTokenStore, Twitch } from "@x/twitch-auth";
+   *
+   * const twitch = new Twitch("my_app_id", "my_app_secret");
+   * twitch.useStore(new DenoKvTokenStore(await Deno.openKv("tokens.kv")));
+   * ```
+   */
+  useStore(store: TokenStore, userKey: string = DEFAULT_USER_KEY): void {
+    this.#userKey = requireUserKey(userKey);
+    this.#provider.close();
+    this.#provider = this.#newProvider(store);
   }
 
   /**
@@ -149,14 +227,15 @@ export class Twitch {
   requestOptions(signal?: AbortSignal): RequestOptions {
     return {
       authBaseUrl: this.authBaseUrl,
-      fetch: this.#fetch,
-      timeout: this.#timeout,
+      fetch: this.#options.fetch,
+      timeout: this.#options.timeout,
       signal,
     };
   }
 
   /**
-   * Sets the user's tokens. With `validate` (the default) it asks Twitch
+   * Sets the user's tokens, writing them to the store (replacing what it
+   * held under `userKey`). With `validate` (the default) it asks Twitch
    * first, refreshing once when Twitch calls the token invalid and a refresh
    * token is there, and checks that the token belongs to this app and
    * carries every scope in `scopes`. The token is then validated again every
@@ -194,59 +273,127 @@ export class Twitch {
       ? new AccessToken({ ...given.toJSON(), refreshToken })
       : given;
     if (!validate) {
-      await this.#setUserToken(withRefresh);
+      await this.#provider.setToken(this.#userKey, withRefresh);
       return;
     }
     const checked = await this.#provider.checkToken(withRefresh);
-    await this.#setUserToken(checked.token);
-    if (checked.refreshed) await this.#tell(checked.token);
-    const missing = scopes.filter((s) => !checked.token.scopes.includes(s));
-    if (missing.length > 0) throw new MissingScopeError(missing);
+    await this.#provider.setToken(this.#userKey, checked.token);
+    if (checked.refreshed) await this.#tell(checked.token, this.#userKey);
+    requireScopes(checked.token, scopes, "setUserAuthentication");
   }
 
   /**
-   * The user's tokens as last set or refreshed, or `undefined`.
+   * Validates the stored user token at Twitch now (Twitch asks apps to
+   * validate when they start), without replacing it: when Twitch calls it
+   * invalid it is refreshed by the refresh rule (one refresh per expiry
+   * among everything sharing the store; a token another process stored
+   * meanwhile is used instead), then checked to belong to this app and to
+   * carry every scope in `scopes`.
+   *
+   * @param scopes The scopes the app needs.
+   * @returns The valid token.
+   * @throws {TwitchAuthError} when no user token is stored.
+   * @throws {InvalidRefreshTokenError} when the token cannot be refreshed.
+   * @throws {InvalidTokenError} when Twitch refuses even the new token, or
+   * the token belongs to another app.
+   * @throws {MissingScopeError} when the token lacks some of `scopes`.
+   *
+   * @example Check the stored token at start
+   * ```ts ignore
+   * import { FileTokenStore, Twitch } from "@x/twitch-auth";
+   *
+   * const twitch = new Twitch("my_app_id", "my_app_secret", {
+   *   store: new FileTokenStore("bot_token.json"),
+   * });
+   * const token = await twitch.validateUserToken(["chat:read"]);
+   * console.log(token.scopes);
+   * ```
+   */
+  async validateUserToken(
+    scopes: readonly string[] = [],
+  ): Promise<AccessToken> {
+    let token = await this.#userToken();
+    for (let refreshed = false;; refreshed = true) {
+      const result = await validateToken(
+        token.accessToken,
+        this.requestOptions(),
+      );
+      if (!("status" in result)) {
+        if (result.client_id !== this.clientId) {
+          throw new InvalidTokenError(
+            `The stored access token belongs to another app (client id ${
+              redact(result.client_id)
+            }), not ${this.clientId}: sign in again for this app`,
+          );
+        }
+        requireScopes(token, scopes, "validateUserToken");
+        return token;
+      }
+      if (refreshed) {
+        throw new InvalidTokenError(
+          `Twitch refused the access token ${
+            redact(token.accessToken)
+          } even after a refresh: sign in again`,
+        );
+      }
+      token = await this.refreshUserToken();
+    }
+  }
+
+  /**
+   * The user's tokens as the store holds them now, or `undefined` when it
+   * holds none.
    *
    * @returns The current user token.
    */
-  getUserToken(): AccessToken | undefined {
-    return this.#userToken;
+  async getUserToken(): Promise<AccessToken | undefined> {
+    return (await this.#provider.store.get(this.#userKey))?.token;
   }
 
   /**
    * A valid user access token, refreshed first when it expires within a
-   * minute. Concurrent callers share one refresh request. After Twitch
-   * refused the refresh token, every call rejects with that
-   * {@linkcode InvalidRefreshTokenError} until new tokens are set.
+   * minute. Concurrent callers, and processes sharing the store, share one
+   * refresh request. After Twitch refused the refresh token, every call
+   * rejects with that {@linkcode InvalidRefreshTokenError} until new tokens
+   * are set.
    *
    * @returns The access token string, for `Authorization: Bearer`.
    * @throws {TwitchAuthError} when no user token is set.
    * @throws {InvalidRefreshTokenError} when the token cannot be refreshed.
    */
   async getUserAuthToken(): Promise<string> {
-    this.#requireUser();
-    return (await this.#provider.getAccessToken(USER)).accessToken;
+    return (await this.#userToken()).accessToken;
   }
 
   /**
    * Refreshes the user token now, sharing one request among concurrent
-   * callers, and tells the {@linkcode onUserAuthRefresh} listeners.
+   * callers (and processes sharing the store), and tells the
+   * {@linkcode onUserAuthRefresh} listeners.
    *
    * @returns The new tokens.
+   * @throws {TwitchAuthError} when no user token is set.
    * @throws {InvalidRefreshTokenError} when Twitch refuses the refresh token.
    */
   async refreshUserToken(): Promise<AccessToken> {
-    this.#requireUser();
-    return await this.#provider.refresh(USER);
+    return await this.#asUser(() => this.#provider.refresh(this.#userKey));
   }
 
   /**
-   * Calls `listener` with the new tokens after every refresh (exactly once
-   * per refresh), so they can be stored (Twitch may rotate the refresh
-   * token: always store what comes).
+   * Calls `listener` with the new tokens (and the `userKey`) after every
+   * refresh this object makes, exactly once per refresh, once they are in
+   * the store. The store already keeps them: a listener is for telling
+   * others.
    *
    * @param listener Called with the new tokens; awaited.
    * @returns A function that removes the listener.
+   *
+   * @example Log refreshes
+   * ```ts ignore
+   * import { Twitch } from "@x/twitch-auth";
+   *
+   * const twitch = new Twitch("my_app_id", "my_app_secret");
+   * twitch.onUserAuthRefresh((token) => console.log("valid until", new Date(token.expiresAt)));
+   * ```
    */
   onUserAuthRefresh(listener: TokenRefreshListener): () => void {
     this.#listeners.add(listener);
@@ -258,7 +405,7 @@ export class Twitch {
    * refresh started by the hourly validation (which has no caller to throw
    * to): an `InvalidRefreshTokenError` means the user must sign in again.
    *
-   * @param listener Called with the error.
+   * @param listener Called with the error (and the `userKey`).
    * @returns A function that removes the listener.
    *
    * @example Notice a revoked sign-in
@@ -269,10 +416,9 @@ export class Twitch {
    * twitch.onUserAuthRefreshFailure((error) => console.error(error.message));
    * ```
    */
-  onUserAuthRefreshFailure(listener: (error: Error) => void): () => void {
-    return this.#provider.onRefreshFailure((userId, error) => {
-      if (userId === USER) listener(error);
-    });
+  onUserAuthRefreshFailure(listener: TokenRefreshFailureListener): () => void {
+    this.#failureListeners.add(listener);
+    return () => this.#failureListeners.delete(listener);
   }
 
   /**
@@ -308,26 +454,29 @@ export class Twitch {
    * A `fetch` for Helix: `input` is a path under the Helix base URL
    * (`"users?login=twitchdev"`) or a full URL under it; any other address is
    * refused, so the token never goes to another host. It adds `Client-Id`
-   * and `Authorization: Bearer` (the user's token, else the app's), and on a
-   * 401 refreshes (only if no one did since that token was sent) and retries
-   * the request once. A `ReadableStream` body is buffered (up to 1 MiB) so
-   * the retry sends it whole; a longer one is streamed once and its 401
-   * response returned unretried.
+   * and `Authorization: Bearer` (the user's token when the store holds one,
+   * else the app's), and on a 401 refreshes (only if no one did since that
+   * token was sent) and retries the request once. A `ReadableStream` body
+   * is buffered (up to 1 MiB) so the retry sends it whole; a longer one is
+   * streamed once and its 401 response returned unretried.
    *
    * @param input A Helix path or URL.
    * @param init The usual `fetch` options.
    * @returns Twitch's response.
-   * @throws {InvalidArgumentError} when `input` is not under the Helix base.
+   * @throws {InvalidArgumentError} when `input` is not under the Helix base,
+   * or when there is neither a user token nor a client secret.
    */
   async fetch(input: string | URL, init: RequestInit = {}): Promise<Response> {
-    if (this.#userToken) return await this.#provider.fetch(USER, input, init);
     const url = helixUrl(this.helixBaseUrl, input);
+    if (await this.#provider.store.get(this.#userKey)) {
+      return await this.#provider.fetch(this.#userKey, url, init);
+    }
     this.#requireSecret();
     return await callHelix({
       url,
       init,
-      clientId: this.appId,
-      fetch: this.#fetch,
+      clientId: this.clientId,
+      fetch: this.#options.fetch,
       token: async () => {
         const used = await this.#appToken.valid(EXPIRY_MARGIN);
         return {
@@ -352,30 +501,52 @@ export class Twitch {
     this.close();
   }
 
-  async #setUserToken(token: AccessToken): Promise<void> {
-    await this.#provider.setToken(USER, token);
-    this.#userToken = token;
+  #newProvider(store: TokenStore | undefined): TokenProvider {
+    const options = this.#options;
+    const provider = new TokenProvider({
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      authBaseUrl: options.authBaseUrl,
+      helixBaseUrl: options.helixBaseUrl,
+      fetch: options.fetch,
+      timeout: options.timeout,
+      validateInterval: options.validateInterval,
+      store,
+    });
+    // The provider keeps one key only: this object's user.
+    provider.onRefresh((token, key) => this.#tell(token, key));
+    provider.onRefreshFailure((error, key) => {
+      for (const listener of [...this.#failureListeners]) listener(error, key);
+    });
+    return provider;
   }
 
-  async #refreshed(token: AccessToken): Promise<void> {
-    this.#userToken = token;
-    await this.#tell(token);
+  async #userToken(): Promise<AccessToken> {
+    return await this.#asUser(() =>
+      this.#provider.getAccessToken(this.#userKey)
+    );
   }
 
-  async #tell(token: AccessToken): Promise<void> {
-    for (const listener of [...this.#listeners]) await listener(token);
-  }
-
-  #requireUser(): void {
-    if (!this.#userToken) {
-      throw new TwitchAuthError(
-        "No user token is set: call setUserAuthentication() or sign in with UserAuthenticator first",
-      );
+  /** Runs `work` on the user's token; no token is a clear error. */
+  async #asUser<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof UnknownUserError && error.userId === this.#userKey) {
+        throw new TwitchAuthError(
+          "No user token is set: call setUserAuthentication() or sign in with UserAuthenticator first",
+        );
+      }
+      throw error;
     }
   }
 
+  async #tell(token: AccessToken, key: string): Promise<void> {
+    for (const listener of [...this.#listeners]) await listener(token, key);
+  }
+
   #requireSecret(): void {
-    if (!this.#appSecret) {
+    if (!this.#clientSecret) {
       throw new InvalidArgumentError(
         "An app token needs the client secret: pass it to new Twitch(appId, appSecret)",
       );
@@ -388,8 +559,33 @@ export class Twitch {
    * @returns A redacted description.
    */
   [Symbol.for("Deno.customInspect")](): string {
-    return `Twitch { appId: ${JSON.stringify(this.appId)}, appSecret: ${
-      JSON.stringify(redact(this.#appSecret))
-    }, user: ${this.#userToken ? "signed in" : "none"} }`;
+    return `Twitch { clientId: ${
+      JSON.stringify(this.clientId)
+    }, clientSecret: ${JSON.stringify(redact(this.#clientSecret))}, userKey: ${
+      JSON.stringify(this.#userKey)
+    } }`;
+  }
+}
+
+function requireUserKey(userKey: unknown): string {
+  if (typeof userKey !== "string" || userKey === "") {
+    throw new InvalidArgumentError(
+      `userKey must be a non-empty string (default "${DEFAULT_USER_KEY}")`,
+    );
+  }
+  return userKey;
+}
+
+function requireScopes(
+  token: AccessToken,
+  scopes: readonly string[],
+  call: string,
+): void {
+  const missing = scopes.filter((s) => !token.scopes.includes(s));
+  if (missing.length > 0) {
+    throw new MissingScopeError(call, missing[0], {
+      tokenScopes: token.scopes,
+      missing,
+    });
   }
 }

@@ -4,12 +4,8 @@
  * @module
  */
 
-import {
-  callTwitch,
-  endpointUrl,
-  type RequestOptions,
-  twitchError,
-} from "./_request.ts";
+import { callTwitch, endpointUrl, twitchError } from "./_request.ts";
+import type { RequestOptions } from "./request_options.ts";
 import { requireString } from "./_token_endpoint.ts";
 import { InvalidResponseError, InvalidTokenError } from "./errors.ts";
 

@@ -9,13 +9,13 @@ import {
   credentials,
   idError,
   jsonResponse,
-} from "./mock_http.ts";
-import type { MockState } from "./mock_state.ts";
+} from "./_mock_http.ts";
+import type { MockState } from "./_mock_state.ts";
 import {
   expiresIn,
   liveAccessToken,
   revokeAccessTokensOf,
-} from "./mock_token_store.ts";
+} from "./_mock_token_store.ts";
 
 /** `GET /oauth2/validate` (`Authorization: OAuth <token>`): what the token is. */
 export function validate(state: MockState, ctx: Context): Response {

@@ -25,7 +25,12 @@ export function countMatching(
   return requests.filter((req) =>
     (filter.pathname === undefined || req.pathname === filter.pathname) &&
     (filter.grantType === undefined ||
-      (req.form?.get("grant_type") ?? req.query.get("grant_type")) ===
-        filter.grantType)
+      grantTypeOf(req).grantType === filter.grantType)
   ).length;
+}
+
+/** `{ grantType }` of a token request, else nothing: for one-line summaries. */
+export function grantTypeOf(req: MockRequest): { grantType?: string } {
+  const grantType = req.form?.get("grant_type") ?? req.query.get("grant_type");
+  return grantType ? { grantType } : {};
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { UsageError } from "./options.ts";
+import { UsageError } from "./_options.ts";
 
 /**
  * Makes sure `path` can be written: its folder exists and is a folder, a

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { isPublicClient, pageApp } from "./mock_clients.ts";
+import { isPublicClient, pageApp } from "./_mock_clients.ts";
 import {
   type Context,
   htmlResponse,
@@ -18,14 +18,14 @@ import {
   redirect,
   type Result,
   withParams,
-} from "./mock_http.ts";
-import { renderConsentPage, renderErrorPage } from "./mock_pages.ts";
+} from "./_mock_http.ts";
+import { renderConsentPage, renderErrorPage } from "./_mock_pages.ts";
 import {
   type AuthorizeRequest,
   type MockState,
   pruneExpired,
-} from "./mock_state.ts";
-import { issueAccessToken } from "./mock_token_store.ts";
+} from "./_mock_state.ts";
+import { issueAccessToken } from "./_mock_token_store.ts";
 import type { MockUser } from "./mock_types.ts";
 
 const CODE_LIFETIME_MS = 10 * 60 * 1000;

@@ -14,34 +14,32 @@ import {
   waitForDeviceToken,
 } from "../web/device_code_flow.ts";
 import { TimeoutError, TwitchAuthError } from "../web/errors.ts";
-import { requireClientId } from "./input.ts";
-import { type CliOptions, UsageError } from "./options.ts";
-import { ProgressLine } from "./progress.ts";
+import { requireClientId } from "./_input.ts";
+import { UsageError } from "./_options.ts";
+import { ProgressLine } from "./_progress.ts";
 import {
+  type CliContext,
   interruptible,
   remember,
   requestOptions,
   type Run,
-  type Target,
+  type TargetContext,
   withTarget,
-} from "./run.ts";
-import { DEMO_SCOPES, seconds } from "./sign_in.ts";
-import { emitToken } from "./token_result.ts";
-import { EXIT_OK } from "./exit_codes.ts";
+} from "./_run.ts";
+import { DEMO_SCOPES, seconds } from "./_sign_in.ts";
+import { emitToken } from "./_token_result.ts";
+import { EXIT_OK } from "./_exit_codes.ts";
 
 /**
  * Runs `device`: asks Twitch for a code, shows it, waits for the user, prints
  * the tokens. Needs no client secret.
  *
- * @param options The command line.
- * @param run The run.
+ * @param cli The command line.
  * @returns The exit code.
  */
-export async function runDevice(
-  options: CliOptions,
-  run: Run,
-): Promise<number> {
-  return await withTarget(options, run, async (target) => {
+export async function runDevice(cli: CliContext): Promise<number> {
+  return await withTarget(cli, async (cli) => {
+    const { options, target } = cli;
     const clientId = requireClientId(target.clientId);
     const scopes = options.scopes.length === 0 && target.demo
       ? DEMO_SCOPES
@@ -51,20 +49,20 @@ export async function runDevice(
         "device needs the scopes to ask for: pass -s, such as -s chat:read,chat:edit (the scopes command lists them all; on a machine with a browser, token without -s shows a page to pick them)",
       );
     }
-    return await interruptible(run, async (signal) => {
+    return await interruptible(cli, async () => {
       const device = await startDeviceAuthorization(
         clientId,
         scopes,
-        requestOptions(options, target, signal),
+        requestOptions(cli),
       );
-      remember(run, device.deviceCode);
-      await showCode(device, run);
+      remember(cli, device.deviceCode);
+      await showCode(device, cli);
       if (target.demo) {
-        run.io.writeErr("Demo: the mock Twitch approves by itself.\n");
+        cli.io.writeErr("Demo: the mock Twitch approves by itself.\n");
         target.demo.approveDevice(device.userCode);
       }
-      const token = await poll(clientId, device, options, target, run, signal);
-      await emitToken(token, clientId, options, target, run, signal);
+      const token = await poll(cli, clientId, device);
+      await emitToken(cli, token, clientId);
       return EXIT_OK;
     });
   });
@@ -98,27 +96,25 @@ export function formatUserCode(code: string): string {
 }
 
 async function poll(
+  cli: TargetContext,
   clientId: string,
   device: DeviceAuthorization,
-  options: CliOptions,
-  target: Target,
-  run: Run,
-  signal: AbortSignal,
 ): Promise<AccessToken> {
+  const { options } = cli;
   const progress = new ProgressLine({
-    write: run.io.writeErr,
-    enabled: run.io.stderrIsTerminal(),
-    color: run.io.env("NO_COLOR") === undefined,
+    write: cli.io.writeErr,
+    enabled: cli.io.stderrIsTerminal(),
+    color: cli.io.env("NO_COLOR") === undefined,
     message: "Waiting for you to enter the code on Twitch…",
   });
   progress.start();
   try {
-    const token = await waitForDeviceToken(clientId, device, {
-      authBaseUrl: target.authBaseUrl,
-      timeout: options.timeout,
-      signal,
-    });
-    remember(run, token.accessToken, token.refreshToken);
+    const token = await waitForDeviceToken(
+      clientId,
+      device,
+      requestOptions(cli),
+    );
+    remember(cli, token.accessToken, token.refreshToken);
     return token;
   } catch (error) {
     if (error instanceof TimeoutError) {

@@ -9,25 +9,20 @@
  */
 
 import { getAppAccessToken } from "../web/app_access_token.ts";
-import { helpText, PROGRAM, versionText } from "./help.ts";
+import { helpText, PROGRAM, versionText } from "./_help.ts";
 import {
   readTokenArgument,
   requireClientId,
   resolveClientSecret,
-} from "./input.ts";
-import { type CliIo, denoIo } from "./io.ts";
-import {
-  type CliOptions,
-  type Command,
-  parseCliArgs,
-  UsageError,
-} from "./options.ts";
+} from "./_input.ts";
+import { type CliIo, denoIo } from "./_io.ts";
+import { type Command, parseCliArgs, UsageError } from "./_options.ts";
 import {
   formatRevoked,
   formatScopes,
   formatToken,
   formatValidation,
-} from "./output.ts";
+} from "./_output.ts";
 import {
   CancelledError,
   InvalidArgumentError,
@@ -45,8 +40,9 @@ import {
   EXIT_INTERRUPTED,
   EXIT_OK,
   EXIT_USAGE,
-} from "./exit_codes.ts";
+} from "./_exit_codes.ts";
 import {
+  type CliContext,
   emit,
   interruptible,
   messageOf,
@@ -54,18 +50,19 @@ import {
   requestOptions,
   type Run,
   startRun,
-  type Target,
+  type TargetContext,
   withTarget,
-} from "./run.ts";
-import { emitToken } from "./token_result.ts";
+} from "./_run.ts";
+import type { AppCredentials } from "../web/app_credentials.ts";
+import { emitToken } from "./_token_result.ts";
 
-export type { CliIo } from "./io.ts";
+export type { CliIo } from "./_io.ts";
 export {
   EXIT_FAILED,
   EXIT_INTERRUPTED,
   EXIT_OK,
   EXIT_USAGE,
-} from "./exit_codes.ts";
+} from "./_exit_codes.ts";
 
 /**
  * Runs the command line: parses `args`, runs the command, writes the result
@@ -78,7 +75,7 @@ export {
  *
  * @example Run it as a program
  * ```ts ignore
- * import { main } from "./main.ts";
+ * import { main } from "./_main.ts";
  *
  * Deno.exit(await main(Deno.args));
  * ```
@@ -89,121 +86,102 @@ export async function main(
 ): Promise<number> {
   const run = startRun({ ...denoIo(), ...io });
   try {
-    const options = parseCliArgs(args, run.io.env);
-    remember(run, options.clientSecret);
-    if (options.help) return await print(run, helpText());
-    if (options.version) return await print(run, versionText());
+    const cli: CliContext = {
+      ...run,
+      options: parseCliArgs(args, run.io.env),
+    };
+    const { options } = cli;
+    remember(cli, options.clientSecret);
+    if (options.help) return await print(cli, helpText());
+    if (options.version) return await print(cli, versionText());
     if (options.output !== undefined) {
-      const { checkOutputPath } = await import("./output_file.ts");
+      const { checkOutputPath } = await import("./_output_file.ts");
       await checkOutputPath(options.output);
     }
-    return await COMMAND_RUNNERS[options.command](options, run);
+    return await COMMAND_RUNNERS[options.command](cli);
   } catch (error) {
     return reportFailure(error, run);
   }
 }
 
-const COMMAND_RUNNERS: Record<
-  Command,
-  (options: CliOptions, run: Run) => Promise<number>
-> = {
+const COMMAND_RUNNERS: Record<Command, (cli: CliContext) => Promise<number>> = {
   token: runToken,
-  device: async (options, run) =>
-    await (await import("./device.ts")).runDevice(options, run),
+  device: async (cli) => await (await import("./_device.ts")).runDevice(cli),
   app: runApp,
   validate: runValidate,
   refresh: runRefresh,
   revoke: runRevoke,
   scopes: runScopes,
-  mock: async (options, run) =>
-    await (await import("./mock_command.ts")).runMock(options, run),
+  mock: async (cli) => await (await import("./_mock_command.ts")).runMock(cli),
 };
 
 // -- commands ----------------------------------------------------------------
 
-async function runToken(options: CliOptions, run: Run): Promise<number> {
-  const { browserSignIn } = await import("./sign_in.ts");
-  return await withTarget(options, run, async (target) => {
-    const { clientId, secret } = await appCredentials(target, "required", run);
-    return await interruptible(run, async (signal) => {
-      const token = await browserSignIn(
-        options,
-        { ...target, clientId },
-        secret,
-        run,
-        signal,
-      );
-      await emitToken(token, clientId, options, target, run, signal);
+async function runToken(cli: CliContext): Promise<number> {
+  const { browserSignIn } = await import("./_sign_in.ts");
+  return await withTarget(cli, async (cli) => {
+    const credentials = await appCredentials(cli, "required");
+    return await interruptible(cli, async () => {
+      const token = await browserSignIn(cli, credentials);
+      await emitToken(cli, token, credentials.clientId);
       return EXIT_OK;
     });
   });
 }
 
-async function runApp(options: CliOptions, run: Run): Promise<number> {
-  return await withTarget(options, run, async (target) => {
-    const { clientId, secret } = await appCredentials(target, "required", run);
-    return await interruptible(run, async (signal) => {
+async function runApp(cli: CliContext): Promise<number> {
+  return await withTarget(cli, async (cli) => {
+    const { clientId, clientSecret } = await appCredentials(cli, "required");
+    return await interruptible(cli, async () => {
       const token = await getAppAccessToken(
         clientId,
-        secret!, // "required": resolveClientSecret throws when it is missing
-        requestOptions(options, target, signal),
+        clientSecret!, // "required": resolveClientSecret throws when it is missing
+        requestOptions(cli),
       );
-      remember(run, token.accessToken);
-      await emit(
-        formatToken({ token, clientId }, options.format),
-        options,
-        run,
-      );
+      remember(cli, token.accessToken);
+      await emit(cli, formatToken({ token, clientId }, cli.options.format));
       return EXIT_OK;
     });
   });
 }
 
-async function runValidate(options: CliOptions, run: Run): Promise<number> {
-  const token = await readSecretArgument(options, "access token", run);
+async function runValidate(cli: CliContext): Promise<number> {
+  const token = await readSecretArgument(cli, "access token");
   return await withTarget(
-    options,
-    run,
-    (target) =>
-      interruptible(run, async (signal) => {
-        const result = await validateToken(
-          token,
-          requestOptions(options, target, signal),
-        );
+    cli,
+    (cli) =>
+      interruptible(cli, async () => {
+        const result = await validateToken(token, requestOptions(cli));
         if ("status" in result) throw new InvalidTokenError();
-        await emit(formatValidation(result, options.format), options, run);
+        await emit(cli, formatValidation(result, cli.options.format));
         return EXIT_OK;
       }),
   );
 }
 
-async function runRefresh(options: CliOptions, run: Run): Promise<number> {
-  const refreshToken = await readSecretArgument(options, "refresh token", run);
-  return await withTarget(options, run, async (target) => {
-    const { clientId, secret } = await appCredentials(target, "optional", run);
-    return await interruptible(run, async (signal) => {
+async function runRefresh(cli: CliContext): Promise<number> {
+  const refreshToken = await readSecretArgument(cli, "refresh token");
+  return await withTarget(cli, async (cli) => {
+    const { clientId, clientSecret } = await appCredentials(cli, "optional");
+    return await interruptible(cli, async () => {
       const token = await refreshAccessToken(
         refreshToken,
         clientId,
-        secret,
-        requestOptions(options, target, signal),
+        clientSecret,
+        requestOptions(cli),
       );
-      await emitToken(token, clientId, options, target, run, signal);
+      await emitToken(cli, token, clientId);
       return EXIT_OK;
     });
   });
 }
 
-async function runRevoke(options: CliOptions, run: Run): Promise<number> {
-  const token = await readSecretArgument(options, "token", run);
-  return await withTarget(options, run, async (target) => {
-    const clientId = requireClientId(target.clientId);
-    return await interruptible(run, async (signal) => {
-      const revoked = await revokeToken(
-        clientId,
-        token,
-        requestOptions(options, target, signal),
-      );
+async function runRevoke(cli: CliContext): Promise<number> {
+  const token = await readSecretArgument(cli, "token");
+  return await withTarget(cli, async (cli) => {
+    const clientId = requireClientId(cli.target.clientId);
+    return await interruptible(cli, async () => {
+      const revoked = await revokeToken(clientId, token, requestOptions(cli));
       if (!revoked) {
         throw new TwitchAuthError(
           `Twitch did not revoke the token ${
@@ -211,49 +189,56 @@ async function runRevoke(options: CliOptions, run: Run): Promise<number> {
           }: it is unknown or already revoked, or it belongs to another app than client id ${clientId}`,
         );
       }
-      await emit(formatRevoked(options.format), options, run);
+      await emit(cli, formatRevoked(cli.options.format));
       return EXIT_OK;
     });
   });
 }
 
-async function runScopes(options: CliOptions, run: Run): Promise<number> {
-  await emit(formatScopes(options.format as "text" | "json"), options, run);
+async function runScopes(cli: CliContext): Promise<number> {
+  await emit(cli, formatScopes(cli.options.format as "text" | "json"));
   return EXIT_OK;
 }
 
 /** The app's client id and secret, asked for when missing; never printed. */
 async function appCredentials(
-  target: Target,
+  cli: TargetContext,
   need: "required" | "optional",
-  run: Run,
-): Promise<{ clientId: string; secret: string | undefined }> {
-  const clientId = requireClientId(target.clientId);
-  const secret = await resolveClientSecret(
-    target.clientSecret,
+): Promise<AppCredentials> {
+  const clientId = requireClientId(cli.target.clientId);
+  const clientSecret = await resolveClientSecret(
+    cli.target.clientSecret,
     clientId,
     need,
-    run.io,
+    cli.io,
   );
-  remember(run, secret);
-  return { clientId, secret };
+  remember(cli, clientSecret);
+  return {
+    clientId,
+    clientSecret,
+    authBaseUrl: cli.target.authBaseUrl,
+    timeout: cli.options.timeout,
+  };
 }
 
 /** The token argument (or stdin, or a hidden prompt); never printed. */
 async function readSecretArgument(
-  options: CliOptions,
+  cli: CliContext,
   what: string,
-  run: Run,
 ): Promise<string> {
-  const token = await readTokenArgument(options.tokenArgument, what, run.io);
-  remember(run, token);
+  const token = await readTokenArgument(
+    cli.options.tokenArgument,
+    what,
+    cli.io,
+  );
+  remember(cli, token);
   return token;
 }
 
 // -- results -----------------------------------------------------------------
 
-async function print(run: Run, text: string): Promise<number> {
-  await run.io.writeOut(text);
+async function print(cli: CliContext, text: string): Promise<number> {
+  await cli.io.writeOut(text);
   return EXIT_OK;
 }
 
@@ -262,7 +247,7 @@ async function print(run: Run, text: string): Promise<number> {
 /** Prints one line for an expected failure and returns its exit code. */
 function reportFailure(error: unknown, run: Run): number {
   // Ctrl+C: SIGINT while a command runs, or typed at the hidden prompt.
-  if (run.interrupted || error instanceof CancelledError) {
+  if (run.signal.aborted || error instanceof CancelledError) {
     run.io.writeErr(
       `${PROGRAM}: interrupted; nothing was kept and the callback server is closed.\n`,
     );

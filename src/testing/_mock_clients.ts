@@ -6,9 +6,9 @@
  * @module
  */
 
-import { idError, type Result } from "./mock_http.ts";
-import type { PageApp } from "./mock_pages.ts";
-import type { MockState } from "./mock_state.ts";
+import { idError, type Result } from "./_mock_http.ts";
+import type { PageApp } from "./_mock_pages.ts";
+import type { MockState } from "./_mock_state.ts";
 import type { MockClient } from "./mock_types.ts";
 
 /** Whether `client` is a public client: one without a secret. */

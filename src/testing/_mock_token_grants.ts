@@ -6,17 +6,17 @@
  * @module
  */
 
-import { authenticateClient, isPublicClient } from "./mock_clients.ts";
-import { pollDevice } from "./mock_device_flow.ts";
-import { type Context, idError, jsonResponse } from "./mock_http.ts";
-import { idToken } from "./mock_openid.ts";
-import type { MockState } from "./mock_state.ts";
+import { authenticateClient, isPublicClient } from "./_mock_clients.ts";
+import { pollDevice } from "./_mock_device_flow.ts";
+import { type Context, idError, jsonResponse } from "./_mock_http.ts";
+import { idToken } from "./_mock_openid.ts";
+import type { MockState } from "./_mock_state.ts";
 import {
   expiresIn,
   issueAccessToken,
   issueRefreshToken,
   revokeAccessTokensOf,
-} from "./mock_token_store.ts";
+} from "./_mock_token_store.ts";
 import type { MockClient, MockUser } from "./mock_types.ts";
 
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { escapeHtml, htmlResponse, renderPage } from "../web/pages.ts";
+import { escapeHtml, htmlResponse, renderPage } from "../web/_pages.ts";
 import { type AuthScope, SCOPE_DESCRIPTIONS } from "../web/scopes.ts";
 import type { FirstPage, FirstPageContext } from "./user_authenticator.ts";
 
@@ -60,7 +60,7 @@ export function scopeGroups(): Map<string, AuthScope[]> {
  * @example Let the user pick the scopes
  * ```ts ignore
  * import { Twitch, UserAuthenticator } from "@x/twitch-auth";
- * import { createScopePicker } from "./scope_picker.ts";
+ * import { createScopePicker } from "./_scope_picker.ts";
  *
  * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), []);
  * const token = await auth.authenticate({
@@ -73,7 +73,7 @@ export function createScopePicker(
   context: FirstPageContext,
   onPicked?: (scopes: AuthScope[]) => void,
 ): FirstPage {
-  const redirect = new URL(context.redirectUrl);
+  const redirect = new URL(context.redirectUri);
   const hosts = new Set([...LOOPBACK_HOSTS, redirect.hostname.toLowerCase()]);
   const page = new URL(SCOPE_PICKER_PATH, redirect.origin);
   page.searchParams.set("state", context.state);

@@ -60,12 +60,22 @@ export interface CliOptions {
   port?: number;
   /** `--host`. */
   host?: string;
-  /** `--redirect-url`. */
+  /** `--redirect-url` (the first, for every command but `mock`). */
   redirectUrl?: string;
+  /** Every `--redirect-url` given (`mock` accepts several). */
+  redirectUrls: string[];
+  /** `mock expire` or `mock revoke`: steer a running mock instead of starting one. */
+  mockAction?: "expire" | "revoke";
+  /** `--all` (mock expire/revoke: every token). */
+  all: boolean;
+  /** `--token-lifetime` (mock), in seconds. */
+  tokenLifetime?: number;
   /** `--browser CMD` (a command line), `false` for `--no-browser`, `undefined`: the system's. */
   browser?: string | false;
   /** `--auth-base-url`, else `TWITCH_AUTH_BASE_URL`. */
   authBaseUrl?: string;
+  /** Where {@linkcode CliOptions.authBaseUrl} came from, for messages. */
+  authBaseUrlFrom?: "--auth-base-url" | "TWITCH_AUTH_BASE_URL";
   /** `--format`. */
   format: Format;
   /** `--output`. */
@@ -101,13 +111,24 @@ const STRING_OPTIONS = [
   "format",
   "output",
   "timeout",
+  "token-lifetime",
 ] as const;
 
-const BOOLEAN_OPTIONS = ["force-verify", "demo", "help", "version"] as const;
+const BOOLEAN_OPTIONS = [
+  "force-verify",
+  "demo",
+  "help",
+  "version",
+  "all",
+] as const;
 
 type RawArgs =
-  & { _: (string | number)[]; scopes: string[] }
-  & { [K in typeof STRING_OPTIONS[number]]?: string | false }
+  & { _: (string | number)[]; scopes: string[]; "redirect-url": string[] }
+  & {
+    [K in Exclude<typeof STRING_OPTIONS[number], "redirect-url">]?:
+      | string
+      | false;
+  }
   & { [K in typeof BOOLEAN_OPTIONS[number]]: boolean };
 
 /**
@@ -132,6 +153,8 @@ export function parseCliArgs(
     help: raw.help,
     version: raw.version,
     scopes: [],
+    redirectUrls: [],
+    all: raw.all,
     forceVerify: raw["force-verify"],
     format: "text",
     demo: raw.demo,
@@ -145,15 +168,16 @@ export function parseCliArgs(
     scopes: readScopes(raw.scopes),
     port: readPort(stringOption(raw, "port")),
     host: readHost(stringOption(raw, "host")),
-    redirectUrl: readRedirectUrl(stringOption(raw, "redirect-url")),
+    ...readRedirectUrls(raw["redirect-url"]),
     browser: readBrowser(raw.browser),
-    authBaseUrl: readUrl(
-      stringOption(raw, "auth-base-url") ?? env("TWITCH_AUTH_BASE_URL"),
-      "auth-base-url",
+    ...readAuthBaseUrl(
+      stringOption(raw, "auth-base-url"),
+      env("TWITCH_AUTH_BASE_URL"),
     ),
     format: readFormat(stringOption(raw, "format")),
     output: stringOption(raw, "output"),
     timeout: readTimeout(stringOption(raw, "timeout")),
+    tokenLifetime: readTokenLifetime(stringOption(raw, "token-lifetime")),
   });
   checkCombination(options);
   return options;
@@ -173,6 +197,27 @@ function checkCombination(options: CliOptions): void {
   }
   if (options.command === "mock" && options.demo) {
     throw new UsageError("mock is the demo's mock Twitch: leave out --demo");
+  }
+  if (options.redirectUrls.length > 1 && options.command !== "mock") {
+    throw new UsageError(
+      `${options.command} takes one --redirect-url (only mock accepts several)`,
+    );
+  }
+  if (options.tokenLifetime !== undefined && options.command !== "mock") {
+    throw new UsageError(
+      "--token-lifetime sets how long the mock's tokens live: use it with mock",
+    );
+  }
+  const steering = options.mockAction !== undefined;
+  if (options.all && !steering) {
+    throw new UsageError(
+      'use --all with "mock expire" or "mock revoke" (every token of a running mock)',
+    );
+  }
+  if (steering && options.all === (options.tokenArgument !== undefined)) {
+    throw new UsageError(
+      `mock ${options.mockAction} needs a token (or "-" to read it from stdin) or --all, not both`,
+    );
   }
 }
 
@@ -223,7 +268,7 @@ function parseRaw(args: string[]): RawArgs {
   const raw = parseArgs(args, {
     string: [...STRING_OPTIONS],
     boolean: [...BOOLEAN_OPTIONS],
-    collect: ["scopes"],
+    collect: ["scopes", "redirect-url"],
     negatable: ["browser"],
     alias: { s: "scopes", h: "help", V: "version" },
     unknown: (arg: string, key?: string) => {
@@ -247,7 +292,7 @@ function parseRaw(args: string[]): RawArgs {
  */
 function stringOption(
   raw: RawArgs,
-  name: typeof STRING_OPTIONS[number],
+  name: Exclude<typeof STRING_OPTIONS[number], "redirect-url">,
 ): string | undefined {
   const value = raw[name];
   if (typeof value !== "string") return undefined;
@@ -268,6 +313,7 @@ function readCommand(
     );
   }
   const command = first as Command;
+  if (command === "mock" && rest.length > 0) return readMockAction(rest);
   const allowed = TAKES_TOKEN.has(command) ? 1 : 0;
   if (rest.length > allowed) {
     throw new UsageError(
@@ -277,6 +323,26 @@ function readCommand(
     );
   }
   return { command, tokenArgument: rest[0] };
+}
+
+/** `mock expire [TOKEN]` and `mock revoke [TOKEN]`. */
+function readMockAction(
+  rest: string[],
+): Pick<CliOptions, "command" | "tokenArgument" | "mockAction"> {
+  const [action, token, ...extra] = rest;
+  if (action !== "expire" && action !== "revoke") {
+    throw new UsageError(
+      `Unknown mock action "${
+        shown(action)
+      }": use "mock" to start one, or "mock expire" / "mock revoke" with a token or --all to steer a running one`,
+    );
+  }
+  if (extra.length > 0) {
+    throw new UsageError(
+      `mock ${action} takes one token (or "-" to read it from stdin), or --all`,
+    );
+  }
+  return { command: "mock", mockAction: action, tokenArgument: token };
 }
 
 /** A user's input, shortened when it could be a secret typed by mistake. */
@@ -328,9 +394,20 @@ function readHost(value: string | undefined): string | undefined {
   );
 }
 
-function readRedirectUrl(value: string | undefined): string | undefined {
-  const url = readUrl(value, "redirect-url");
-  if (url === undefined) return undefined;
+function readRedirectUrls(
+  values: string[],
+): Pick<CliOptions, "redirectUrl" | "redirectUrls"> {
+  const redirectUrls = values.map((value) => {
+    if (value.trim() === "") {
+      throw new UsageError("--redirect-url needs a value, not an empty one");
+    }
+    return readRedirectUrl(value);
+  });
+  return { redirectUrl: redirectUrls[0], redirectUrls };
+}
+
+function readRedirectUrl(value: string): string {
+  const url = readUrl(value, "redirect-url") as string;
   const parsed = new URL(url);
   if (parsed.protocol !== "http:") {
     throw new UsageError(
@@ -361,6 +438,26 @@ function readUrl(value: string | undefined, name: string): string | undefined {
   return value;
 }
 
+function readAuthBaseUrl(
+  flag: string | undefined,
+  env: string | undefined,
+): Pick<CliOptions, "authBaseUrl" | "authBaseUrlFrom"> {
+  if (flag !== undefined) {
+    return {
+      authBaseUrl: readUrl(flag, "auth-base-url"),
+      authBaseUrlFrom: "--auth-base-url",
+    };
+  }
+  if (env === undefined || env === "") return {};
+  const url = URL.parse(env);
+  if (!url || (url.protocol !== "http:" && url.protocol !== "https:")) {
+    throw new UsageError(
+      `TWITCH_AUTH_BASE_URL must be an http:// or https:// URL, not "${env}": fix or unset it`,
+    );
+  }
+  return { authBaseUrl: env, authBaseUrlFrom: "TWITCH_AUTH_BASE_URL" };
+}
+
 function readBrowser(
   value: string | false | undefined,
 ): string | false | undefined {
@@ -380,6 +477,17 @@ function readFormat(value: string | undefined): Format {
     );
   }
   return value as Format;
+}
+
+function readTokenLifetime(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!/^\d+$/.test(value) || seconds < 1 || seconds > MAX_TIMEOUT_SECONDS) {
+    throw new UsageError(
+      `--token-lifetime must be a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}, not "${value}" (Twitch's tokens live about 14400 s)`,
+    );
+  }
+  return seconds;
 }
 
 /** The longest `--timeout`: what a timer can wait (2^31 - 1 ms), in whole seconds. */

@@ -1,6 +1,6 @@
 /**
- * The HTML pages of the mock Twitch ID server (used by `./mock_authorize.ts`
- * and `./mock_device_flow.ts`): the consent page, the device activation pages
+ * The HTML pages of the mock Twitch ID server (used by `./_mock_authorize.ts`
+ * and `./_mock_device_flow.ts`): the consent page, the device activation pages
  * and the error page. Every page is self-contained (inline CSS, no scripts,
  * no external assets) and every value that may have come from a request is
  * HTML-escaped.
@@ -98,7 +98,7 @@ background:#0e0e10;color:#efeff1;text-transform:uppercase;letter-spacing:.2em}
  *
  * @example
  * ```ts
- * import { escapeHtml } from "./mock_pages.ts";
+ * import { escapeHtml } from "./_mock_pages.ts";
  * escapeHtml(`<a href="x">`); // "&lt;a href=&quot;x&quot;&gt;"
  * ```
  */
@@ -173,7 +173,7 @@ function authorizeButtons(): string {
  *
  * @example
  * ```ts
- * import { renderConsentPage } from "./mock_pages.ts";
+ * import { renderConsentPage } from "./_mock_pages.ts";
  * const html = renderConsentPage({
  *   app: { clientId: "abc" },
  *   scopes: ["user:read:email"],
@@ -211,7 +211,7 @@ ${authorizeButtons()}
  *
  * @example
  * ```ts
- * import { renderActivatePage } from "./mock_pages.ts";
+ * import { renderActivatePage } from "./_mock_pages.ts";
  * const html = renderActivatePage({ user: { login: "twitchdev" } });
  * ```
  */
@@ -257,7 +257,7 @@ ${authorizeButtons()}
  *
  * @example
  * ```ts
- * import { renderActivateResultPage } from "./mock_pages.ts";
+ * import { renderActivateResultPage } from "./_mock_pages.ts";
  * const html = renderActivateResultPage(true, { clientId: "abc" });
  * ```
  */
@@ -285,7 +285,7 @@ export function renderActivateResultPage(
  *
  * @example
  * ```ts
- * import { renderErrorPage } from "./mock_pages.ts";
+ * import { renderErrorPage } from "./_mock_pages.ts";
  * const html = renderErrorPage("redirect_mismatch", "Parameter redirect_uri does not match registered URI");
  * ```
  */

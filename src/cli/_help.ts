@@ -49,7 +49,11 @@ Commands:
   revoke [TOKEN]           Revoke a token
   scopes                   List every scope and what it grants
   mock                     Run the mock Twitch until Ctrl+C (offline development):
-                           prints its URLs, the demo app and export lines to paste
+                           prints its URLs, the demo app and export lines to paste,
+                           then one line per request it answers
+  mock expire TOKEN|--all  Expire tokens of a running mock (bots take their refresh
+                           path); TOKEN may be an access or refresh token, or "-"
+  mock revoke TOKEN|--all  Revoke tokens of a running mock (bots must sign in again)
 
   A TOKEN or REFRESH_TOKEN of "-" is read from stdin, so it stays out of the
   shell history; left out, it is read from stdin when that is a pipe, or
@@ -68,7 +72,10 @@ Options:
   --host HOST             Loopback address the callback server listens on
                           (default 127.0.0.1 and ::1; never another machine's)
   --redirect-url URL      The OAuth Redirect URL registered for the app
-                          (default http://localhost:PORT)
+                          (default http://localhost:PORT); for mock, one more
+                          redirect URL the demo app accepts (repeatable)
+  --token-lifetime SECS   For mock: how long its access tokens live (default 14400)
+  --all                   For mock expire/revoke: every token the mock issued
   --no-browser            Print the sign-in URL instead of opening a browser
   --browser CMD           Command that opens the URL, such as "firefox --new-window"
                           (default $BROWSER, else the system's)
@@ -101,8 +108,8 @@ Examples:
   Save .env lines for a bot:
     ${PROGRAM} -s chat:read,chat:edit --format env --output .env
 
-  Check a token without typing it on the command line:
-    printenv TWITCH_ACCESS_TOKEN | ${PROGRAM} validate -
+  Check the token a bot keeps (the file above), without typing it:
+    jq -r .access_token token.json | ${PROGRAM} validate -
 
   Refresh, then revoke:
     ${PROGRAM} refresh - < refresh_token.txt

@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { CliIo } from "./io.ts";
-import { UsageError } from "./options.ts";
+import type { CliIo } from "./_io.ts";
+import { UsageError } from "./_options.ts";
 
 /**
  * The token argument of `validate`, `refresh` or `revoke`: as given, or from
@@ -31,6 +31,11 @@ export async function readTokenArgument(
     ? await askSecret(`${capitalize(what)} (hidden):`, io)
     : await io.readIn();
   const trimmed = token?.trim() ?? "";
+  if (trimmed === "" && token !== null && !io.stdinIsTerminal()) {
+    throw new UsageError(
+      `No ${what} given: stdin was empty (if you piped a variable, such as printenv TWITCH_ACCESS_TOKEN, it is not set in this shell)`,
+    );
+  }
   if (trimmed === "") {
     throw new UsageError(
       `No ${what} given: pass it as an argument, or "-" and pipe it on stdin`,

@@ -11,9 +11,13 @@ import {
   idError,
   jsonResponse,
   randomToken,
-} from "./mock_http.ts";
-import type { AccessTokenRecord, MockState, SigningKey } from "./mock_state.ts";
-import { liveAccessToken } from "./mock_token_store.ts";
+} from "./_mock_http.ts";
+import type {
+  AccessTokenRecord,
+  MockState,
+  SigningKey,
+} from "./_mock_state.ts";
+import { liveAccessToken } from "./_mock_token_store.ts";
 import type { MockUser } from "./mock_types.ts";
 
 /** The `iss` of Twitch's ID tokens, whatever URL the mock listens on. */

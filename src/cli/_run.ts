@@ -1,28 +1,48 @@
 /**
- * What every command of the command line shares: the run (I/O and the
- * secrets never to print), where the Twitch calls go, writing the result,
- * and Ctrl+C.
+ * What every command of the command line shares: one context object (the
+ * options, the I/O with the secrets never to print, and the Ctrl+C signal),
+ * where the Twitch calls go, and writing the result.
  *
  * @module
  */
 
-import type { CliIo } from "./io.ts";
-import type { CliOptions } from "./options.ts";
-import type { Demo } from "./demo.ts";
+import type { CliIo } from "./_io.ts";
+import type { CliOptions } from "./_options.ts";
+import type { Demo } from "./_demo.ts";
 import { CancelledError, TwitchAuthError } from "../web/errors.ts";
 import { redact } from "../web/redact.ts";
-import type { RequestOptions } from "../web/_request.ts";
+import type { RequestOptions } from "../web/request_options.ts";
 import { writeSecretFile } from "../deno/token_file.ts";
-import { DEFAULT_REDIRECT_URL } from "../deno/user_authenticator.ts";
+import { DEFAULT_REDIRECT_URI } from "../deno/user_authenticator.ts";
 
-/** One run of the command line. */
+/**
+ * One run of the command line, before its arguments are read: the process's
+ * I/O, the secrets never to print, and Ctrl+C.
+ */
 export interface Run {
   /** The process's I/O; stderr scrubbed of {@linkcode Run.secrets}. */
-  io: CliIo;
+  readonly io: CliIo;
   /** Secrets seen in this run; never written to stderr in full. */
-  secrets: Set<string>;
-  /** Set once Ctrl+C was pressed. */
-  interrupted: boolean;
+  readonly secrets: Set<string>;
+  /**
+   * Aborted (with a {@linkcode CancelledError}) when Ctrl+C is pressed while
+   * a command listens for it ({@linkcode interruptible}).
+   */
+  readonly signal: AbortSignal;
+  /** Aborts {@linkcode Run.signal}. */
+  readonly interrupt: () => void;
+}
+
+/** What every step of a command gets: the run and the checked options. */
+export interface CliContext extends Run {
+  /** What the user asked for. */
+  readonly options: CliOptions;
+}
+
+/** A command at work: the context and where its Twitch calls go. */
+export interface TargetContext extends CliContext {
+  /** Where the Twitch calls go and with which app. */
+  readonly target: Target;
 }
 
 /** Where the Twitch calls go and with which app. */
@@ -48,6 +68,7 @@ export interface Target {
  */
 export function startRun(io: CliIo): Run {
   const secrets = new Set<string>();
+  const ctrlC = new AbortController();
   return {
     io: {
       ...io,
@@ -60,7 +81,8 @@ export function startRun(io: CliIo): Run {
       },
     },
     secrets,
-    interrupted: false,
+    signal: ctrlC.signal,
+    interrupt: () => ctrlC.abort(new CancelledError("Ctrl+C")),
   };
 }
 
@@ -80,42 +102,47 @@ export function remember(run: Run, ...secrets: (string | undefined)[]): void {
  * Runs `task` against Twitch, or in demo mode against a mock started for it
  * (closed afterwards), with the demo app's credentials.
  *
- * @param options The command line.
- * @param run The run.
- * @param task What to do with the target.
+ * @param cli The command line.
+ * @param task What to do there.
  * @returns What `task` returns.
  */
 export async function withTarget<T>(
-  options: CliOptions,
-  run: Run,
-  task: (target: Target) => Promise<T>,
+  cli: CliContext,
+  task: (cli: TargetContext) => Promise<T>,
 ): Promise<T> {
+  const { options } = cli;
   if (!options.demo) {
     return await task({
-      clientId: options.clientId,
-      clientSecret: options.clientSecret,
-      authBaseUrl: options.authBaseUrl,
-      redirectUrl: options.redirectUrl ??
-        (options.port
-          ? `http://localhost:${options.port}`
-          : DEFAULT_REDIRECT_URL),
+      ...cli,
+      target: {
+        clientId: options.clientId,
+        clientSecret: options.clientSecret,
+        authBaseUrl: options.authBaseUrl,
+        redirectUrl: options.redirectUrl ??
+          (options.port
+            ? `http://localhost:${options.port}`
+            : DEFAULT_REDIRECT_URI),
+      },
     });
   }
-  const { freeLoopbackPort, startDemo } = await import("./demo.ts");
+  const { freeLoopbackPort, startDemo } = await import("./_demo.ts");
   const redirectUrl = options.redirectUrl ??
     `http://localhost:${options.port ?? freeLoopbackPort()}`;
   const demo = await startDemo(redirectUrl);
-  remember(run, demo.clientSecret);
-  run.io.writeErr(
+  remember(cli, demo.clientSecret);
+  cli.io.writeErr(
     `Demo: a mock Twitch runs at ${demo.authBaseUrl} with a demo app; nothing goes to the network.\n`,
   );
   try {
     return await task({
-      clientId: demo.clientId,
-      clientSecret: demo.clientSecret,
-      authBaseUrl: demo.authBaseUrl,
-      redirectUrl,
-      demo,
+      ...cli,
+      target: {
+        clientId: demo.clientId,
+        clientSecret: demo.clientSecret,
+        authBaseUrl: demo.authBaseUrl,
+        redirectUrl,
+        demo,
+      },
     });
   } finally {
     await demo.close();
@@ -123,58 +150,50 @@ export async function withTarget<T>(
 }
 
 /**
- * Runs `task` with a signal that Ctrl+C aborts; stops listening after.
+ * Runs `task` while Ctrl+C aborts {@linkcode Run.signal}; stops listening
+ * after.
  *
- * @param run The run; marked interrupted on Ctrl+C.
- * @param task The work, given the signal.
+ * @param run The run.
+ * @param task The work; it watches `run.signal`.
  * @returns What `task` returns.
  */
 export async function interruptible<T>(
   run: Run,
-  task: (signal: AbortSignal) => Promise<T>,
+  task: () => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController();
-  const stopListening = run.io.onInterrupt(() => {
-    run.interrupted = true;
-    controller.abort(new CancelledError("Ctrl+C"));
-  });
+  const stopListening = run.io.onInterrupt(run.interrupt);
   try {
-    return await task(controller.signal);
+    return await task();
   } finally {
     stopListening();
   }
 }
 
 /**
- * The options of one call to Twitch.
+ * The options of one call to Twitch: the target's base URL, `--timeout` and
+ * Ctrl+C.
  *
- * @param options The command line (`--timeout`).
- * @param target Where the call goes.
- * @param signal Ctrl+C.
+ * @param cli The command at work.
  * @returns The request options.
  */
-export function requestOptions(
-  options: CliOptions,
-  target: Target,
-  signal: AbortSignal,
-): RequestOptions {
-  return { authBaseUrl: target.authBaseUrl, timeout: options.timeout, signal };
+export function requestOptions(cli: TargetContext): RequestOptions {
+  return {
+    authBaseUrl: cli.target.authBaseUrl,
+    timeout: cli.options.timeout,
+    signal: cli.signal,
+  };
 }
 
 /**
  * Writes the result to `--output` (mode 0600, atomically) or stdout.
  *
+ * @param cli The command line (`--output`).
  * @param text The result.
- * @param options The command line (`--output`).
- * @param run The run.
  */
-export async function emit(
-  text: string,
-  options: CliOptions,
-  run: Run,
-): Promise<void> {
+export async function emit(cli: CliContext, text: string): Promise<void> {
+  const { options } = cli;
   if (options.output === undefined) {
-    await run.io.writeOut(text);
+    await cli.io.writeOut(text);
     return;
   }
   try {
@@ -187,7 +206,7 @@ export async function emit(
       { cause: error },
     );
   }
-  run.io.writeErr(
+  cli.io.writeErr(
     `Wrote the result to ${options.output} (readable by you only).\n`,
   );
 }

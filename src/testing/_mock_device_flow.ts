@@ -6,7 +6,7 @@
  * @module
  */
 
-import { authenticateClient, pageApp } from "./mock_clients.ts";
+import { authenticateClient, pageApp } from "./_mock_clients.ts";
 import {
   type Context,
   htmlResponse,
@@ -17,18 +17,18 @@ import {
   randomString,
   randomToken,
   type Result,
-} from "./mock_http.ts";
+} from "./_mock_http.ts";
 import {
   renderActivatePage,
   renderActivateResultPage,
   renderErrorPage,
-} from "./mock_pages.ts";
+} from "./_mock_pages.ts";
 import {
   type DeviceRecord,
   knowUser,
   type MockState,
   pruneExpired,
-} from "./mock_state.ts";
+} from "./_mock_state.ts";
 import type { MockClient, MockUser } from "./mock_types.ts";
 
 const DEVICE_CODE_LIFETIME_S = 1800;

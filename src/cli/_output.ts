@@ -6,7 +6,8 @@
  */
 
 import type { AccessToken } from "../web/access_token.ts";
-import type { Format } from "./options.ts";
+import { toTwitchJson } from "../web/_token_json.ts";
+import type { Format } from "./_options.ts";
 import { SCOPE_DESCRIPTIONS } from "../web/scopes.ts";
 import type { TokenValidation } from "../web/validate_token.ts";
 
@@ -22,7 +23,7 @@ export interface TokenReport {
 
 /**
  * Formats a token: `json` as Twitch's token answer (`access_token`,
- * `expires_in`, `refresh_token`, `scope`, `token_type`) plus `obtained_at`
+ * `expires_in`, `refresh_token`, `scope`, `token_type`, `id_token`) plus `obtained_at`
  * (epoch milliseconds): the one token file format that `AccessToken.fromJSON`
  * and `FileTokenStore` read, so `--output` hands the tokens to a bot. `env` as
  * `TWITCH_CLIENT_ID`, `TWITCH_ACCESS_TOKEN` and `TWITCH_REFRESH_TOKEN` lines,
@@ -41,14 +42,7 @@ export function formatToken(
   const { token } = report;
   switch (format) {
     case "json":
-      return json({
-        access_token: token.accessToken,
-        expires_in: token.expiresIn,
-        ...(token.refreshToken ? { refresh_token: token.refreshToken } : {}),
-        scope: [...token.scopes],
-        token_type: token.tokenType,
-        obtained_at: token.obtainedAt,
-      });
+      return json(toTwitchJson(token));
     case "env":
       return envLines({
         TWITCH_CLIENT_ID: report.clientId,

@@ -5,13 +5,13 @@
  * @module
  */
 
-import { randomToken } from "./mock_http.ts";
+import { randomToken } from "./_mock_http.ts";
 import {
   type AccessTokenRecord,
   knowUser,
   type MockState,
   type RefreshTokenRecord,
-} from "./mock_state.ts";
+} from "./_mock_state.ts";
 import type {
   IssuedUserToken,
   IssueUserTokenOptions,

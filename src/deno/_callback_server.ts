@@ -1,14 +1,16 @@
 /**
  * The localhost server that catches Twitch's redirect: a web-standard
- * `(Request) => Response` handler that guards the callback, and the
- * `Deno.serve` listener around it, bound to loopback only.
+ * `(Request) => Response` handler that guards the callback, and the small
+ * HTTP/1.1 listener of `_http_listener.ts` around it (not `Deno.serve`,
+ * whose shutdown waits for requests that may never end), bound to loopback
+ * only.
  *
  * @module
  */
 
 import { PortInUseError } from "../web/errors.ts";
 import { cleanText } from "../web/_clean_text.ts";
-import { htmlResponse, renderPage } from "../web/pages.ts";
+import { htmlResponse, renderPage } from "../web/_pages.ts";
 import { type HttpListener, listenHttp } from "./_http_listener.ts";
 
 /** What Twitch sent back to the redirect URL, once the state matched. */

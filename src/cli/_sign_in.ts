@@ -9,18 +9,24 @@
 
 import type { AccessToken } from "../web/access_token.ts";
 import { TimeoutError, TwitchAuthError } from "../web/errors.ts";
-import { Twitch } from "../web/twitch.ts";
-import { openBrowser, type OpenedBrowser } from "../deno/open_browser.ts";
+import { DEFAULT_AUTH_BASE_URL } from "../web/_request.ts";
+import { openBrowser, type OpenedBrowser } from "../deno/_open_browser.ts";
 import { UserAuthenticator } from "../deno/user_authenticator.ts";
 import type {
   FirstPage,
   FirstPageContext,
 } from "../deno/user_authenticator.ts";
-import type { Demo } from "./demo.ts";
-import type { CliIo } from "./io.ts";
-import { type CliOptions, UsageError } from "./options.ts";
-import { ProgressLine } from "./progress.ts";
-import { messageOf, remember, type Run, type Target } from "./run.ts";
+import type { Demo } from "./_demo.ts";
+import type { AppCredentials } from "../web/app_credentials.ts";
+import type { CliIo } from "./_io.ts";
+import { type CliOptions, UsageError } from "./_options.ts";
+import { ProgressLine } from "./_progress.ts";
+import {
+  type CliContext,
+  messageOf,
+  remember,
+  type TargetContext,
+} from "./_run.ts";
 
 /** What `--demo` asks for when no `--scopes` are given: a chat bot's scopes. */
 export const DEMO_SCOPES: readonly string[] = ["chat:read", "chat:edit"];
@@ -56,21 +62,16 @@ export function noBrowserReason(
 /**
  * Signs in through the browser and returns the tokens.
  *
- * @param options The command line.
- * @param target The app and where Twitch is.
- * @param secret The client secret.
- * @param run The run.
- * @param signal Ctrl+C.
+ * @param cli The command at work.
+ * @param app The app's credentials.
  * @returns The user's tokens.
  */
 export async function browserSignIn(
-  options: CliOptions,
-  target: Target,
-  secret: string | undefined,
-  run: Run,
-  signal: AbortSignal,
+  cli: TargetContext,
+  app: AppCredentials,
 ): Promise<AccessToken> {
-  const headless = noBrowserReason(options, run.io);
+  const { options, target } = cli;
+  const headless = noBrowserReason(options, cli.io);
   const printOnly = options.browser === false || headless !== undefined;
   const pick = options.scopes.length === 0 && !target.demo;
   if (pick && printOnly) {
@@ -83,38 +84,34 @@ export async function browserSignIn(
     );
   }
   if (headless && options.browser !== false) {
-    run.io.writeErr(
+    cli.io.writeErr(
       `No browser can open here (${headless}): sign in with "twitch-auth device" instead, or open the URL below in a browser on this machine (over SSH, forward the callback port first: ssh -L ${
         portOf(target.redirectUrl)
       }:localhost:${portOf(target.redirectUrl)} ...).\n`,
     );
   }
+  if (!target.demo) await checkAuthBaseUrl(cli);
   const scopes = options.scopes.length === 0 && target.demo
     ? DEMO_SCOPES
     : options.scopes;
   const authenticator = new UserAuthenticator(
-    new Twitch(target.clientId!, secret, {
-      authBaseUrl: target.authBaseUrl,
-      timeout: options.timeout,
-    }),
+    app,
     scopes,
     {
       forceVerify: options.forceVerify,
-      url: target.redirectUrl,
+      redirectUri: target.redirectUrl,
       host: options.host,
       port: options.port,
     },
   );
   const firstPage = pick ? await pickerPage() : undefined;
   try {
-    const token = await waitForSignIn(authenticator, {
-      options: printOnly ? { ...options, browser: false } : options,
-      target,
-      run,
-      signal,
+    const token = await waitForSignIn(
+      authenticator,
+      printOnly ? { ...cli, options: { ...options, browser: false } } : cli,
       firstPage,
-    });
-    if (pick) suggestScopes(token, run);
+    );
+    if (pick) suggestScopes(token, cli);
     return token;
   } catch (error) {
     if (error instanceof TimeoutError && !target.demo) {
@@ -131,40 +128,78 @@ export async function browserSignIn(
   }
 }
 
+/** How long the check that Twitch's OAuth base URL answers may take. */
+const PROBE_TIMEOUT = 5_000;
+
+/**
+ * Fails fast when nothing answers at the OAuth base URL, before a browser
+ * opens a dead page and the sign-in waits for its full timeout: any HTTP
+ * answer counts (the path is Twitch's OpenID discovery document).
+ *
+ * @param cli The command at work.
+ * @throws {TwitchAuthError} naming the URL and where it came from.
+ */
+export async function checkAuthBaseUrl(cli: TargetContext): Promise<void> {
+  const base = cli.target.authBaseUrl ?? DEFAULT_AUTH_BASE_URL;
+  const probe = `${base.replace(/\/+$/, "")}/.well-known/openid-configuration`;
+  const signal = AbortSignal.any([
+    cli.signal,
+    AbortSignal.timeout(
+      Math.min(PROBE_TIMEOUT, cli.options.timeout ?? Infinity),
+    ),
+  ]);
+  try {
+    const response = await fetch(probe, { redirect: "manual", signal });
+    await response.body?.cancel();
+  } catch (error) {
+    if (cli.signal.aborted) throw error;
+    const from = cli.options.authBaseUrlFrom;
+    throw new TwitchAuthError(
+      `Nothing answers at ${base} (${
+        from === undefined ? "Twitch's default" : `from ${from}`
+      }): ${
+        signal.aborted
+          ? `no answer within ${PROBE_TIMEOUT / 1000} seconds`
+          : messageOf(error)
+      }. ${
+        from === "TWITCH_AUTH_BASE_URL"
+          ? "Left over from a mock that has stopped? Unset it (unset TWITCH_AUTH_BASE_URL) or start the mock again."
+          : from === undefined
+          ? "Check this machine's network connection."
+          : "Check the URL, or start the mock it points at."
+      }`,
+      { cause: error },
+    );
+  }
+}
+
 /** The picker, loaded only when it is shown. */
 async function pickerPage(): Promise<
   (context: FirstPageContext) => FirstPage
 > {
-  const { createScopePicker } = await import("../deno/scope_picker.ts");
+  const { createScopePicker } = await import("../deno/_scope_picker.ts");
   return (context) => createScopePicker(context);
 }
 
 /** Says how to skip the picker next time. */
-function suggestScopes(token: AccessToken, run: Run): void {
-  run.io.writeErr(
+function suggestScopes(token: AccessToken, cli: CliContext): void {
+  cli.io.writeErr(
     token.scopes.length > 0
       ? `Next time, skip the picker with: -s "${token.scopes.join(" ")}"\n`
       : "No scopes were picked: the token can only identify the user.\n",
   );
 }
 
-interface SignIn {
-  options: CliOptions;
-  target: Target;
-  run: Run;
-  signal: AbortSignal;
-  firstPage?: (context: FirstPageContext) => FirstPage;
-}
-
 async function waitForSignIn(
   authenticator: UserAuthenticator,
-  { options, target, run, signal, firstPage }: SignIn,
+  cli: TargetContext,
+  firstPage?: (context: FirstPageContext) => FirstPage,
 ): Promise<AccessToken> {
   const progress = new ProgressLine({
-    write: run.io.writeErr,
-    enabled: run.io.stderrIsTerminal(),
-    color: run.io.env("NO_COLOR") === undefined,
-    message: target.demo
+    write: cli.io.writeErr,
+    enabled: cli.io.stderrIsTerminal(),
+    color: cli.io.env("NO_COLOR") === undefined,
+    message: cli.target.demo
       ? "Waiting for the sign-in on the demo's mock Twitch…"
       : "Waiting for you to approve on Twitch in the browser…",
   });
@@ -175,19 +210,19 @@ async function waitForSignIn(
       useBrowser: false,
       authUrlCallback: (url) => {
         progress.start();
-        opening = presentUrl(url, options, target, progress, ended.signal);
+        opening = presentUrl(url, cli, progress, ended.signal);
       },
       firstPage,
-      signal,
-      timeout: options.timeout,
+      signal: cli.signal,
+      timeout: cli.options.timeout,
     });
-    remember(run, token.accessToken, token.refreshToken);
+    remember(cli, token.accessToken, token.refreshToken);
     return token;
   } finally {
     progress.stop();
     ended.abort();
     const opened = await opening;
-    await opened?.release(run.interrupted ? 0 : undefined);
+    await opened?.release(cli.signal.aborted ? 0 : undefined);
   }
 }
 
@@ -197,8 +232,7 @@ async function waitForSignIn(
  */
 async function presentUrl(
   url: string,
-  options: CliOptions,
-  target: Target,
+  { options, target }: TargetContext,
   progress: ProgressLine,
   ended: AbortSignal,
 ): Promise<OpenedBrowser | undefined> {
