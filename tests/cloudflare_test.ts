@@ -12,7 +12,7 @@ import {
   DurableObjectTokenStore,
   type TokenObjectNamespace,
 } from "../cloudflare.ts";
-import { AccessToken } from "../mod.ts";
+import { AccessToken, encryptTokens } from "../mod.ts";
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -30,6 +30,7 @@ import {
   waitForServer,
 } from "./_runtimes.ts";
 import { testTokenStoreConformance } from "./_token_store_conformance.ts";
+import { newKey, randomToken, secretsOf } from "./_token_keys.ts";
 
 const PUBLIC_CLIENT = "fleetpublicclient0000000000001";
 const COOKIE_SECRET = "cloudflare-test-cookie-secret-0123456789abcdef";
@@ -199,6 +200,66 @@ if (fleet) {
     });
   });
 }
+
+if (fleet) {
+  const key = newKey("do-key");
+  testTokenStoreConformance("encryptTokens(DurableObjectTokenStore)", () => {
+    const name = `encrypted-${crypto.randomUUID()}`;
+    const open = () =>
+      encryptTokens(
+        new DurableObjectTokenStore(namespaceVia(fleet.probe), { name }),
+        key,
+      );
+    return Promise.resolve({
+      store: open(),
+      openAnother: () => Promise.resolve(open()),
+      [Symbol.asyncDispose]: async () => {
+        const store = open();
+        for (const id of await store.list()) await store.delete(id);
+      },
+    });
+  });
+}
+
+Deno.test({
+  name:
+    "encryptTokens(DurableObjectTokenStore): the object's records and its disk hold no token",
+  ...skip,
+  async fn() {
+    const name = `encrypted-raw-${crypto.randomUUID()}`;
+    const raw = new DurableObjectTokenStore(namespaceVia(fleet!.probe), {
+      name,
+    });
+    const store = encryptTokens(raw, newKey("do-key"));
+    const token = randomToken();
+    await store.set("5001", token, null);
+    assertEquals((await store.get("5001"))!.token.toJSON(), token.toJSON());
+    const held = JSON.stringify((await raw.get("5001"))!.token);
+    for (const secret of secretsOf(token)) {
+      assert(!held.includes(secret), "the object holds a token in the clear");
+    }
+    assertStringIncludes(held, "enc:v1:do-key:");
+    // The object's SQLite files on disk (workerd may still hold some in its
+    // write-ahead log: every file is read).
+    const files: string[] = [];
+    const walk = async (dir: string) => {
+      for await (const entry of Deno.readDir(dir)) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory) await walk(path);
+        else files.push(path);
+      }
+    };
+    await walk(fleet!.disk);
+    assert(files.length > 0);
+    for (const path of files) {
+      const text = new TextDecoder("latin1").decode(await Deno.readFile(path));
+      for (const secret of secretsOf(token)) {
+        assert(!text.includes(secret), `${path} holds a token in the clear`);
+      }
+    }
+    await store.delete("5001");
+  },
+});
 
 Deno.test({
   name:

@@ -234,18 +234,18 @@ class EncryptedTokenStore implements TokenStore {
 }
 
 /** What a ciphertext is bound to: its user and its field. */
-function bound(userId: string, field: Field): Uint8Array {
+function bound(userId: string, field: Field): Uint8Array<ArrayBuffer> {
   return new TextEncoder().encode(`twitch-auth token\n${userId}\n${field}`);
 }
 
 /** The key's bytes; throws when its id or secret is malformed. */
-function checkKey(key: TokenEncryptionKey): Uint8Array {
+function checkKey(key: TokenEncryptionKey): Uint8Array<ArrayBuffer> {
   if (typeof key?.id !== "string" || !/^[A-Za-z0-9._-]{1,64}$/.test(key.id)) {
     throw new InvalidArgumentError(
       "An encryption key needs an id of letters, digits, '.', '_' or '-' (such as \"2025-01\"), stored beside each token to find its key",
     );
   }
-  let bytes: Uint8Array | undefined;
+  let bytes: Uint8Array<ArrayBuffer> | undefined;
   try {
     bytes = fromBase64Url(key.secret);
   } catch {
@@ -265,7 +265,7 @@ function toBase64Url(bytes: Uint8Array): string {
 }
 
 /** Reads base64 or base64url; throws on anything else. */
-function fromBase64Url(text: string): Uint8Array {
+function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   if (typeof text !== "string" || !/^[A-Za-z0-9+/_-]*={0,2}$/.test(text)) {
     throw new Error("not base64");
   }
