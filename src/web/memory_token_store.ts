@@ -108,7 +108,11 @@ export class MemoryTokenStore implements TokenStore {
    * @returns Whether this caller got the claim.
    */
   claim(key: string, ttl: number): Promise<boolean> {
-    checkClaim(key, ttl);
+    try {
+      checkClaim(key, ttl);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     const now = Date.now();
     if ((this.#claims.get(key) ?? 0) > now) return Promise.resolve(false);
     for (const [other, until] of this.#claims) {
