@@ -263,6 +263,29 @@ Deno.test({
 
 Deno.test({
   name:
+    "DurableObjectTokenStore in workerd: one winner per live claim; app: keys are kept but not listed",
+  ...skip,
+  async fn() {
+    const name = `claims-${crypto.randomUUID()}`;
+    const store = new DurableObjectTokenStore(namespaceVia(fleet!.probe), {
+      name,
+    });
+    const won = await Promise.all(
+      Array.from({ length: 10 }, () => store.claim("validate:1", 300)),
+    );
+    assertEquals(won.filter(Boolean).length, 1);
+    assertEquals(await store.claim("validate:2", 300), true);
+    const app = await store.set("app:my_app_id", randomToken(), null);
+    assert(app);
+    assertEquals(await store.list(), []);
+    await new Promise((r) => setTimeout(r, 350));
+    assertEquals(await store.claim("validate:1", 300), true);
+    await store.delete("app:my_app_id");
+  },
+});
+
+Deno.test({
+  name:
     "DurableObjectTokenStore in workerd: 20 concurrent Worker requests for one expired public-client user make exactly 1 refresh",
   ...skip,
   async fn() {
