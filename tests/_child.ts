@@ -12,14 +12,20 @@ export interface SignInChild {
   finish(): Promise<{ code: number; stdout: string; stderr: string }>;
 }
 
-/** Starts the child and waits for it to print its URLs. */
-export async function startSignInChild(): Promise<SignInChild> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      new URL("./_sign_in_child.ts", import.meta.url).pathname,
-    ],
+/**
+ * Starts the child and waits for it to print its URLs. With `fileLimit`, it
+ * runs under `ulimit -n fileLimit` (through `sh`).
+ */
+export async function startSignInChild(
+  fileLimit?: number,
+): Promise<SignInChild> {
+  const script = new URL("./_sign_in_child.ts", import.meta.url).pathname;
+  const run = [Deno.execPath(), "run", "-A", script];
+  const [command, ...args] = fileLimit === undefined
+    ? run
+    : ["sh", "-c", `ulimit -n ${fileLimit} && exec "$@"`, "sh", ...run];
+  const child = new Deno.Command(command, {
+    args,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

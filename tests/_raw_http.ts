@@ -102,3 +102,32 @@ export async function withinHangBound<T>(
     clearTimeout(timer);
   }
 }
+
+/** What tests/_conn_flood.ts saw: connections opened, still open, failed. */
+export interface Flooded {
+  opened: number;
+  open: number;
+  failed: number;
+}
+
+/**
+ * Opens 1,000 idle connections to the loopback `port` from a process of
+ * their own, and counts `hold` ms later how many the server has not closed.
+ */
+export async function floodIdle(port: number, hold = 1000): Promise<Flooded> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      new URL("./_conn_flood.ts", import.meta.url).pathname,
+      String(port),
+      "1000",
+      String(hold),
+    ],
+    stdin: "null",
+  }).output();
+  if (output.code !== 0) {
+    throw new Error(new TextDecoder().decode(output.stderr));
+  }
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}

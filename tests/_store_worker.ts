@@ -5,8 +5,9 @@
 //                TokenProvider on the store for every user's token at once;
 //                prints {"tokens": {id: access}}.
 // mode "rotate": refreshes user "1" back to back until killed, printing
-//                "window <ms>" after each durable write (the time from
-//                Twitch's answer to the store's write being durable).
+//                "window <ms> <ms>" after each durable write: the time
+//                from Twitch's answer, and from sending the request, to
+//                the store's write being durable.
 
 import {
   DenoKvTokenStore,
@@ -40,6 +41,7 @@ async function rotate(store: TokenStore, job: Job): Promise<never> {
   for (;;) {
     const current = await store.get("1");
     if (!current) throw new Error("no token for user 1");
+    const sent = performance.now();
     const fresh = await refreshAccessToken(
       current.token.refreshToken!,
       job.clientId,
@@ -50,7 +52,9 @@ async function rotate(store: TokenStore, job: Job): Promise<never> {
     const written = await store.set("1", fresh, current.version);
     const durable = performance.now();
     if (!written) throw new Error("lost the write of user 1");
-    Deno.stdout.writeSync(encoder.encode(`window ${durable - answered}\n`));
+    Deno.stdout.writeSync(
+      encoder.encode(`window ${durable - answered} ${durable - sent}\n`),
+    );
   }
 }
 

@@ -66,3 +66,16 @@ export function assertValid<T extends object>(
 export const TEST_LOCK_FLAG = `--lock=${
   new URL("./deno.lock", import.meta.url).pathname
 }`;
+
+/** The Chromium the browser tests drive (`TWITCH_AUTH_CHROMIUM`, else Debian's). */
+export const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") ||
+  "/usr/bin/chromium";
+
+/** Whether {@linkcode CHROMIUM} is installed: the browser tests skip without it. */
+export const chromiumAvailable: boolean = (() => {
+  try {
+    return Deno.statSync(CHROMIUM).isFile;
+  } catch {
+    return false;
+  }
+})();

@@ -13,16 +13,14 @@ import {
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
-import { assertValid, closedPort, TEST_LOCK_FLAG } from "./_util.ts";
+import {
+  assertValid,
+  CHROMIUM,
+  chromiumAvailable,
+  closedPort,
+  TEST_LOCK_FLAG,
+} from "./_util.ts";
 
-const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
-const chromiumAvailable = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
 if (!chromiumAvailable) {
   console.warn(
     `browser_e2e_test: skipped, no Chromium at ${CHROMIUM} (install it, or set TWITCH_AUTH_CHROMIUM)`,

@@ -18,9 +18,11 @@ import {
   UserAuthenticator,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { MAX_CONNECTIONS } from "../src/deno/_http_listener.ts";
 import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
 import {
+  floodIdle,
   holdOpen,
   rawExchange,
   readToEnd,
@@ -311,7 +313,7 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
   }
 });
 
-Deno.test("callback server: past 128 open connections the oldest idle one is dropped, and the callback still gets through", async () => {
+Deno.test("callback server: past 128 open connections the oldest idle one is dropped (1,000 from another process: at most 128 open after 1 s), and the callback still gets through", async () => {
   const { mock, twitch, port, redirect } = await setup();
   await using _ = mock;
   const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
@@ -329,6 +331,9 @@ Deno.test("callback server: past 128 open connections the oldest idle one is dro
       readToEnd(held[0]),
       "dropping the oldest idle connection",
     );
+    const { opened, open } = await floodIdle(port);
+    assertEquals(opened, 1000);
+    assert(open <= MAX_CONNECTIONS, `${open} of 1000 still open after 1 s`);
     assertEquals((await visit(real)).status, 200);
     assert(await flow);
   } finally {

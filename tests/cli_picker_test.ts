@@ -1,7 +1,8 @@
-// The scope picker: `token` without -s opens a local page listing every
-// scope; the user ticks some and goes on to Twitch. Driven in real headless
-// Chromium through the CLI (skipped only without Chromium), and its guards
-// (state, Host, one use) over plain HTTP.
+// The scope picker: `token` without -s opens a local page starting from tasks
+// and listing every scope; the user ticks some and goes on to Twitch. Driven
+// in real headless Chromium through the CLI and on its own (skipped only
+// without Chromium), and its guards (state, Host, one use) and the
+// no-JavaScript path over plain HTTP.
 
 import {
   assert,
@@ -13,20 +14,15 @@ import {
 import { SCOPE_DESCRIPTIONS, Twitch, UserAuthenticator } from "../mod.ts";
 import {
   createScopePicker,
+  type PickerTask,
+  pickerTasks,
   SCOPE_PICKER_PATH,
+  WIDE_SELECTION_EXTRA,
 } from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
 import { runCli, validateOnMock } from "./_cli.ts";
-import { closedPort, TEST_LOCK_FLAG } from "./_util.ts";
+import { chromiumAvailable, closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 
-const CHROMIUM = Deno.env.get("TWITCH_AUTH_CHROMIUM") || "/usr/bin/chromium";
-const chromiumAvailable = (() => {
-  try {
-    return Deno.statSync(CHROMIUM).isFile;
-  } catch {
-    return false;
-  }
-})();
 const SCRIPT = decodeURIComponent(
   new URL("./_chromium_browser.ts", import.meta.url).pathname,
 );
@@ -163,7 +159,7 @@ async function rawGet(
 }
 
 /** An authenticator waiting with the picker; its page URL and a way to end it. */
-async function pickerRunning() {
+async function pickerRunning(tasks: readonly PickerTask[] = []) {
   const port = closedPort();
   const mock = await setup(port);
   const auth = new UserAuthenticator(
@@ -177,12 +173,14 @@ async function pickerRunning() {
   const signIn = auth.authenticate({
     useBrowser: false,
     authUrlCallback: (url) => page.resolve(url),
-    firstPage: (context) => createScopePicker(context, (s) => picked.push(s)),
+    firstPage: (context) =>
+      createScopePicker(context, (s) => picked.push(s), tasks),
     signal: controller.signal,
   }).catch((error) => error);
   return {
     url: await page.promise,
     port,
+    mock,
     picked,
     async [Symbol.asyncDispose]() {
       controller.abort();
@@ -267,4 +265,100 @@ Deno.test("picker: the callback path still answers as before while the picker is
   );
   assertEquals(callback.status, 400);
   await callback.body?.cancel();
+});
+
+// -- tasks ---------------------------------------------------------------------
+
+const TASKS_SCRIPT = decodeURIComponent(
+  new URL("./_picker_tasks_browser.ts", import.meta.url).pathname,
+);
+// Written by hand from Twitch's reference: Ban User, Unban User, Get Banned
+// Users, Delete Chat Messages, Update Chat Settings, Warn Chat User.
+const MODERATE_CHAT = [
+  "moderator:manage:banned_users",
+  "moderator:manage:chat_messages",
+  "moderator:manage:chat_settings",
+  "moderator:manage:warnings",
+].sort();
+
+Deno.test({
+  name:
+    "picker tasks in Chromium: a task ticks its minimal scopes, extras warn, the sign-in asks for exactly the ticked ones",
+  ignore: !chromiumAvailable,
+  async fn() {
+    await using picker = await pickerRunning(await pickerTasks());
+    const report = await Deno.makeTempFile({ prefix: "twitch-auth-tasks-" });
+    try {
+      const child = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", TEST_LOCK_FLAG, TASKS_SCRIPT, picker.url, report],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(child.stderr);
+      assert(child.success, stderr);
+      const steps = JSON.parse(await Deno.readTextFile(report)) as {
+        step: string;
+        ticked: string[];
+        warning: string | null;
+        errors?: string[];
+      }[];
+      const at = (step: string) => steps.find((s) => s.step === step)!;
+      assertEquals(at("start").ticked, []);
+      assertEquals(at("task").ticked.sort(), MODERATE_CHAT);
+      assertEquals(at("task").warning, null);
+      assertEquals(at("two extra").warning, null);
+      assertStringIncludes(
+        at("three extra").warning!,
+        "3 scopes the ticked tasks do not need (bits:read, channel:read:ads, clips:edit)",
+      );
+      // the task's scopes go; the ones ticked by hand stay
+      assertEquals(at("task off").ticked.sort(), [
+        "bits:read",
+        "channel:read:ads",
+        "clips:edit",
+      ]);
+      assertEquals(at("task again").ticked.sort(), MODERATE_CHAT);
+      assertEquals(at("task again").errors, []);
+      assertEquals(picker.picked.map((s) => s.toSorted()), [MODERATE_CHAT]);
+      const authorize = picker.mock.requests.filter((r) =>
+        r.pathname === "/oauth2/authorize"
+      );
+      assertEquals(
+        authorize[0].query.get("scope")!.split(" ").toSorted(),
+        MODERATE_CHAT,
+      );
+    } finally {
+      await Deno.remove(report).catch(() => {});
+    }
+  },
+});
+
+Deno.test("picker tasks without JavaScript: a ticked task sends its scopes; the page shows why each is there", async () => {
+  await using picker = await pickerRunning(await pickerTasks());
+  const page = await fetch(picker.url);
+  const html = await page.text();
+  assertStringIncludes(html, "What will the app do?");
+  assertStringIncludes(
+    html,
+    "Send Chat Message (POST /chat/messages) requires user:write:chat",
+  );
+  const csp = page.headers.get("Content-Security-Policy")!;
+  const nonce = /'nonce-([^']+)'/.exec(csp)![1];
+  assertStringIncludes(html, `<script nonce="${nonce}">`);
+  assert(WIDE_SELECTION_EXTRA > 1);
+  const next = new URL("/twitch-auth/scopes/continue", picker.url);
+  next.searchParams.set(
+    "state",
+    new URL(picker.url).searchParams.get("state")!,
+  );
+  next.searchParams.append("task", "read chat");
+  next.searchParams.append("task", "send chat messages");
+  next.searchParams.append("scope", "bits:read");
+  const redirect = await fetch(next, { redirect: "manual" });
+  await redirect.body?.cancel();
+  assertEquals(redirect.status, 303);
+  assertEquals(
+    new URL(redirect.headers.get("Location")!).searchParams.get("scope"),
+    "user:read:chat user:write:chat bits:read",
+  );
 });

@@ -47,7 +47,8 @@ Commands:
   validate [TOKEN]         Show a token's client id, login, user id, scopes, expiry
   refresh [REFRESH_TOKEN]  New access token from a refresh token
   revoke [TOKEN]           Revoke a token
-  scopes                   List every scope and what it grants
+  scopes                   List every scope and what it grants; with --for, the
+                           fewest scopes for what your app calls, and why
   mock                     Run the mock Twitch until Ctrl+C (offline development):
                            prints its URLs, the demo app and export lines to paste,
                            then one line per request it answers
@@ -66,6 +67,12 @@ Options:
                           stays out of the shell history
   -s, --scopes SCOPES     Scopes to ask for, separated by spaces or commas;
                           repeatable (see the scopes command)
+  --for NEEDS             What the app calls, separated by commas; repeatable:
+                          endpoints ("POST /chat/messages", "Send Chat Message"),
+                          EventSub types ("channel.follow", "channel.follow@2") or
+                          tasks ("read chat", "moderate chat"; --for tasks lists
+                          them). token and device ask for their fewest scopes
+                          (with -s's), scopes shows them, validate checks a token
   --force-verify          Make Twitch ask again even if you approved before
   --port PORT             Port of the local callback server (default 17563, or the
                           redirect URL's port); for mock, the mock's port
@@ -85,7 +92,12 @@ Options:
                           obtained_at: the token file a bot reads) or env
                           (TWITCH_ACCESS_TOKEN=... lines for a .env file)
   --output FILE           Write the result to FILE, readable by you only (mode 0600),
-                          instead of stdout; checked before the sign-in starts
+                          instead of stdout; checked before the sign-in starts.
+                          With --format env, updates its TWITCH_* lines and keeps
+                          the others; with json, replaces only a token file. If
+                          FILE cannot be written after all, the result goes to a
+                          file beside it (or stdout) and the exit code is 1
+  --force                 Let --output replace a file that is not a token file
   --timeout SECONDS       Give up after this long (default: 600 for the sign-in,
                           the code's lifetime for device, 30 per request to Twitch)
   --demo                  Try token, device or app with no Twitch account and no
@@ -97,6 +109,13 @@ Options:
 Examples:
   Try it without a Twitch account:
     ${PROGRAM} --demo --no-browser
+
+  Which scopes does a chat bot need? Then sign in asking for exactly those:
+    ${PROGRAM} scopes --for "read chat,send chat" --for channel.follow
+    ${PROGRAM} --for "read chat,send chat,moderate chat"
+
+  Does a token cover what the app calls?
+    printenv TWITCH_ACCESS_TOKEN | ${PROGRAM} validate - --for "read chat,send chat"
 
   Sign in, picking the scopes on a page, and keep the tokens for a bot:
     export TWITCH_CLIENT_ID=your_client_id TWITCH_CLIENT_SECRET=your_secret
@@ -122,7 +141,7 @@ Set up an app at https://dev.twitch.tv/console/apps with the OAuth Redirect URL
 http://localhost:17563 (for device, set its Client Type as you like: public
 clients need no secret). The result goes to stdout, messages to stderr.
 
-Exit codes: 0 success, 1 the sign-in or Twitch refused or failed, 2 usage error,
-130 interrupted (Ctrl+C).
+Exit codes: 0 success, 1 the sign-in or Twitch refused or failed (or validate
+--for found scopes missing), 2 usage error, 130 interrupted (Ctrl+C).
 `;
 }

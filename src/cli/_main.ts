@@ -16,7 +16,12 @@ import {
   resolveClientSecret,
 } from "./_input.ts";
 import { type CliIo, denoIo } from "./_io.ts";
-import { type Command, parseCliArgs, UsageError } from "./_options.ts";
+import {
+  type CliOptions,
+  type Command,
+  parseCliArgs,
+  UsageError,
+} from "./_options.ts";
 import {
   formatRevoked,
   formatScopes,
@@ -88,7 +93,7 @@ export async function main(
   try {
     const cli: CliContext = {
       ...run,
-      options: parseCliArgs(args, run.io.env),
+      options: await withNeeds(parseCliArgs(args, run.io.env)),
     };
     const { options } = cli;
     remember(cli, options.clientSecret);
@@ -96,7 +101,7 @@ export async function main(
     if (options.version) return await print(cli, versionText());
     if (options.output !== undefined) {
       const { checkOutputPath } = await import("./_output_file.ts");
-      await checkOutputPath(options.output);
+      await checkOutputPath(options.output, options);
     }
     return await COMMAND_RUNNERS[options.command](cli);
   } catch (error) {
@@ -153,6 +158,10 @@ async function runValidate(cli: CliContext): Promise<number> {
       interruptible(cli, async () => {
         const result = await validateToken(token, requestOptions(cli));
         if ("status" in result) throw new InvalidTokenError();
+        if (cli.options.forNeeds.length > 0) {
+          const { runValidateFor } = await import("./_scopes_command.ts");
+          return await runValidateFor(cli, result);
+        }
         await emit(cli, formatValidation(result, cli.options.format));
         return EXIT_OK;
       }),
@@ -196,8 +205,22 @@ async function runRevoke(cli: CliContext): Promise<number> {
 }
 
 async function runScopes(cli: CliContext): Promise<number> {
+  if (cli.options.forNeeds.length > 0) {
+    return await (await import("./_scopes_command.ts")).runScopesFor(cli);
+  }
   await emit(cli, formatScopes(cli.options.format as "text" | "json"));
   return EXIT_OK;
+}
+
+/** token and device `--for`: the needs' minimal scopes join `-s`'s. */
+async function withNeeds(options: CliOptions): Promise<CliOptions> {
+  if (
+    options.forNeeds.length === 0 ||
+    (options.command !== "token" && options.command !== "device")
+  ) return options;
+  return await (await import("./_scopes_command.ts")).withNeededScopes(
+    options,
+  );
 }
 
 /** The app's client id and secret, asked for when missing; never printed. */

@@ -54,6 +54,12 @@ export interface CliOptions {
   clientSecret?: string;
   /** `-s/--scopes`, every occurrence, checked. */
   scopes: AuthScope[];
+  /**
+   * `--for`, every occurrence split at commas: endpoints, EventSub types or
+   * tasks whose minimal scopes to ask for (token, device), show (scopes) or
+   * check a token against (validate).
+   */
+  forNeeds: string[];
   /** `--force-verify`. */
   forceVerify: boolean;
   /** `--port`. */
@@ -80,6 +86,8 @@ export interface CliOptions {
   format: Format;
   /** `--output`. */
   output?: string;
+  /** `--force`: `--output` may replace a file that is not a token file. */
+  force: boolean;
   /** `--timeout` (given in seconds), in milliseconds. */
   timeout?: number;
   /** `--demo`. */
@@ -100,6 +108,7 @@ export class UsageError extends Error {
 }
 
 const STRING_OPTIONS = [
+  "for",
   "client-id",
   "client-secret",
   "scopes",
@@ -116,6 +125,7 @@ const STRING_OPTIONS = [
 
 const BOOLEAN_OPTIONS = [
   "force-verify",
+  "force",
   "demo",
   "help",
   "version",
@@ -123,9 +133,14 @@ const BOOLEAN_OPTIONS = [
 ] as const;
 
 type RawArgs =
-  & { _: (string | number)[]; scopes: string[]; "redirect-url": string[] }
   & {
-    [K in Exclude<typeof STRING_OPTIONS[number], "redirect-url">]?:
+    _: (string | number)[];
+    scopes: string[];
+    for: string[];
+    "redirect-url": string[];
+  }
+  & {
+    [K in Exclude<typeof STRING_OPTIONS[number], "redirect-url" | "for">]?:
       | string
       | false;
   }
@@ -153,10 +168,12 @@ export function parseCliArgs(
     help: raw.help,
     version: raw.version,
     scopes: [],
+    forNeeds: [],
     redirectUrls: [],
     all: raw.all,
     forceVerify: raw["force-verify"],
     format: "text",
+    force: raw.force,
     demo: raw.demo,
   };
   if (options.help || options.version) return options;
@@ -166,6 +183,7 @@ export function parseCliArgs(
     clientSecret: stringOption(raw, "client-secret") ??
       env("TWITCH_CLIENT_SECRET"),
     scopes: readScopes(raw.scopes),
+    forNeeds: readNeeds(raw.for),
     port: readPort(stringOption(raw, "port")),
     host: readHost(stringOption(raw, "host")),
     ...readRedirectUrls(raw["redirect-url"]),
@@ -185,6 +203,19 @@ export function parseCliArgs(
 
 /** Usage errors that depend on more than one option. */
 function checkCombination(options: CliOptions): void {
+  if (options.forNeeds.length > 0 && !TAKES_NEEDS.has(options.command)) {
+    throw new UsageError(
+      `--for works with token, device, scopes and validate, not ${options.command}`,
+    );
+  }
+  if (
+    options.forNeeds.length > 0 && options.command === "validate" &&
+    options.format === "env"
+  ) {
+    throw new UsageError(
+      "validate --for shows which needs the token covers: use --format text or json",
+    );
+  }
   if (options.command === "scopes" && options.format === "env") {
     throw new UsageError(
       "--format env makes .env lines of tokens; list the scopes with --format text or json",
@@ -222,6 +253,13 @@ function checkCombination(options: CliOptions): void {
 }
 
 /** Commands whose `--demo` could only meet a mock that never saw the token. */
+const TAKES_NEEDS: ReadonlySet<Command> = new Set([
+  "token",
+  "device",
+  "scopes",
+  "validate",
+]);
+
 const DEMO_REFUSED: ReadonlySet<Command> = new Set([
   "validate",
   "refresh",
@@ -268,7 +306,7 @@ function parseRaw(args: string[]): RawArgs {
   const raw = parseArgs(args, {
     string: [...STRING_OPTIONS],
     boolean: [...BOOLEAN_OPTIONS],
-    collect: ["scopes", "redirect-url"],
+    collect: ["scopes", "for", "redirect-url"],
     negatable: ["browser"],
     alias: { s: "scopes", h: "help", V: "version" },
     unknown: (arg: string, key?: string) => {
@@ -292,7 +330,7 @@ function parseRaw(args: string[]): RawArgs {
  */
 function stringOption(
   raw: RawArgs,
-  name: Exclude<typeof STRING_OPTIONS[number], "redirect-url">,
+  name: Exclude<typeof STRING_OPTIONS[number], "redirect-url" | "for">,
 ): string | undefined {
   const value = raw[name];
   if (typeof value !== "string") return undefined;
@@ -359,6 +397,17 @@ function readPort(value: string | undefined): number | undefined {
     );
   }
   return port;
+}
+
+function readNeeds(values: string[]): string[] {
+  const needs = values.flatMap((value) => value.split(","))
+    .map((need) => need.trim());
+  if (needs.some((need) => need === "")) {
+    throw new UsageError(
+      '--for needs endpoints, EventSub types or tasks separated by commas, such as --for "read chat,send chat" (twitch-auth scopes --for lists the tasks)',
+    );
+  }
+  return needs;
 }
 
 function readScopes(values: string[]): AuthScope[] {

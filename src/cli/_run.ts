@@ -9,10 +9,9 @@
 import type { CliIo } from "./_io.ts";
 import type { CliOptions } from "./_options.ts";
 import type { Demo } from "./_demo.ts";
-import { CancelledError, TwitchAuthError } from "../web/errors.ts";
+import { CancelledError } from "../web/errors.ts";
 import { redact } from "../web/redact.ts";
 import type { RequestOptions } from "../web/request_options.ts";
-import { writeSecretFile } from "../deno/token_file.ts";
 import { DEFAULT_REDIRECT_URI } from "../deno/user_authenticator.ts";
 
 /**
@@ -185,30 +184,19 @@ export function requestOptions(cli: TargetContext): RequestOptions {
 }
 
 /**
- * Writes the result to `--output` (mode 0600, atomically) or stdout.
+ * Writes the result to stdout, or to `--output` (mode 0600, atomically; see
+ * `writeOutput` for what is kept and where the result goes when it fails).
  *
  * @param cli The command line (`--output`).
  * @param text The result.
  */
 export async function emit(cli: CliContext, text: string): Promise<void> {
-  const { options } = cli;
-  if (options.output === undefined) {
+  if (cli.options.output === undefined) {
     await cli.io.writeOut(text);
     return;
   }
-  try {
-    await writeSecretFile(options.output, text);
-  } catch (error) {
-    throw new TwitchAuthError(
-      `Could not write ${options.output} (${
-        error instanceof Error ? error.name : "error"
-      }): check that its directory exists and is writable`,
-      { cause: error },
-    );
-  }
-  cli.io.writeErr(
-    `Wrote the result to ${options.output} (readable by you only).\n`,
-  );
+  const { writeOutput } = await import("./_output_file.ts");
+  await writeOutput(cli, text);
 }
 
 /**

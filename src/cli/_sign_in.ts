@@ -73,7 +73,8 @@ export async function browserSignIn(
   const { options, target } = cli;
   const headless = noBrowserReason(options, cli.io);
   const printOnly = options.browser === false || headless !== undefined;
-  const pick = options.scopes.length === 0 && !target.demo;
+  const pick = options.scopes.length === 0 && options.forNeeds.length === 0 &&
+    !target.demo;
   if (pick && printOnly) {
     throw new UsageError(
       `No scopes given: pass -s with the scopes to ask for, such as -s chat:read,chat:edit (the scopes command lists them all)${
@@ -177,8 +178,11 @@ export async function checkAuthBaseUrl(cli: TargetContext): Promise<void> {
 async function pickerPage(): Promise<
   (context: FirstPageContext) => FirstPage
 > {
-  const { createScopePicker } = await import("../deno/_scope_picker.ts");
-  return (context) => createScopePicker(context);
+  const { createScopePicker, pickerTasks } = await import(
+    "../deno/_scope_picker.ts"
+  );
+  const tasks = await pickerTasks();
+  return (context) => createScopePicker(context, undefined, tasks);
 }
 
 /** Says how to skip the picker next time. */

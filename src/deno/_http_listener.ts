@@ -55,9 +55,17 @@ export function listenHttp(
   const origin = `http://${
     hostname.includes(":") ? `[${hostname}]` : hostname
   }:${bound}`;
+  // The connections still open (a dropped one leaves at once, so it counts
+  // and is picked no more), and every connection's work, for close().
   const open = new Set<Connection>();
+  const serving = new Set<Promise<void>>();
   let closing = false;
 
+  const drop = (connection: Connection) => {
+    open.delete(connection);
+    connection.dropped.abort();
+    closeQuietly(connection.conn);
+  };
   const dropOldestIdle = () => {
     for (const connection of open) {
       if (!connection.answering) return drop(connection);
@@ -91,7 +99,9 @@ export function listenHttp(
         .finally(() => {
           closeQuietly(conn);
           open.delete(connection);
+          serving.delete(connection.done);
         });
+      serving.add(connection.done);
     }
   })();
 
@@ -110,7 +120,7 @@ export function listenHttp(
     ]);
     clearTimeout(timer);
     for (const connection of open) drop(connection);
-    await Promise.all([accepting, ...[...open].map((c) => c.done)]);
+    await Promise.all([accepting, ...serving]);
   };
   return { port: bound, close };
 }
@@ -149,11 +159,6 @@ function whenAborted(signal: AbortSignal): Promise<undefined> {
     if (signal.aborted) resolve(undefined);
     signal.addEventListener("abort", () => resolve(undefined), { once: true });
   });
-}
-
-function drop(connection: Connection): void {
-  connection.dropped.abort();
-  closeQuietly(connection.conn);
 }
 
 /** Reads up to the blank line that ends the head; `undefined` when the peer stops first. */

@@ -21,7 +21,15 @@ import {
   checkUserId,
   randomHex,
 } from "./_store_checks.ts";
-import { syncFolderOf, writeAll } from "./_files.ts";
+import {
+  checkFolder,
+  checkOwnFile,
+  checkStillOurs,
+  lockWithin,
+  openLockFile,
+  syncFolderOf,
+  writeAll,
+} from "./_files.ts";
 import { hasTokenFields, isObject, tokenFromRecord } from "./_token_record.ts";
 import { TOKEN_FIELDS, toTwitchJson } from "../web/_token_json.ts";
 
@@ -61,14 +69,26 @@ const OWN_FIELDS = ["version", "users", "leases", "claims"];
  * the same path shares the tokens and one refresh per expiry.
  *
  * **Guarantees.** Every read-modify-write (`set`, `delete`, `acquireLease`,
- * a lease's `release`) runs under an exclusive OS lock (`Deno.FsFile.lock`)
- * on the sidecar file `path + ".lock"` (created beside it, never removed:
- * leave it there), so two processes can never lose each other's writes.
- * The file is replaced atomically, never rewritten in place: the new content
- * goes to `path + ".tmp"` (mode 0600), is synced, renamed over `path`, and
- * the folder is synced. A crash leaves the old file or the new one, never a
- * torn one; a temporary file a killed writer left behind is replaced by the
- * next write. `get` and `list` read without the lock.
+ * a lease's `release`) runs under an exclusive OS lock (`Deno.FsFile`'s
+ * `tryLock`) on the sidecar file `path + ".lock"` (created beside it, never
+ * removed: leave it there), so two processes can never lose each other's
+ * writes. A process waits at most 10 seconds for a lock another process
+ * holds (a write holds it for milliseconds; a holder stopped with Ctrl+Z or
+ * a debugger, or hung, holds it longer), then the call throws
+ * {@linkcode FileLockTimeoutError} naming the lock file; a holder that dies
+ * lets it go at once. The file is replaced atomically, never rewritten in
+ * place: the new content goes to `path + ".tmp"` (created new, mode 0600),
+ * is synced, renamed over `path`, and the folder is synced. A crash leaves
+ * the old file or the new one, never a torn one; a temporary file a killed
+ * writer left behind is replaced by the next write. `get` and `list` read
+ * without the lock.
+ *
+ * **Only the owner steers the files.** Every call refuses, with
+ * {@linkcode UnsafeFileError} saying why and what to do, a folder other
+ * users can write unless it is sticky (like `/tmp`; then the token file,
+ * the lock and the temporary must be this user's own, which needs
+ * `--allow-sys=uid` to check), and a token, lock or temporary path that is
+ * a symbolic link.
  *
  * **Format.** A JSON object; every token in it is written in Twitch's field
  * names (`access_token`, `refresh_token`, `expires_in`, `scope`,
@@ -168,6 +188,9 @@ export class FileTokenStore implements TokenStore {
    * @returns The new record, or `null` when the stored version was not
    * `expected`.
    * @throws {CorruptTokenStoreError} when the file is damaged.
+   * @throws {FileLockTimeoutError} when another process held the lock for
+   * 10 seconds.
+   * @throws {UnsafeFileError} when another user could steer the files.
    */
   async set(
     userId: string,
@@ -312,12 +335,9 @@ export class FileTokenStore implements TokenStore {
   }
 
   async #locked<T>(work: () => Promise<T>): Promise<T> {
-    const lock = await Deno.open(`${this.path}.lock`, {
-      read: true,
-      write: true,
-      create: true,
-      mode: 0o600,
-    }).catch((error) => {
+    const lockPath = `${this.path}.lock`;
+    const folder = await checkFolder(this.path);
+    const lock = await openLockFile(lockPath, folder).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       throw new InvalidArgumentError(
         `The folder of the token file ${this.path} does not exist: create it, or pass another path`,
@@ -325,7 +345,7 @@ export class FileTokenStore implements TokenStore {
       );
     });
     try {
-      await lock.lock(true);
+      await lockWithin(lock, lockPath);
       return await work();
     } finally {
       lock.close(); // closing the file releases the lock
@@ -350,6 +370,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   async #read(): Promise<Contents> {
+    await checkOwnFile(this.path, await checkFolder(this.path));
     let text: string;
     try {
       text = await Deno.readTextFile(this.path);
@@ -371,7 +392,9 @@ export class FileTokenStore implements TokenStore {
   async #write(contents: Contents): Promise<void> {
     const temporary = `${this.path}.tmp`;
     // Under the lock no other writer exists: a temporary file there is a
-    // killed writer's. Remove it rather than reuse it (fresh inode, 0600).
+    // killed writer's. Remove it rather than reuse it (fresh inode, 0600:
+    // created here, never opened through a link, never chmod-ed by path).
+    await checkOwnFile(temporary, await checkFolder(this.path));
     await Deno.remove(temporary).catch((error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     });
@@ -383,6 +406,7 @@ export class FileTokenStore implements TokenStore {
     try {
       await writeAll(file, new TextEncoder().encode(serialize(contents)));
       await file.sync();
+      await checkStillOurs(temporary, file);
     } finally {
       file.close();
     }

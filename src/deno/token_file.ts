@@ -5,7 +5,18 @@
  * @module
  */
 
-import { syncFolderOf, writeAll } from "./_files.ts";
+import {
+  FileLockTimeoutError,
+  UnsafeFileError,
+} from "../web/errors_token_store.ts";
+import {
+  checkFolder,
+  checkOwnFile,
+  checkStillOurs,
+  lockWithin,
+  syncFolderOf,
+  writeAll,
+} from "./_files.ts";
 
 /**
  * Writes `text` to `path` as a secret file: readable and writable by its
@@ -19,6 +30,13 @@ import { syncFolderOf, writeAll } from "./_files.ts";
  * (with mode `0600`, whatever its mode was); on failure the temporary file
  * is removed and `path` is left as it was.
  *
+ * Only the owner steers the write: the temporary file is created new
+ * (never opened through a link) and never changed by path, and the write
+ * is refused with {@linkcode UnsafeFileError} when `path` is a symbolic
+ * link, or its folder can be written by other users and is not sticky (in
+ * a sticky one such as `/tmp`, `path` must be this user's own file, which
+ * needs `--allow-sys=uid` to check).
+ *
  * Use it to store the tokens a bot gets at every refresh (Twitch may rotate
  * the refresh token: always store what comes back).
  *
@@ -27,6 +45,7 @@ import { syncFolderOf, writeAll } from "./_files.ts";
  * @returns A promise that resolves once the file is in place.
  * @throws {Deno.errors.NotFound} when the directory of `path` does not exist;
  * other file system errors as `Deno` throws them.
+ * @throws {UnsafeFileError} when another user could steer the write.
  *
  * @example Store refreshed tokens
  * ```ts ignore
@@ -52,6 +71,7 @@ export async function writeSecretFile(
   path: string,
   text: string,
 ): Promise<void> {
+  await checkOwnFile(path, await checkFolder(path));
   await removeStaleTemporaries(path);
   const bytes = new TextEncoder().encode(text);
   for (let attempt = 1;; attempt++) {
@@ -64,7 +84,13 @@ export async function writeSecretFile(
       await Deno.remove(temporary).catch(() => {});
       // another writer took our temporary for a stale one: write it again
       if (error instanceof TemporaryGone && attempt < 5) continue;
-      throw error instanceof TemporaryGone ? error.cause : error;
+      if (!(error instanceof TemporaryGone)) throw error;
+      throw new UnsafeFileError(
+        temporary,
+        "another process removed the temporary file before its rename, 5 times in a row",
+        "Find out who else writes to this folder, and keep secrets in a folder only you can write",
+        { cause: error.cause },
+      );
     }
   }
 }
@@ -103,7 +129,8 @@ class TemporaryGone extends Error {}
  * Removes the temporary files of `path` that no writer holds: a writer
  * keeps an exclusive lock on its temporary file until it is renamed, and a
  * killed writer's lock goes with its process. Waits for a live writer to
- * finish instead of taking its file.
+ * finish instead of taking its file, for 10 seconds at most: the file of a
+ * writer stopped or hung longer is left where it is.
  */
 async function removeStaleTemporaries(path: string): Promise<void> {
   const slash = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
@@ -130,8 +157,11 @@ async function removeStaleTemporaries(path: string): Promise<void> {
       continue; // renamed or removed meanwhile
     }
     try {
-      await file.lock(true);
+      await lockWithin(file, temporary);
       await Deno.remove(temporary).catch(() => {});
+    } catch (error) {
+      // a writer stopped or hung while holding it: leave its file alone
+      if (!(error instanceof FileLockTimeoutError)) throw error;
     } finally {
       file.close();
     }
@@ -164,7 +194,9 @@ async function writeAndRename(
     await file.lock(true);
     await writeAll(file, bytes);
     await file.sync();
-    if (Deno.build.os !== "windows") await Deno.chmod(temporary, 0o600);
+    // Created new with mode 0600 (a umask only takes bits away), so no
+    // chmod: one by path would follow whatever link was swapped in.
+    await checkStillOurs(temporary, file);
     await Deno.rename(temporary, path).catch(async (error) => {
       const gone = await Deno.lstat(temporary).then(() => false, () => true);
       throw gone && error instanceof Deno.errors.NotFound

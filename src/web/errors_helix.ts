@@ -76,7 +76,7 @@ export class MissingScopeError extends TwitchApiError {
         missing.length > 0 ? missing.join(" ") : "the endpoint's scope"
       } (with the CLI: twitch-auth token -s "${
         [...new Set([...(options.tokenScopes ?? []), ...missing])].join(" ")
-      }")`,
+      }"${forHint(endpoint)})`,
       401,
       scope === undefined ? "Missing scope" : `Missing scope: ${scope}`,
       options.cause === undefined ? undefined : { cause: options.cause },
@@ -86,4 +86,11 @@ export class MissingScopeError extends TwitchApiError {
     this.missing = Object.freeze([...missing]);
     this.tokenScopes = options.tokenScopes;
   }
+}
+
+/** `; twitch-auth scopes --for "GET /chat/chatters" says why` for a Helix call. */
+function forHint(endpoint: string): string {
+  return /^(GET|POST|PUT|PATCH|DELETE) \/\S*$/.test(endpoint)
+    ? `; twitch-auth scopes --for "${endpoint}" says which scopes it needs and why`
+    : "";
 }

@@ -41,6 +41,91 @@ export class CorruptTokenStoreError extends TwitchAuthError {
 }
 
 /**
+ * A token file's lock was held by another process for longer than a write
+ * ever takes (10 seconds for `FileTokenStore`): that process is stopped
+ * (Ctrl+Z, `SIGSTOP`, a debugger) or hung. Nothing was written. Resume or
+ * end the process holding `lockPath` (`fuser lockPath` names it), then try
+ * again; a process that dies lets the lock go by itself.
+ *
+ * @example Tell a stuck neighbour apart
+ * ```ts
+ * import { FileLockTimeoutError } from "@x/twitch-auth";
+ *
+ * const error = new FileLockTimeoutError("tokens.json.lock", 10_000);
+ * console.log(error.lockPath, error.waited); // tokens.json.lock 10000
+ * ```
+ */
+export class FileLockTimeoutError extends TwitchAuthError {
+  /** The lock file another process holds. */
+  readonly lockPath: string;
+  /** How long this process waited for it, in milliseconds. */
+  readonly waited: number;
+
+  /**
+   * Creates the error.
+   *
+   * @param lockPath The lock file another process holds.
+   * @param waited How long this process waited for it, in milliseconds.
+   * @param options The standard error options (`cause`).
+   */
+  constructor(lockPath: string, waited: number, options?: ErrorOptions) {
+    super(
+      `Another process has held the lock file ${lockPath} for ${
+        Math.round(waited / 1000)
+      } seconds (it is stopped, for instance with Ctrl+Z or a debugger, or hung): resume or end it (fuser ${lockPath} names it), then try again`,
+      options,
+    );
+    this.lockPath = lockPath;
+    this.waited = waited;
+  }
+}
+
+/**
+ * A secret file, its folder, or a file beside it (the lock, a temporary)
+ * could be steered by another user: the folder is writable by others and
+ * not sticky, or a path is a symbolic link or another user's file. Nothing
+ * was read or written. The message says which path, why, and the fix
+ * (usually: keep secrets in a folder only you can write, `chmod 700`).
+ *
+ * @example Tell an unsafe folder apart
+ * ```ts
+ * import { UnsafeFileError } from "@x/twitch-auth";
+ *
+ * const error = new UnsafeFileError(
+ *   "/shared",
+ *   "other users can write to it",
+ *   "chmod 700 /shared, or pick a folder of your own",
+ * );
+ * console.log(error.path, error.message);
+ * ```
+ */
+export class UnsafeFileError extends TwitchAuthError {
+  /** The path that could be steered. */
+  readonly path: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param path The path that could be steered.
+   * @param reason Why, such as `"other users can write to it"`.
+   * @param fix What to do about it.
+   * @param options The standard error options (`cause`).
+   */
+  constructor(
+    path: string,
+    reason: string,
+    fix: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `Refusing ${path}: ${reason}, so another user could replace or read the secrets through it. ${fix}`,
+      options,
+    );
+    this.path = path;
+  }
+}
+
+/**
  * A token in the store was encrypted (by `encryptTokens`) with a key this
  * process was not given, or the key with its id is not the one that
  * encrypted it (or the stored bytes were changed). The message names the

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { editDistance } from "./_edit_distance.ts";
 import { UnknownScopeError } from "./errors.ts";
 import { type AuthScope, SCOPE_DESCRIPTIONS } from "./scopes.ts";
 
@@ -82,17 +83,4 @@ export function closestScopes(name: string, limit = 3): AuthScope[] {
     .sort((a, b) => a.distance - b.distance)
     .slice(0, limit)
     .map(({ scope }) => scope);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length];
 }

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { missingScopeFor } from "./_scope_check.ts";
 import { AccessToken } from "./access_token.ts";
 import { getAppAccessToken } from "./app_access_token.ts";
 import { InvalidArgumentError, InvalidTokenError } from "./errors.ts";
@@ -75,6 +76,7 @@ export class TokenProvider {
   readonly #failureListeners = new Set<TokenRefreshFailureListener>();
   readonly #schedule: ValidationSchedule;
   readonly #appToken: AppTokenSource;
+  readonly #checkScopes: boolean;
 
   /**
    * Creates the provider; it holds no timer until a user is added.
@@ -101,6 +103,7 @@ export class TokenProvider {
     this.helixBaseUrl = (options.helixBaseUrl ?? DEFAULT_HELIX_BASE_URL)
       .replace(/\/+$/, "");
     this.store = options.store ?? new MemoryTokenStore();
+    this.#checkScopes = options.checkScopes === true;
     this.#requestOptions = {
       authBaseUrl: options.authBaseUrl,
       fetch: options.fetch,
@@ -292,6 +295,8 @@ export class TokenProvider {
    * @returns Twitch's response.
    * @throws {InvalidArgumentError} when `input` is not under the Helix base.
    * @throws {UnknownUserError} when no token is stored for the user.
+   * @throws {MissingScopeError} with `checkScopes`, before sending, when the
+   * token's scopes lack what the endpoint needs.
    */
   async fetch(
     userId: string,
@@ -306,6 +311,14 @@ export class TokenProvider {
       fetch: this.#requestOptions.fetch,
       token: async () => {
         const used = await this.#valid(userId);
+        if (this.#checkScopes) {
+          const lacking = await missingScopeFor(
+            init.method ?? "GET",
+            url.pathname.slice(new URL(this.helixBaseUrl).pathname.length),
+            used.token.scopes,
+          );
+          if (lacking) throw lacking;
+        }
         return {
           accessToken: used.token.accessToken,
           renew: async () =>

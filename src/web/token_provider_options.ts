@@ -70,6 +70,14 @@ export interface TokenProviderOptions {
    * Default {@linkcode DEFAULT_VALIDATE_INTERVAL} (one hour).
    */
   validateInterval?: number;
+  /**
+   * Check each `fetch` against the scope table before sending it: when the
+   * token's scopes (from its last validation or grant) lack what Twitch's
+   * reference says the endpoint needs, fail with a `MissingScopeError`
+   * without a request. Endpoints the table does not know are sent as they
+   * are. Default `false`: Twitch's own 401 `Missing scope` decides.
+   */
+  checkScopes?: boolean;
 }
 
 /**
