@@ -12,7 +12,7 @@ import {
   DurableObjectTokenStore,
   type TokenObjectNamespace,
 } from "../cloudflare.ts";
-import { AccessToken, encryptTokens } from "../mod.ts";
+import { AccessToken, encryptTokens, type TokenStore } from "../mod.ts";
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -27,6 +27,7 @@ import {
   pathOf,
   runtime,
   skipUnless,
+  textBindings,
   waitForServer,
 } from "./_runtimes.ts";
 import { testTokenStoreConformance } from "./_token_store_conformance.ts";
@@ -52,10 +53,7 @@ function config(
   disk: string,
   text: Record<string, string>,
 ): string {
-  const bindings = Object.entries(text)
-    .map(([name, value]) =>
-      `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(value)})`
-    ).join(",\n    ");
+  const bindings = textBindings(text);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (
@@ -186,10 +184,11 @@ const fleet = skip.ignore ? undefined : await startFleet();
 globalThis.addEventListener("unload", () => void fleet?.stop());
 
 if (fleet) {
-  testTokenStoreConformance("DurableObjectTokenStore in workerd", () => {
+  /** A fresh object for each case, through `wrap`; dispose empties it. */
+  const objectFixture = (wrap: (store: TokenStore) => TokenStore) => () => {
     const name = `conformance-${crypto.randomUUID()}`;
     const open = () =>
-      new DurableObjectTokenStore(namespaceVia(fleet.probe), { name });
+      wrap(new DurableObjectTokenStore(namespaceVia(fleet.probe), { name }));
     return Promise.resolve({
       store: open(),
       openAnother: () => Promise.resolve(open()),
@@ -198,27 +197,16 @@ if (fleet) {
         for (const id of await store.list()) await store.delete(id);
       },
     });
-  });
-}
-
-if (fleet) {
+  };
   const key = newKey("do-key");
-  testTokenStoreConformance("encryptTokens(DurableObjectTokenStore)", () => {
-    const name = `encrypted-${crypto.randomUUID()}`;
-    const open = () =>
-      encryptTokens(
-        new DurableObjectTokenStore(namespaceVia(fleet.probe), { name }),
-        key,
-      );
-    return Promise.resolve({
-      store: open(),
-      openAnother: () => Promise.resolve(open()),
-      [Symbol.asyncDispose]: async () => {
-        const store = open();
-        for (const id of await store.list()) await store.delete(id);
-      },
-    });
-  });
+  testTokenStoreConformance(
+    "DurableObjectTokenStore in workerd",
+    objectFixture((store) => store),
+  );
+  testTokenStoreConformance(
+    "encryptTokens(DurableObjectTokenStore)",
+    objectFixture((store) => encryptTokens(store, key)),
+  );
 }
 
 Deno.test({
