@@ -8,7 +8,10 @@ import {
   AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
+  MemoryTokenStore,
+  TokenProvider,
   type TokenStore,
+  Twitch,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 
@@ -179,3 +182,49 @@ for (const kind of ["file", "kv"] as const) {
     }
   });
 }
+
+Deno.test("Twitch objects and TokenProviders on one store share one app token; a 401 renews it once for all", async () => {
+  await using mock = await startMockTwitch();
+  const store = new MemoryTokenStore();
+  const options = {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+    store,
+  };
+  using first = new Twitch(mock.clientId, mock.clientSecret, options);
+  using second = new Twitch(mock.clientId, mock.clientSecret, options);
+  using provider = new TokenProvider({
+    clientId: mock.clientId,
+    clientSecret: mock.clientSecret,
+    authBaseUrl: mock.authBaseUrl,
+    store,
+  });
+  const minted = () => mock.countRequests({ grantType: "client_credentials" });
+  const tokens = await Promise.all([
+    first.getAppAuthToken(),
+    second.getAppAuthToken(),
+    provider.getAppToken().then((t) => t.accessToken),
+  ]);
+  assertEquals(new Set(tokens).size, 1);
+  assertEquals(minted(), 1);
+  assertEquals(await store.list(), []); // the app key is not a user
+
+  // Twitch ends the app token early: both objects see a 401, one renews.
+  mock.expireAccessToken(tokens[0]);
+  const responses = await Promise.all([
+    first.fetch("users?login=twitchdev"),
+    second.fetch("users?login=twitchdev"),
+  ]);
+  for (const response of responses) {
+    await response.body?.cancel();
+    assertEquals(response.status, 200);
+  }
+  assertEquals(minted(), 2);
+  // The provider still holds the old token in memory; its 401 finds the
+  // renewed one in the store without asking Twitch again.
+  const old = await provider.getAppToken();
+  assertEquals(old.accessToken, tokens[0]);
+  const renewed = await provider.getAppToken(old);
+  assertEquals(renewed.accessToken, await first.getAppAuthToken());
+  assertEquals(minted(), 2);
+});

@@ -1,8 +1,8 @@
-// Internal: the app token (client credentials) under the refresh rule. A new
-// one is fetched only while the token that failed is still the current one,
-// and concurrent callers share that one request. With a store, the token is
-// kept there under `app:<clientId>` and every process sharing the store uses
-// it: the store's lease makes one request per expiry across all of them.
+// Internal: the app token (client credentials) under the refresh rule, kept
+// in the store under `app:<clientId>`. A new one is fetched only while the
+// token that failed is still the stored one; concurrent callers in this
+// process share one request, and the store's lease makes it one request per
+// expiry across every process sharing the store.
 
 import { AccessToken } from "./access_token.ts";
 import { TimeoutError } from "./errors.ts";
@@ -15,7 +15,7 @@ const POLL_MAX = 200;
 /** How long a caller waits for another process's renewal to be written. */
 const WAIT_LIMIT = 2 * LEASE_TTL;
 
-/** Where the app token is shared, when it is. */
+/** Where the app token is kept. */
 export interface SharedAppToken {
   store: TokenStore;
   /** The store key, `app:<clientId>`. */
@@ -25,11 +25,11 @@ export interface SharedAppToken {
 /** One app token, renewed by the refresh rule. */
 export class AppTokenSource {
   readonly #request: () => Promise<AccessToken>;
-  readonly #shared: SharedAppToken | undefined;
+  readonly #shared: SharedAppToken;
   #token: AccessToken | undefined;
   #renewing: Promise<AccessToken> | undefined;
 
-  constructor(request: () => Promise<AccessToken>, shared?: SharedAppToken) {
+  constructor(request: () => Promise<AccessToken>, shared: SharedAppToken) {
     this.#request = request;
     this.#shared = shared;
   }
@@ -48,23 +48,21 @@ export class AppTokenSource {
 
   /**
    * A new token if `failed` is still the current one (`undefined`: none
-   * yet), else the current one. With a store, "current" is the stored one:
-   * a token another process stored (and not expiring within `margin`) is
-   * taken instead of asking Twitch.
+   * yet), else the current one: a token another process stored (and not
+   * expiring within `margin`) is taken instead of asking Twitch.
    */
   renew(failed: AccessToken | undefined, margin = 0): Promise<AccessToken> {
     if (this.#token !== failed && this.#token) {
       return Promise.resolve(this.#token);
     }
-    this.#renewing ??=
-      (this.#shared
-        ? this.#renewShared(this.#shared, failed, margin)
-        : this.#request()).then((token) => {
-          this.#token = token;
-          return token;
-        }).finally(() => {
-          this.#renewing = undefined;
-        });
+    this.#renewing ??= this.#renewShared(this.#shared, failed, margin).then(
+      (token) => {
+        this.#token = token;
+        return token;
+      },
+    ).finally(() => {
+      this.#renewing = undefined;
+    });
     return this.#renewing;
   }
 
