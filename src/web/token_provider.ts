@@ -49,7 +49,9 @@ const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
  * one per expiry between them. The new token is written to the store before
  * anything else happens. Each token is validated at Twitch when added and
  * then every `validateInterval`, with timers that do not keep the process
- * alive.
+ * alive; on a store with `claim` (all of this package's), once per interval
+ * across every process sharing the store, not once per process. The app
+ * token ({@linkcode TokenProvider.getAppToken}) is kept in the store too.
  *
  * @example Keep many users' tokens
  * ```ts ignore
