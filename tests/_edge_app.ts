@@ -59,7 +59,9 @@ export function edgeApp(
           ? "InvalidRefreshTokenError"
           : String(error);
       }
-      return Response.json({
+      // A text body without a type of its own: the runtime's (text/plain)
+      // must survive the handler's headers (Bun's re-wrapped copy lost it).
+      return new Response(JSON.stringify({
         user: user.sub,
         name: user.preferred_username,
         email: user.email,
@@ -69,7 +71,7 @@ export function edgeApp(
         revoked,
         validAfterRevoke: !("status" in afterRevoke),
         badRefresh: reusedRefresh,
-      });
+      }));
     },
     onError: (error) =>
       Response.json({ error: error.name, message: error.message }, {

@@ -4,6 +4,7 @@
 // Both are real subprocesses; each run is stopped with SIGINT and awaited.
 
 import { closedPort } from "./_util.ts";
+import { timeRun } from "./_timed_run.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const PORT = closedPort();
@@ -68,20 +69,6 @@ Deno.bench({
       "--auth-base-url=http://127.0.0.1:9/oauth2",
     ]),
 });
-
-/** Runs `deno ARGS` to its end with stdout and stderr discarded. */
-async function timeRun(b: Deno.BenchContext, args: string[]): Promise<void> {
-  b.start();
-  const { code } = await new Deno.Command(Deno.execPath(), {
-    args,
-    cwd: ROOT,
-    stdin: "null",
-    stdout: "null",
-    stderr: "null",
-  }).output();
-  b.end();
-  if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
-}
 
 // The goal: --help and --version within 1.5x of Deno starting at all.
 Deno.bench({

@@ -7,7 +7,7 @@
 // workerd and Bun come from npm (see _runtimes.ts); they skip with a reason
 // outside CI when npm cannot install them, and fail in CI.
 
-import { assertEquals } from "@std/assert";
+import { assertEquals, assertMatch } from "@std/assert";
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -72,13 +72,33 @@ async function loginThrough(base: string, mock: MockTwitch): Promise<void> {
   assertEquals(visit.status, 200, visit.text);
   assertEquals(new URL(visit.url).pathname, "/callback");
   assertEquals(JSON.parse(visit.text), EXPECTED_REPORT);
+  // The runtime's type for the app's text body, and no caching.
+  assertMatch(
+    visit.headers.get("Content-Type")!,
+    /^text\/plain; ?charset=utf-8$/i,
+  );
+  assertEquals(visit.headers.get("Cache-Control"), "no-store");
   assertEquals(client.jar.size, 0, "the login cookie was not cleared");
   assertEquals(mock.countRequests({ grantType: "refresh_token" }), 2);
-  assertEquals(mock.countRequests({ pathname: "/oauth2/keys" }), 1);
+  // The ID token came straight from the token endpoint: no key set fetch.
+  assertEquals(mock.countRequests({ pathname: "/oauth2/keys" }), 0);
 
   const forged = await client.visit(`${base}/callback?code=abc&state=forged`);
   assertEquals(forged.status, 400);
   assertEquals(JSON.parse(forged.text).error, "LoginStateError");
+  assertMatch(forged.headers.get("Content-Type")!, /^application\/json/);
+
+  // The handler's own answers say their type in every runtime.
+  const missing = await client.visit(`${base}/not-a-route`);
+  assertEquals(missing.status, 404);
+  const start = await fetch(`${base}/login`, { redirect: "manual" });
+  await start.body?.cancel();
+  assertEquals(start.status, 302);
+  assertEquals(start.headers.get("Content-Type"), "text/plain; charset=utf-8");
+  assertEquals(
+    missing.headers.get("Content-Type"),
+    "text/plain; charset=utf-8",
+  );
 }
 
 Deno.test({

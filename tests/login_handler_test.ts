@@ -14,6 +14,7 @@ import {
 import {
   AccessDeniedError,
   createTwitchLoginHandler,
+  type IdTokenFailure,
   InvalidArgumentError,
   InvalidIdTokenError,
   LoginStateError,
@@ -29,12 +30,10 @@ import {
   type MockTwitch,
   startMockTwitch,
 } from "../testing.ts";
-import {
-  hmacKey,
-  sealLoginState,
-  secretBytes,
-} from "../src/web/_login_cookie.ts";
+import { hmacKey, sealLoginState } from "../src/web/_login_cookie.ts";
+import { secretBytes } from "../src/web/_cookie_secret.ts";
 import { CookieClient } from "./_cookie_client.ts";
+import { decodeJwt } from "jose";
 
 const SECRET = "test-cookie-secret-of-at-least-32-bytes!";
 
@@ -167,6 +166,11 @@ Deno.test("the login cookie: HttpOnly, SameSite=Lax, short-lived, on the callbac
     );
     assertEquals(response.status, 302);
     assertEquals(response.headers.get("Cache-Control"), "no-store");
+    assertEquals(
+      response.headers.get("Content-Type"),
+      "text/plain; charset=utf-8",
+    );
+    await response.body?.cancel();
     const cookie = response.headers.get("Set-Cookie")!;
     assertMatch(cookie, /^twitch_login=[\w-]+\.[\w-]+;/);
     for (
@@ -190,24 +194,25 @@ Deno.test("the login cookie: HttpOnly, SameSite=Lax, short-lived, on the callbac
   }
 });
 
-Deno.test("a forged state is refused before any code exchange (403)", async () => {
+Deno.test("a forged state is refused before any code exchange (403) and leaves the login in progress", async () => {
   await using app = await startApp({ onError: undefined });
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
-  callback.searchParams.set(
+  const forged = new URL(callback);
+  forged.searchParams.set(
     "state",
     "forged-state-of-an-attacker-0123456789abcde",
   );
-  const visit = await client.visit(callback.href);
+  const visit = await client.visit(forged.href);
   assertEquals(visit.status, 403);
   assertStringIncludes(visit.text, "does not match");
+  assertEquals(visit.headers.get("Set-Cookie"), null);
   assertEquals(app.successes, []);
   assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 0);
-  assertEquals(
-    loginCookie(client),
-    undefined,
-    "a failed callback keeps the cookie",
-  );
+  assert(loginCookie(client), "a forged callback cleared the login's cookie");
+  // The browser's own callback still completes the login.
+  assertEquals((await client.visit(callback.href)).status, 404); // /home
+  assertEquals(app.successes.length, 1);
 });
 
 Deno.test("a missing state is refused (403) and a missing code is a bad request (400)", async () => {
@@ -216,20 +221,23 @@ Deno.test("a missing state is refused (403) and a missing code is a bad request 
   const noState = await callbackUrl(app, client);
   noState.searchParams.delete("state");
   const refused = await client.visit(noState.href);
-  // onError's own response gets the cookie cleared and no Referer leak.
+  // onError's own response: no Referer leak, no caching, and (the state
+  // being no proof of this login) the login cookie left in place.
   assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
-  assertStringIncludes(refused.headers.get("Set-Cookie")!, "twitch_login=;");
+  assertEquals(refused.headers.get("Cache-Control"), "no-store");
+  assertEquals(refused.headers.get("Set-Cookie"), null);
   assertInstanceOf(app.failures[0], LoginStateError);
   assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
 
   const noCode = await callbackUrl(app, client);
   noCode.searchParams.delete("code");
-  await client.visit(noCode.href);
+  const bad = await client.visit(noCode.href);
+  assertStringIncludes(bad.headers.get("Set-Cookie")!, "twitch_login=;");
   assertEquals(app.failures[1]?.name, "InvalidCallbackError");
   assertEquals(app.successes, []);
 });
 
-Deno.test("a replayed callback is refused: without the cookie (403), and with a captured cookie the used code fails at Twitch (502)", async () => {
+Deno.test("a replayed callback is refused: without the cookie (403), and with a captured cookie the used code fails at Twitch (400)", async () => {
   await using app = await startApp({ onError: undefined });
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
@@ -245,7 +253,7 @@ Deno.test("a replayed callback is refused: without the cookie (403), and with a 
 
   // Someone who captured the URL and the cookie: Twitch's codes work once.
   const stolen = await fetch(callback, { headers: { Cookie: captured } });
-  assertEquals(stolen.status, 502);
+  assertEquals(stolen.status, 400);
   assertStringIncludes(await stolen.text(), "Invalid authorization code");
   assertEquals(app.successes.length, 1);
   assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 2);
@@ -315,15 +323,48 @@ Deno.test("the user clicking Cancel gets 403, Twitch's other errors 400, and not
   assertStringIncludes(denied.text, "denied");
   assertEquals(loginCookie(client), undefined);
 
-  const evil = new URL(`${app.base}/callback`);
+  // An error callback with this browser's state: Twitch's text, escaped.
+  const other = new CookieClient();
+  const evil = await callbackUrl(app, other);
+  evil.searchParams.delete("code");
   evil.searchParams.set("error", "<script>alert(1)</script>");
   evil.searchParams.set("error_description", `<img src=x onerror="alert(2)">`);
-  const page = await client.visit(evil.href);
+  const page = await other.visit(evil.href);
   assertEquals(page.status, 400);
   assertFalse(page.text.includes("<script>alert"), page.text);
   assertFalse(page.text.includes("<img"), page.text);
   assertStringIncludes(page.text, "&lt;script&gt;");
   assertEquals(page.headers.get("Content-Type"), "text/html; charset=utf-8");
+});
+
+Deno.test("a forged error callback shows none of its text and leaves the login in progress", async () => {
+  await using app = await startApp({ onError: undefined });
+  const client = new CookieClient();
+  const callback = await callbackUrl(app, client);
+  for (const state of [null, "forged-state-of-an-attacker-0123456789abcde"]) {
+    const forged = new URL(`${app.base}/callback`);
+    forged.searchParams.set("error", "access_denied");
+    forged.searchParams.set(
+      "error_description",
+      "Your account is locked: call +1 555 0100 (attacker text)",
+    );
+    if (state) forged.searchParams.set("state", state);
+    const page = await client.visit(forged.href);
+    assertEquals(page.status, 403);
+    assertFalse(page.text.includes("attacker"), page.text);
+    assertStringIncludes(page.text, "does not match");
+    assertEquals(page.headers.get("Set-Cookie"), null);
+    assert(loginCookie(client), "a forged error cleared the login's cookie");
+  }
+  // Without the login's cookie the error is not shown either.
+  const stranger = await fetch(
+    `${app.base}/callback?error=x&error_description=attacker+text`,
+  );
+  assertEquals(stranger.status, 403);
+  assertFalse((await stranger.text()).includes("attacker"));
+  // The real callback still completes the login.
+  assertEquals((await client.visit(callback.href)).status, 404); // /home
+  assertEquals(app.successes.length, 1);
 });
 
 Deno.test("onError gets the typed error and the request", async () => {
@@ -417,6 +458,10 @@ Deno.test("bad options fail at creation with a typed error", () => {
   for (
     const [bad, says] of [
       [{ cookieSecret: "too-short" }, "at least 32 bytes"],
+      [{ cookieSecret: "0".repeat(32) }, "openssl rand -base64 32"],
+      [{ cookieSecret: "0".repeat(64) }, "not random enough"],
+      [{ cookieSecret: "abcd".repeat(8) }, "not random enough"],
+      [{ redirectUri: "https://example.com/cb;Domain=evil" }, ";"],
       [{ redirectUri: "http://example.com/callback" }, "https://"],
       [{ redirectUri: "/callback" }, "absolute URL"],
       [{ loginPath: "/callback" }, "loginPath"],
@@ -441,4 +486,157 @@ Deno.test("a failed exchange reaches onError as the exchange's typed error", asy
   app.mock.injectFault({ path: "/oauth2/token", status: 503, times: 1 });
   await new CookieClient().visit(`${app.base}/login`);
   assertInstanceOf(app.failures[0], TwitchApiError);
+});
+
+Deno.test("cookieSecret: what `openssl rand` makes passes, placeholders do not", () => {
+  const options = {
+    clientId: "app",
+    clientSecret: "secret",
+    redirectUri: "https://example.com/callback",
+    onSuccess: () => new Response("ok"),
+  };
+  const random = (n: number) => crypto.getRandomValues(new Uint8Array(n));
+  const base64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  const hex = (bytes: Uint8Array) =>
+    [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("");
+  for (let i = 0; i < 200; i++) {
+    for (const cookieSecret of [base64(random(32)), hex(random(32))]) {
+      createTwitchLoginHandler({ ...options, cookieSecret });
+    }
+  }
+  for (
+    const cookieSecret of ["0".repeat(32), "ab".repeat(40), "x".repeat(40)]
+  ) {
+    const error = assertThrows(
+      () => createTwitchLoginHandler({ ...options, cookieSecret }),
+      InvalidArgumentError,
+    );
+    assertStringIncludes(error.message, "openssl rand -base64 32");
+  }
+});
+
+Deno.test("every response carries its Content-Type; the callback's answers are no-store", async () => {
+  // The app answers with a text body and no type of its own: the runtime's
+  // (text/plain) must reach the browser; a Response.redirect (immutable
+  // headers) gets the same treatment through a copy.
+  let redirect = false;
+  await using app = await startApp({
+    onSuccess: (success) => {
+      app.successes.push(success);
+      return redirect
+        ? Response.redirect(`${app.base}/home`, 303)
+        : new Response(`Hello ${success.user.preferred_username}`);
+    },
+  });
+  const page = await new CookieClient().visit(`${app.base}/login`);
+  assertEquals(page.status, 200);
+  assertEquals(page.text, `Hello ${DEMO_USER.displayName}`);
+  assertMatch(
+    page.headers.get("Content-Type")!,
+    /^text\/plain; ?charset=utf-8$/i,
+  );
+  assertEquals(page.headers.get("Cache-Control"), "no-store");
+  assertEquals(page.headers.get("Referrer-Policy"), "no-referrer");
+  assertStringIncludes(page.headers.get("Set-Cookie")!, "twitch_login=;");
+
+  redirect = true;
+  const client = new CookieClient();
+  const callback = await callbackUrl(app, client);
+  const answer = await fetch(callback, {
+    headers: { Cookie: client.cookieHeader(callback)! },
+    redirect: "manual",
+  });
+  await answer.body?.cancel();
+  assertEquals(answer.status, 303);
+  assertEquals(answer.headers.get("Location"), `${app.base}/home`);
+  assertEquals(answer.headers.get("Cache-Control"), "no-store");
+  assertStringIncludes(answer.headers.get("Set-Cookie")!, "twitch_login=;");
+
+  for (
+    const [path, method, status] of [["/elsewhere", "GET", 404], [
+      "/login",
+      "POST",
+      405,
+    ]] as const
+  ) {
+    const response = await fetch(`${app.base}${path}`, { method });
+    await response.body?.cancel();
+    assertEquals(response.status, status);
+    assertEquals(
+      response.headers.get("Content-Type"),
+      "text/plain; charset=utf-8",
+    );
+  }
+});
+
+Deno.test("a malformed, used or foreign code is a bad request (400), not a failure of Twitch (502)", async () => {
+  await using app = await startApp({ onError: undefined });
+  for (const code of ["not-a-code", "%00%ff<>", "x".repeat(300)]) {
+    const client = new CookieClient();
+    const callback = await callbackUrl(app, client);
+    callback.searchParams.set("code", code);
+    const page = await client.visit(callback.href);
+    assertEquals(page.status, 400, page.text);
+    assertStringIncludes(page.text, "Invalid authorization code");
+    assertEquals(page.headers.get("Content-Type"), "text/html; charset=utf-8");
+  }
+  assertEquals(app.successes, []);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 3);
+});
+
+Deno.test("the ID token from the token endpoint: each wrong claim is refused with its reason, azp included", async () => {
+  // The token endpoint's answer with its ID token's claims changed: the
+  // handler checks the claims that tie it to this app and this login (its
+  // signature is not needed for a token straight from the token endpoint,
+  // OpenID Connect Core 3.1.3.7).
+  let change: Record<string, unknown> = {};
+  await using app = await startApp({
+    fetch: async (input, init) => {
+      const response = await fetch(input, init);
+      if (!new URL(String(input)).pathname.endsWith("/token")) return response;
+      const body = await response.json();
+      const [head, payload, signature] = body.id_token.split(".");
+      const claims = { ...decodeJwt(body.id_token), ...change };
+      const encoded = btoa(JSON.stringify(claims)).replaceAll("+", "-")
+        .replaceAll("/", "_").replace(/=+$/, "");
+      assert(payload);
+      return Response.json({
+        ...body,
+        id_token: `${head}.${encoded}.${signature}`,
+      });
+    },
+  });
+  const now = Math.floor(Date.now() / 1000);
+  const cases: [Record<string, unknown>, IdTokenFailure][] = [
+    [{ azp: "another-app-id" }, "audience"],
+    [{ aud: "another-app-id" }, "audience"],
+    [{ iss: "https://evil.example" }, "issuer"],
+    [{ exp: now - 3600 }, "expired"],
+    [{ exp: undefined }, "expired"],
+    [{ iat: now + 3600 }, "issued-at"],
+    [{ nonce: "the-nonce-of-another-login" }, "nonce"],
+    [{ nonce: undefined }, "nonce"],
+    [{ sub: 12345 }, "malformed"],
+  ];
+  for (const [claims, reason] of cases) {
+    change = claims;
+    await new CookieClient().visit(`${app.base}/login`);
+    const failure = app.failures.at(-1);
+    assertInstanceOf(failure, InvalidIdTokenError, JSON.stringify(claims));
+    assertEquals(
+      (failure as InvalidIdTokenError).reason,
+      reason,
+      JSON.stringify(claims),
+    );
+  }
+  assertEquals(app.failures.length, cases.length);
+  assertEquals(app.successes, []);
+
+  change = { azp: DEMO_CLIENT_ID }; // present and right
+  await new CookieClient().visit(`${app.base}/login`);
+  change = {}; // absent: aud alone decides
+  await new CookieClient().visit(`${app.base}/login`);
+  assertEquals(app.successes.length, 2);
+  assertEquals(app.failures.length, cases.length);
+  assertEquals(app.mock.countRequests({ pathname: "/oauth2/keys" }), 0);
 });

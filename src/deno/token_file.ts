@@ -198,10 +198,18 @@ async function writeAndRename(
     // chmod: one by path would follow whatever link was swapped in.
     await checkStillOurs(temporary, file);
     await Deno.rename(temporary, path).catch(async (error) => {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
       const gone = await Deno.lstat(temporary).then(() => false, () => true);
-      throw gone && error instanceof Deno.errors.NotFound
+      // Gone: another writer took it for a stale one. There again, yet not
+      // found a moment ago: someone swapped something in while we wrote.
+      throw gone
         ? new TemporaryGone("temporary file removed", { cause: error })
-        : error;
+        : new UnsafeFileError(
+          temporary,
+          "the temporary file was replaced while it was being written",
+          "Find out who else writes to this folder, and keep secrets in a folder only you can write",
+          { cause: error },
+        );
     });
   } finally {
     file.close();

@@ -7,12 +7,7 @@
 
 import type { AccessToken } from "../web/access_token.ts";
 import { buildAuthorizeUrl, generateState } from "../web/authorize_url.ts";
-import {
-  type Callback,
-  type CallbackServer,
-  createCallbackHandler,
-  serveCallback,
-} from "./_callback_server.ts";
+import type { Callback, CallbackServer } from "./_callback_server.ts";
 import {
   AccessDeniedError,
   AuthorizationError,
@@ -24,7 +19,7 @@ import {
 } from "../web/errors.ts";
 import { exchangeCode } from "../web/exchange_code.ts";
 import { checkTimeout, startTimer } from "../web/_request.ts";
-import { openBrowser, type OpenedBrowser } from "./_open_browser.ts";
+import type { OpenedBrowser } from "./_open_browser.ts";
 import { htmlResponse, renderPage, SUCCESS_DOCUMENT } from "../web/_pages.ts";
 import type { Twitch } from "../web/twitch.ts";
 import type { AppCredentials } from "../web/app_credentials.ts";
@@ -405,6 +400,11 @@ export class UserAuthenticator {
     let browser: Promise<OpenedBrowser | undefined> | undefined;
     const ended = new AbortController();
     try {
+      // The server and browser code load on the first sign-in, not with
+      // every import of the module.
+      const { createCallbackHandler, serveCallback } = await import(
+        "./_callback_server.ts"
+      );
       const callbackHandler = createCallbackHandler({
         redirectUrl: this.#redirectUrl,
         state,
@@ -469,6 +469,7 @@ export class UserAuthenticator {
     command: string | undefined,
     ended: AbortSignal,
   ): Promise<OpenedBrowser | undefined> {
+    const { openBrowser } = await import("./_open_browser.ts");
     const opened = await openBrowser(url, command, ended);
     if (!opened && !ended.aborted) {
       printUrl(

@@ -2,7 +2,8 @@
 // from the login redirect to the callback, HMAC-SHA256-signed with WebCrypto.
 // Value: base64url(JSON {s, n, x}) "." base64url(HMAC(payload)).
 
-import { InvalidArgumentError } from "./errors.ts";
+import { getCookies, setCookie } from "@std/http/cookie";
+import { fromBase64Url, jsonObject, toBase64Url } from "./_base64url.ts";
 import { LoginStateError } from "./errors_login.ts";
 
 /** What a login cookie holds. */
@@ -15,21 +16,7 @@ export interface LoginState {
   expiresAt: number;
 }
 
-/** The shortest `cookieSecret`, in bytes (as long as the HMAC-SHA256 output). */
-export const MIN_SECRET_BYTES = 32;
-
 const encoder = new TextEncoder();
-
-/** The bytes of `secret`; throws when it is shorter than {@linkcode MIN_SECRET_BYTES}. */
-export function secretBytes(secret: unknown): Uint8Array<ArrayBuffer> {
-  const bytes = encoder.encode(typeof secret === "string" ? secret : "");
-  if (bytes.length < MIN_SECRET_BYTES) {
-    throw new InvalidArgumentError(
-      `cookieSecret must be at least ${MIN_SECRET_BYTES} bytes (it signs the login cookie): generate one with \`openssl rand -base64 32\` and keep it secret`,
-    );
-  }
-  return bytes;
-}
 
 /** Imports secret bytes as an HMAC-SHA256 key. */
 export function hmacKey(bytes: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
@@ -82,7 +69,7 @@ export async function openLoginState(
     throw new LoginStateError("tampered");
   }
   const bytes = fromBase64Url(payload);
-  const fields = bytes && safeJson(new TextDecoder().decode(bytes));
+  const fields = bytes && jsonObject(new TextDecoder().decode(bytes));
   if (
     typeof fields?.s !== "string" || typeof fields.n !== "string" ||
     typeof fields.x !== "number"
@@ -93,6 +80,49 @@ export async function openLoginState(
   return { state: fields.s, nonce: fields.n, expiresAt: fields.x };
 }
 
+/** The attributes of the login cookie (see `createTwitchLoginHandler`). */
+export interface CookieScope {
+  /** The cookie's name. */
+  name: string;
+  /** The path it is sent to (the callback's). */
+  path: string;
+  /** Whether it carries `Secure` (every origin but `http://localhost`). */
+  secure: boolean;
+}
+
+/**
+ * The `Set-Cookie` value that sets the login cookie to `value` for
+ * `maxAge` seconds (`0` with an empty value deletes it): `HttpOnly`,
+ * `SameSite=Lax`, scoped to the callback path. The value is base64url and
+ * `.`, so it needs no quoting.
+ */
+export function loginCookieHeader(
+  scope: CookieScope,
+  value: string,
+  maxAge: number,
+): string {
+  const headers = new Headers();
+  setCookie(headers, {
+    name: scope.name,
+    value,
+    path: scope.path,
+    maxAge,
+    httpOnly: true,
+    sameSite: "Lax",
+    secure: scope.secure,
+  });
+  return headers.get("Set-Cookie") ?? "";
+}
+
+/** The value of the cookie `name` in a `Cookie` request header, if any. */
+export function readCookie(
+  header: string | null,
+  name: string,
+): string | undefined {
+  if (header === null) return undefined;
+  return getCookies(new Headers({ Cookie: header }))[name];
+}
+
 /** Compares two strings in time that depends on their length only. */
 export function timingSafeEqual(a: string, b: string): boolean {
   const x = encoder.encode(a);
@@ -101,30 +131,4 @@ export function timingSafeEqual(a: string, b: string): boolean {
   let diff = 0;
   for (let i = 0; i < x.length; i++) diff |= x[i] ^ y[i];
   return diff === 0;
-}
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_")
-    .replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  if (!/^[A-Za-z0-9_-]*$/.test(text)) return undefined;
-  try {
-    const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
-}
-
-function safeJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const value = JSON.parse(text);
-    return typeof value === "object" && value !== null ? value : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -41,7 +41,7 @@ export function renderPage(
 }
 
 /** The default page shown after a successful sign-in. */
-export const SUCCESS_DOCUMENT: string = renderPage(
+export const SUCCESS_DOCUMENT: string = /* @__PURE__ */ renderPage(
   "Signed in with Twitch",
   "The app has its token. You can close this tab and go back to it.",
   true,

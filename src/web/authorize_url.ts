@@ -6,6 +6,7 @@
 
 import { DEFAULT_AUTH_BASE_URL, endpointUrl } from "./_request.ts";
 import { InvalidArgumentError } from "./errors.ts";
+import { toBase64Url } from "./_base64url.ts";
 
 /**
  * What goes into the authorize URL.
@@ -114,7 +115,5 @@ export function buildAuthorizeUrl(options: AuthorizeUrlOptions): URL {
  * ```
  */
 export function generateState(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }

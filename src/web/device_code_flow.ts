@@ -8,6 +8,7 @@
 
 import type { AccessToken } from "./access_token.ts";
 import { redact } from "./redact.ts";
+import { inspectAs } from "./_inspect.ts";
 import {
   callTwitch,
   checkTimeout,
@@ -93,36 +94,11 @@ export class DeviceAuthorization implements DeviceAuthorizationData {
     this.interval = data.interval;
     this.scopes = Object.freeze([...data.scopes]);
     this.obtainedAt = data.obtainedAt;
-  }
-
-  /**
-   * Shows it with the device code redacted in `Deno.inspect`.
-   *
-   * @param inspect Deno's inspect function.
-   * @param options Deno's inspect options.
-   * @returns The redacted rendering.
-   */
-  [Symbol.for("Deno.customInspect")](
-    inspect: (value: unknown, options: unknown) => string,
-    options: unknown,
-  ): string {
-    return `DeviceAuthorization ${inspect(this.#redacted(), options)}`;
-  }
-
-  /**
-   * Shows it with the device code redacted in Node's `util.inspect`.
-   *
-   * @param _depth The remaining depth.
-   * @param options Node's inspect options.
-   * @param inspect Node's inspect function.
-   * @returns The redacted rendering.
-   */
-  [Symbol.for("nodejs.util.inspect.custom")](
-    _depth: number,
-    options: unknown,
-    inspect: (value: unknown, options: unknown) => string,
-  ): string {
-    return `DeviceAuthorization ${inspect(this.#redacted(), options)}`;
+    inspectAs(
+      this,
+      (inspect, options) =>
+        `DeviceAuthorization ${inspect(this.#redacted(), options)}`,
+    );
   }
 
   #redacted(): DeviceAuthorizationData {

@@ -11,7 +11,8 @@ import { TwitchAuthError } from "./errors.ts";
  * - `"malformed"`: not a JWT, or a claim has the wrong type;
  * - `"signature"`: not signed with RS256 by a key in Twitch's key set;
  * - `"issuer"`: `iss` is not Twitch's;
- * - `"audience"`: `aud` is not the app's client id (issued to another app);
+ * - `"audience"`: `aud` (or `azp`, when present) is not the app's client id
+ *   (issued to another app);
  * - `"expired"`: `exp` has passed;
  * - `"issued-at"`: `iat` is missing or in the future;
  * - `"nonce"`: `nonce` is not the one this sign-in sent (a replayed or

@@ -99,7 +99,8 @@ function loadJose(): Promise<Jose> {
  * Verifies a Twitch ID token and returns its claims: the RS256 signature
  * against Twitch's key set (`{authBaseUrl}/keys`, cached for ten minutes and
  * fetched again when a token names a key it lacks), the issuer
- * (`https://id.twitch.tv/oauth2`), the audience (your client id), the
+ * (`https://id.twitch.tv/oauth2`), the audience (your client id, also in `azp`
+ * when present), the
  * expiry, the issue time, and the `nonce` when you pass one. The checks run
  * in the `jose` library.
  *
@@ -152,6 +153,10 @@ export async function verifyIdToken(
   }
   if (options.nonce !== undefined && payload.nonce !== options.nonce) {
     throw new InvalidIdTokenError("nonce");
+  }
+  // `azp` (authorized party), when present, must be this app too.
+  if (payload.azp !== undefined && payload.azp !== options.clientId) {
+    throw new InvalidIdTokenError("audience");
   }
   if (typeof payload.sub !== "string" || typeof payload.aud !== "string") {
     throw new InvalidIdTokenError("malformed");

@@ -32,6 +32,7 @@ import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
 import { DEFAULT_TIMEOUT } from "./_request.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /** The most lifetime left at which a token is refreshed, in milliseconds. */
 const EXPIRY_MARGIN = 60_000;
@@ -133,6 +134,7 @@ export class TokenProvider {
       onRefreshed: (userId, token) => this.#tellRefreshed(userId, token),
       onFailure: (userId, error) => this.#tellFailure(userId, error),
     });
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -507,7 +509,7 @@ export class TokenProvider {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `TokenProvider { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${

@@ -24,6 +24,7 @@ import type { TokenStore } from "./token_store.ts";
 import { validateToken } from "./validate_token.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./request_options.ts";
+import { inspectAs } from "./_inspect.ts";
 
 /**
  * The key a {@linkcode Twitch} keeps its user's token under by default: the
@@ -148,6 +149,7 @@ export class Twitch {
     this.#userKey = requireUserKey(options.userKey ?? DEFAULT_USER_KEY);
     this.#provider = this.#newProvider(options.store);
     this.helixBaseUrl = this.#provider.helixBaseUrl;
+    inspectAs(this, () => this.#describe());
   }
 
   /**
@@ -548,7 +550,7 @@ export class Twitch {
    *
    * @returns A redacted description.
    */
-  [Symbol.for("Deno.customInspect")](): string {
+  #describe(): string {
     return `Twitch { clientId: ${
       JSON.stringify(this.clientId)
     }, clientSecret: ${JSON.stringify(redact(this.#clientSecret))}, userKey: ${

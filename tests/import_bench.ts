@@ -1,0 +1,59 @@
+// What importing the module costs, side by side with Deno starting at all:
+// `deno eval 0` (the floor), a program that statically imports mod.ts
+// (tests/_import_mod.ts), one that `import()`s it
+// (tests/_import_mod_dynamic.ts), and `deno run -A mod.ts --help`. Each is a
+// real subprocess run to its end. The goal: the static import and --help within
+// 1.3x of the floor, the dynamic import as close to it as the graph allows.
+//
+// Also the size edge users pay: a Worker that imports only
+// `createTwitchLoginHandler` (tests/_login_only_worker.ts) and the whole
+// web.ts, bundled with `deno bundle --platform browser --minify`, gzipped;
+// the sizes are printed before the benchmarks run.
+
+import { bundle } from "./_bundle.ts";
+import { timeRun } from "./_timed_run.ts";
+import { gzippedSize } from "./_gzip.ts";
+
+const group = "import cost (subprocess, to exit)";
+const runs = { n: 40, warmup: 3 };
+
+Deno.bench({
+  name: "deno eval 0 (floor)",
+  group,
+  baseline: true,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["eval", "0"]),
+});
+
+Deno.bench({
+  name: "static import of mod.ts",
+  group,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["run", "-A", "tests/_import_mod.ts"]),
+});
+
+Deno.bench({
+  name: "dynamic import() of mod.ts",
+  group,
+  ...runs,
+  fn: async (b) =>
+    await timeRun(b, ["run", "-A", "tests/_import_mod_dynamic.ts"]),
+});
+
+Deno.bench({
+  name: "deno run -A mod.ts --help",
+  group,
+  ...runs,
+  fn: async (b) => await timeRun(b, ["run", "-A", "mod.ts", "--help"]),
+});
+
+const dir = await Deno.makeTempDir();
+try {
+  for (const entry of ["tests/_login_only_worker.ts", "web.ts"]) {
+    await bundle(entry, `${dir}/out.js`, { minify: true });
+    const size = await gzippedSize(`${dir}/out.js`);
+    console.log(`${entry} bundled, minified, gzipped: ${size} bytes`);
+  }
+} finally {
+  await Deno.remove(dir, { recursive: true });
+}
