@@ -25,15 +25,19 @@ import {
 import { startMockTwitch } from "../testing.ts";
 import { newKey, secretsOf } from "./_token_keys.ts";
 
-const KEY = newKey("k1");
-import {
-  sampleToken,
-  testTokenStoreConformance,
-} from "./_token_store_conformance.ts";
+import { testTokenStoreConformance } from "./_token_store_conformance.ts";
 
+const KEY = newKey("k1");
+
+/** A distinct token per `n`, with an access, refresh and ID token. */
 function withId(n: number): AccessToken {
   return new AccessToken({
-    ...sampleToken(n).toJSON(),
+    accessToken: `access${String(n).padStart(24, "0")}`,
+    refreshToken: `refresh${String(n).padStart(43, "0")}`,
+    expiresIn: 14_400,
+    scopes: ["chat:read"],
+    tokenType: "bearer",
+    obtainedAt: 1_700_000_000_000 + n,
     idToken: `eyJ.id${n}.sig`,
   });
 }

@@ -11,7 +11,7 @@ import {
   MemoryTokenStore,
   type TokenStore,
 } from "../mod.ts";
-import { sampleToken } from "./_token_store_conformance.ts";
+import { randomToken } from "./_token_keys.ts";
 
 const stores: [string, () => Promise<TokenStore & AsyncDisposable>][] = [
   [
@@ -46,7 +46,7 @@ for (const [name, open] of stores) {
     assertEquals(await claim("validate:1", 200), false);
     assertEquals(await claim("validate:2", 200), true); // another key
     assertEquals(await store.list(), []); // not a token
-    await store.set("1", sampleToken(1), null);
+    await store.set("1", randomToken(), null);
     await store.delete("1"); // leaves the claim
     assertEquals(await claim("validate:1", 200), false);
     await new Promise((r) => setTimeout(r, 250));
@@ -57,8 +57,8 @@ for (const [name, open] of stores) {
 
   Deno.test(`${name}: app: keys hold tokens but are not listed`, async () => {
     await using store = await open();
-    await store.set("1", sampleToken(1), null);
-    const app = await store.set("app:my_app_id", sampleToken(2, false), null);
+    await store.set("1", randomToken(), null);
+    const app = await store.set("app:my_app_id", randomToken(), null);
     if (!app) throw new Error("the app token was not written");
     assertEquals(await store.list(), ["1"]);
     assertEquals(
