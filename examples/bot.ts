@@ -9,7 +9,9 @@
  *   twitch-auth device -s chat:read,chat:edit --format json --output bot_token.json
  *   TWITCH_CLIENT_ID=... deno run -A examples/bot.ts
  *
- * TWITCH_CLIENT_SECRET (a confidential client; a public one needs none),
+ * TWITCH_CLIENT_SECRET (a confidential client; a public one needs none; a
+ * token from the browser sign-in, `twitch-auth token`, needs it to be
+ * refreshed, and the bot says so at start when it is missing),
  * TWITCH_TOKEN_FILE (default bot_token.json), TWITCH_AUTH_BASE_URL and
  * TWITCH_HELIX_BASE_URL (a mock) point it elsewhere.
  *
@@ -19,7 +21,9 @@
 // In your project: import { ... } from "jsr:@x/twitch-auth";
 import {
   FileTokenStore,
+  InvalidClientError,
   InvalidRefreshTokenError,
+  MissingClientSecretError,
   MissingScopeError,
   Twitch,
   TwitchAuthError,
@@ -50,15 +54,24 @@ try {
   if (!(await twitch.getUserToken())) {
     stop(`No token in ${path}: get one with\n  ${signIn}`);
   }
-  // A refresh that fails: the sign-in was revoked (only a new one helps), or
-  // Twitch could not be reached (tried again at the next use or check).
+  // A refresh that fails: the sign-in was revoked (only a new one helps),
+  // the app's secret is missing or wrong (only a restart with the right one
+  // helps), or Twitch could not be reached (tried again at the next use or
+  // check, after a backoff).
   twitch.onUserAuthRefreshFailure((error) => {
     if (error instanceof InvalidRefreshTokenError) {
       stop(`The tokens were revoked: get new ones with\n  ${signIn}`);
     }
+    if (
+      error instanceof MissingClientSecretError ||
+      error instanceof InvalidClientError
+    ) stop(error.message);
     console.error(`Refreshing the token failed, will retry: ${error.message}`);
   });
-  // Twitch's check at start (hourly after): refreshed if refused.
+  // Twitch's check at start (hourly after): refreshed if refused. A token
+  // from the browser sign-in (twitch-auth token) needs TWITCH_CLIENT_SECRET
+  // to be refreshed: without it, this fails now with a
+  // MissingClientSecretError, not hours later at the first refresh.
   await twitch.validateUserToken(scopes).catch((error) => {
     if (!(error instanceof MissingScopeError)) throw error;
     stop(

@@ -3,6 +3,7 @@
 // need nothing but npm. Outside CI a runtime that cannot be had makes its
 // tests skip with the reason; in CI (CI=true) the tests fail instead.
 
+import { assertEquals } from "@std/assert";
 import {
   DEMO_CLIENT_ID,
   DEMO_CLIENT_SECRET,
@@ -28,19 +29,6 @@ export const IN_CI = Deno.env.get("CI") === "true";
 
 /** A runtime's binary, or why there is none. */
 export type Runtime = { path: string } | { missing: string };
-
-async function works(path: string): Promise<boolean> {
-  try {
-    const out = await new Deno.Command(path, {
-      args: ["--version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return out.success;
-  } catch {
-    return false;
-  }
-}
 
 let installed: Promise<string | undefined> | undefined;
 
@@ -79,9 +67,9 @@ export async function runtime(
   name: "workerd" | "bun" | "esbuild",
 ): Promise<Runtime> {
   const path = `${PREFIX}/node_modules/.bin/${name}`;
-  if (await works(path)) return { path };
+  if (await commandWorks(path)) return { path };
   const failure = await install();
-  if (await works(path)) return { path };
+  if (await commandWorks(path)) return { path };
   return { missing: failure ?? `${path} does not run after npm install` };
 }
 
@@ -111,6 +99,7 @@ export function freePort(): number {
 }
 
 export { bundle } from "./_bundle.ts";
+import { bundleToTemp, commandWorks, runCommand } from "./_bundle.ts";
 
 /**
  * Waits until `url` answers (any status), or the process ends (then throws with its
@@ -245,4 +234,71 @@ const worker :Workerd.Worker = (
   ],
 );
 `;
+}
+
+/**
+ * Bundles the worker `entry`, serves it in `workerd` with the bindings
+ * `env` gives, and runs `check` against it as {@linkcode withApp} does.
+ */
+export async function withWorkerdApp(
+  workerd: Runtime,
+  entry: string,
+  env: (base: string, mock: MockTwitch) => Record<string, string>,
+  check: (base: string, mock: MockTwitch) => Promise<void>,
+  ready?: string,
+): Promise<void> {
+  await using worker = await bundleToTemp(entry, "worker.js");
+  await withApp(
+    async ({ port, base, mock }) => {
+      await Deno.writeTextFile(
+        `${worker.dir}/config.capnp`,
+        workerdConfig(port, "worker.js", env(base, mock)),
+      );
+      return {
+        command: pathOf(workerd),
+        args: ["serve", `${worker.dir}/config.capnp`],
+      };
+    },
+    check,
+    ready,
+  );
+}
+
+/**
+ * Runs tests/_node_helpers.mjs under `command` (node, bun) on web.ts bundled,
+ * against the mock, and checks what it reports: the token helpers work, and
+ * print tokens redacted.
+ */
+export async function assertHelpersRunUnder(command: string): Promise<void> {
+  await using web = await bundleToTemp("web.ts");
+  await using mock = await startMockTwitch();
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+  const run = await runCommand(command, [
+    `${ROOT}tests/_node_helpers.mjs`,
+    web.path,
+    mock.authBaseUrl,
+    mock.clientId,
+    mock.clientSecret,
+    issued.refreshToken,
+  ]);
+  assertEquals(run.code, 0, run.stderr);
+  assertEquals(JSON.parse(run.stdout), {
+    appClientId: mock.clientId,
+    revoked: true,
+    refused: "InvalidRefreshTokenError",
+    printedInFull: false,
+  });
+}
+
+/**
+ * A test that needs `found` (skipped outside CI when it is missing, see
+ * {@linkcode skipUnless}); `fn` gets the runtime's binary.
+ */
+export function runtimeTest(
+  found: Runtime,
+  what: string,
+  name: string,
+  fn: (bin: string) => Promise<void>,
+): void {
+  Deno.test({ name, ...skipUnless(found, what), fn: () => fn(pathOf(found)) });
 }

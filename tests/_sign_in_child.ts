@@ -4,26 +4,11 @@
 // for the callback, then prints `token <scopes>` and exits 0 (1 on error,
 // with the error's class and message on stdout, not stderr).
 
-import { Twitch, UserAuthenticator } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
+import { startSignInApp } from "./_sign_in.ts";
 
-const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-const port = (listener.addr as Deno.NetAddr).port;
-listener.close();
-const redirect = `http://localhost:${port}`;
-await using mock = await startMockTwitch({
-  consent: "approve",
-  clients: [{
-    clientId: "app0client0id0000000000000000a",
-    clientSecret: "app0client0secret00000000000a",
-    redirectUris: [redirect],
-  }],
-});
-const twitch = new Twitch(mock.clientId, mock.clientSecret, {
-  authBaseUrl: mock.authBaseUrl,
-  helixBaseUrl: mock.helixBaseUrl,
-});
-const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+await using app = await startSignInApp();
+const { redirect } = app;
+const auth = app.authenticator();
 try {
   const token = await auth.authenticate({
     useBrowser: false,

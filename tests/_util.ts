@@ -1,6 +1,6 @@
 // Shared test helpers: get codes the way a browser would, over real HTTP.
 
-import type { MockTwitch } from "../testing.ts";
+import type { MockRequest, MockTwitch } from "../testing.ts";
 
 /** Follows Twitch's authorize redirect (consent "approve") and returns the code. */
 export async function authorizeCode(
@@ -59,6 +59,57 @@ export function assertValid<T extends object>(
   return result as Exclude<T, { status: 401 }>;
 }
 
+/** The fields of Twitch's answer with a user token, in Twitch's order. */
+export const USER_TOKEN_FIELDS: readonly string[] = [
+  "access_token",
+  "expires_in",
+  "refresh_token",
+  "scope",
+  "token_type",
+];
+
+/** A temporary folder; disposing it removes it with everything inside. */
+export interface TempDir extends AsyncDisposable {
+  /** The folder's path. */
+  path: string;
+}
+
+/** Makes a temporary folder: `await using dir = await tempDir()`. */
+export async function tempDir(): Promise<TempDir> {
+  const path = await Deno.makeTempDir();
+  return {
+    path,
+    [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
+  };
+}
+
+/** `Host` headers that are no host name or address with a valid port. */
+export const MALFORMED_HOSTS: readonly string[] = [
+  "a b",
+  "localhost:99999",
+  "[::1",
+  ":17563",
+  "",
+  "localhost:0",
+  "localhost:-1",
+  "local\u00e9host",
+  "local\u00ffhost",
+  "localhost:17563:1",
+  "localhost:80:80",
+  "[::1]x",
+  "localhost/x",
+  "user@localhost",
+  "%00",
+  "localhost.",
+];
+
+/** The last request the mock saw on `pathname` (such as `/oauth2/token`). */
+export function lastRequest(mock: MockTwitch, pathname: string): MockRequest {
+  const request = mock.requests.findLast((r) => r.pathname === pathname);
+  if (!request) throw new Error(`the mock saw no request on ${pathname}`);
+  return request;
+}
+
 /**
  * The flag a child `deno run` of a test script takes when the script imports
  * a test-only package: the root deno.lock pins only what users download.
@@ -79,3 +130,8 @@ export const chromiumAvailable: boolean = (() => {
     return false;
   }
 })();
+
+/** The script that drives Chromium like a user (the sign-in's `browser` command). */
+export const CHROMIUM_SCRIPT: string = decodeURIComponent(
+  new URL("./_chromium_browser.ts", import.meta.url).pathname,
+);

@@ -1,4 +1,4 @@
-import { assertEquals, assertFalse, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertFalse, assertThrows } from "@std/assert";
 import {
   AccessToken,
   type AccessTokenData,
@@ -48,29 +48,52 @@ Deno.test("AccessToken.fromJSON reads Twitch's JSON with obtained_at in epoch ms
   assertEquals(appToken.isExpired(), true);
 });
 
-Deno.test("bad token JSON gets an InvalidArgumentError naming the field, never the secret", () => {
+Deno.test("bad token JSON gets an InvalidArgumentError naming the field, never a token or the secret", () => {
+  // Every input holds both tokens and a client secret somewhere: an error
+  // that echoed its input, or any field of it, would show one of them.
+  const access = own.accessToken;
+  const refresh = own.refreshToken;
+  const secret = "client-secret-0123456789abcdefghij";
+  const twitch = { access_token: access, refresh_token: refresh };
   const cases: [unknown, string][] = [
-    ["not json", "not JSON"],
-    [[1, 2], "JSON object"],
-    [{ foo: 1 }, "accessToken"],
-    [{ ...own, scopes: undefined }, "scopes"],
-    [{ ...own, scopes: [1] }, "scopes"],
-    [{ ...own, expiresIn: "14400" }, "expiresIn"],
-    [{ ...own, obtainedAt: "yesterday" }, "obtainedAt"],
-    [{ ...own, accessToken: "" }, "accessToken"],
-    [{ access_token: own.accessToken, scope: [] }, "expires_in"],
-    [{ access_token: 5, expires_in: 1 }, "access_token"],
-    [{ access_token: "a", expires_in: 1, refresh_token: 7 }, "refresh_token"],
-    [{ access_token: "a", expires_in: 1, scope: {} }, "scope"],
-    [{ access_token: "a", expires_in: 1, obtained_at: "x" }, "obtained_at"],
+    [`not json ${access} ${refresh} ${secret}`, "not JSON"],
+    [[access, refresh, secret], "JSON object"],
+    [{ foo: access, bar: refresh, client_secret: secret }, "accessToken"],
+    [{ ...own, scopes: undefined, secret }, "scopes"],
+    [{ ...own, scopes: [1, secret], note: access }, "scopes"],
+    [{ ...own, expiresIn: refresh, secret }, "expiresIn"],
+    [{ ...own, obtainedAt: secret }, "obtainedAt"],
+    [{ ...own, accessToken: "", idToken: access, secret }, "accessToken"],
+    [{ ...twitch, scope: [secret] }, "expires_in"],
+    [
+      { ...twitch, access_token: 5, expires_in: access, secret },
+      "access_token",
+    ],
+    [
+      { ...twitch, expires_in: 1, refresh_token: [refresh, secret] },
+      "refresh_token",
+    ],
+    [{ ...twitch, expires_in: 1, scope: { secret } }, "scope"],
+    [{ ...twitch, expires_in: 1, obtained_at: secret }, "obtained_at"],
   ];
   for (const [input, field] of cases) {
-    const error = assertThrows(
-      () => AccessToken.fromJSON(input),
-      InvalidArgumentError,
-      field,
-    );
-    assertFalse(error.message.includes(own.refreshToken));
+    const text = typeof input === "string" ? input : JSON.stringify(input);
+    for (const shown of [access, refresh, secret]) {
+      assert(text.includes(shown), `the input lacks ${shown}: ${text}`);
+    }
+    for (const form of [input, text]) {
+      const error = assertThrows(
+        () => AccessToken.fromJSON(form),
+        InvalidArgumentError,
+        field,
+      );
+      for (const hidden of [access, refresh, secret]) {
+        assertFalse(
+          `${error.message} ${Deno.inspect(error)}`.includes(hidden),
+          `${field}: ${error.message}`,
+        );
+      }
+    }
   }
 });
 

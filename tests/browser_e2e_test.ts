@@ -6,16 +6,18 @@
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import {
   AccessDeniedError,
+  type AccessToken,
   PortInUseError,
   Twitch,
   UserAuthenticator,
   validateToken,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
+import { type SignInApp, startSignInApp } from "./_sign_in.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
 import {
   assertValid,
   CHROMIUM,
+  CHROMIUM_SCRIPT,
   chromiumAvailable,
   closedPort,
   TEST_LOCK_FLAG,
@@ -27,9 +29,6 @@ if (!chromiumAvailable) {
   );
 }
 
-const SCRIPT = decodeURIComponent(
-  new URL("./_chromium_browser.ts", import.meta.url).pathname,
-);
 const SCOPES = ["chat:read", "user:read:email"];
 
 /**
@@ -53,7 +52,14 @@ async function chromiumCommand(
     );
   }
   return {
-    browser: [Deno.execPath(), "run", "-A", TEST_LOCK_FLAG, SCRIPT, ...args]
+    browser: [
+      Deno.execPath(),
+      "run",
+      "-A",
+      TEST_LOCK_FLAG,
+      CHROMIUM_SCRIPT,
+      ...args,
+    ]
       .map((word) => `"${word.replace(/["\\]/g, "\\$&")}"`).join(" "),
     log,
   };
@@ -99,6 +105,19 @@ async function withLog<T>(
   }
 }
 
+/** Signs in through `auth` in Chromium run as `name` (see {@linkcode chromiumCommand}). */
+async function chromiumSignIn(
+  auth: UserAuthenticator,
+  name: string,
+): Promise<{ result: AccessToken; log: string }> {
+  const chromium = await chromiumCommand(name);
+  return await withLog(
+    chromium.log,
+    (signal) =>
+      auth.authenticate({ browser: chromium.browser, timeout: 60_000, signal }),
+  );
+}
+
 function assertPortFree(port: number): void {
   Deno.listen({ hostname: "127.0.0.1", port }).close();
 }
@@ -117,90 +136,72 @@ async function withFreePort<T>(body: (port: number) => Promise<T>): Promise<T> {
   }
 }
 
-async function setupMock(port: number) {
-  const redirect = `http://localhost:${port}`;
-  const mock = await startMockTwitch({
-    consent: "page",
-    clients: [{
-      clientId: "e2e0client0id00000000000000000",
-      clientSecret: "e2e0client0secret0000000000000",
-      redirectUris: [redirect],
-      name: "E2E Test App",
-    }],
+/**
+ * A test in Chromium against the mock on a free port (another one when
+ * something took it meanwhile); the callback port must be free after.
+ */
+function chromiumTest(name: string, body: (app: SignInApp) => Promise<void>) {
+  Deno.test({
+    name,
+    ignore: !chromiumAvailable,
+    fn: () =>
+      withFreePort(async (port) => {
+        await using app = await startSignInApp("page", port);
+        await body(app);
+        assertPortFree(port);
+      }),
   });
-  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  return { mock, twitch, redirect };
 }
 
-Deno.test({
-  name:
-    "e2e: Chromium opened by the authenticator clicks Authorize on the consent page, the token works",
-  ignore: !chromiumAvailable,
-  async fn() {
-    await withFreePort(async (port) => {
-      const { mock, twitch, redirect } = await setupMock(port);
-      await using _ = mock;
-      const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
-      const chromium = await chromiumCommand("success");
-      const { result: token, log } = await withLog(
-        chromium.log,
-        (signal) =>
-          auth.authenticate({
-            browser: chromium.browser,
-            timeout: 60_000,
-            signal,
-          }),
-      );
-      assertEquals(log.trim(), "Signed in with Twitch");
-      assertEquals(token.scopes, SCOPES);
-      assert(token.refreshToken);
-      const validation = assertValid(
-        await validateToken(token.accessToken, {
-          authBaseUrl: mock.authBaseUrl,
-        }),
-      );
-      assertEquals(validation.client_id, mock.clientId);
-      assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
-      assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
-      assertPortFree(port);
-    });
+chromiumTest(
+  "e2e: Chromium opened by the authenticator clicks Authorize on the consent page, the token works",
+  async (app) => {
+    const auth = app.authenticator(SCOPES);
+    const { result: token, log } = await chromiumSignIn(auth, "success");
+    assertEquals(log.trim(), "Signed in with Twitch");
+    assertEquals(token.scopes, SCOPES);
+    assert(token.refreshToken);
+    const validation = assertValid(
+      await validateToken(token.accessToken, {
+        authBaseUrl: app.mock.authBaseUrl,
+      }),
+    );
+    assertEquals(validation.client_id, app.mock.clientId);
+    assertEquals(validation.scopes.toSorted(), SCOPES.toSorted());
+    assertEquals(
+      app.mock.countRequests({ grantType: "authorization_code" }),
+      1,
+    );
   },
-});
+);
 
-Deno.test({
-  name:
-    "e2e: Cancel clicked in Chromium rejects with AccessDeniedError and shows the cancelled page",
-  ignore: !chromiumAvailable,
-  async fn() {
-    await withFreePort(async (port) => {
-      const { mock, twitch, redirect } = await setupMock(port);
-      await using _ = mock;
-      const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
-      const chromium = await chromiumCommand("cancelled", ["--click=Cancel"]);
-      const { log } = await withLog(
-        chromium.log,
-        (signal) =>
-          auth.authenticate({
-            browser: chromium.browser,
-            timeout: 60_000,
-            signal,
-          }).then(
-            () => assert(false, "the sign-in should have been denied"),
-            (error) => {
-              if (error instanceof PortInUseError) throw error; // retried
-              assertInstanceOf(error, AccessDeniedError);
-            },
-          ),
-      );
-      assertEquals(log.trim(), "Sign-in cancelled");
-      assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
-      assertPortFree(port);
-    });
+chromiumTest(
+  "e2e: Cancel clicked in Chromium rejects with AccessDeniedError and shows the cancelled page",
+  async (app) => {
+    const auth = app.authenticator(SCOPES);
+    const chromium = await chromiumCommand("cancelled", ["--click=Cancel"]);
+    const { log } = await withLog(
+      chromium.log,
+      (signal) =>
+        auth.authenticate({
+          browser: chromium.browser,
+          timeout: 60_000,
+          signal,
+        }).then(
+          () => assert(false, "the sign-in should have been denied"),
+          (error) => {
+            if (error instanceof PortInUseError) throw error; // retried
+            assertInstanceOf(error, AccessDeniedError);
+          },
+        ),
+    );
+    assertEquals(log.trim(), "Sign-in cancelled");
+    assertEquals(
+      app.mock.countRequests({ grantType: "authorization_code" }),
+      0,
+    );
   },
-});
+);
 
 Deno.test({
   name:
@@ -215,16 +216,7 @@ Deno.test({
         helixBaseUrl: fake.helixBaseUrl,
       });
       const auth = new UserAuthenticator(twitch, SCOPES, { url: redirect });
-      const chromium = await chromiumCommand("strict");
-      const { result: token, log } = await withLog(
-        chromium.log,
-        (signal) =>
-          auth.authenticate({
-            browser: chromium.browser,
-            timeout: 60_000,
-            signal,
-          }),
-      );
+      const { result: token, log } = await chromiumSignIn(auth, "strict");
       assertEquals(log.trim(), "Signed in with Twitch");
       const validation = assertValid(
         await validateToken(token.accessToken, {

@@ -14,10 +14,7 @@ import {
   AuthorizationError,
   CancelledError,
   TimeoutError,
-  Twitch,
-  UserAuthenticator,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { MAX_CONNECTIONS } from "../src/deno/_http_listener.ts";
 import { visit } from "./_browser.ts";
 import { startSignInChild } from "./_child.ts";
@@ -29,25 +26,8 @@ import {
   statusOf,
   withinHangBound,
 } from "./_raw_http.ts";
-import { authorizeCode, closedPort } from "./_util.ts";
-
-async function setup(consent: "approve" | "deny" = "approve") {
-  const port = closedPort();
-  const redirect = `http://localhost:${port}`;
-  const mock = await startMockTwitch({
-    consent,
-    clients: [{
-      clientId: "app0client0id0000000000000000a",
-      clientSecret: "app0client0secret00000000000a",
-      redirectUris: [redirect],
-    }],
-  });
-  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  return { mock, twitch, port, redirect };
-}
+import { signInByHand, startSignInApp } from "./_sign_in.ts";
+import { authorizeCode, MALFORMED_HOSTS } from "./_util.ts";
 
 function assertPortFree(port: number): void {
   Deno.listen({ hostname: "127.0.0.1", port }).close();
@@ -91,24 +71,20 @@ const ENDINGS: Ending[] = [
 
 for (const ending of ENDINGS) {
   Deno.test(`authenticate: ends on ${ending} while connections stall, and drops them`, async () => {
-    const { mock, twitch, port, redirect } = await setup(
+    await using app = await startSignInApp(
       ending === "denial" ? "deny" : "approve",
     );
-    await using _ = mock;
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
     const controller = new AbortController();
-    const flow = auth.authenticate({
-      useBrowser: false,
+    const flow = signInByHand(auth, {
       authUrlCallback: url.resolve,
       signal: controller.signal,
       timeout: ending === "timeout" ? 300 : 60_000,
-    }).then((token) => token, (error: Error) => error);
+    }).flow.then((token) => token, (error: Error) => error);
     const authorizeUrl = await url.promise;
     const state = new URL(authorizeUrl).searchParams.get("state")!;
-    const held = await holdConnections(port);
+    const held = await holdConnections(app.port);
     try {
       // the stalled POST is answered at once, its body never awaited
       const refused = new TextDecoder().decode(
@@ -119,15 +95,15 @@ for (const ending of ENDINGS) {
       if (ending === "tokens" || ending === "denial") {
         page = visit(authorizeUrl);
       } else if (ending === "tokens, body never sent") {
-        const code = await authorizeCode(mock, ["chat:read"], redirect);
+        const code = await authorizeCode(app.mock, ["chat:read"], app.redirect);
         const conn = await holdOpen(
-          port,
-          `GET /?code=${code}&scope=chat%3Aread&state=${state} HTTP/1.1\r\nHost: localhost:${port}\r\nContent-Length: 1000000\r\n\r\n`,
+          app.port,
+          `GET /?code=${code}&scope=chat%3Aread&state=${state} HTTP/1.1\r\nHost: localhost:${app.port}\r\nContent-Length: 1000000\r\n\r\n`,
         );
         held.push(conn);
       } else if (ending === "error") {
         page = visit(
-          `${redirect}/?error=invalid_scope&error_description=bad&state=${state}`,
+          `${app.redirect}/?error=invalid_scope&error_description=bad&state=${state}`,
         );
       } else if (ending === "signal") {
         controller.abort(new Error("quit"));
@@ -149,7 +125,7 @@ for (const ending of ENDINGS) {
       for (const conn of held) {
         await withinHangBound(readToEnd(conn), "dropping a held connection");
       }
-      assertPortFree(port);
+      assertPortFree(app.port);
     } finally {
       auth.stop(); // when the test failed, end the sign-in it left
       for (const conn of held) conn.close();
@@ -160,18 +136,7 @@ for (const ending of ENDINGS) {
 
 Deno.test("callback server: a malformed Host is a 400 and the sign-in goes on, nothing printed", async () => {
   const child = await startSignInChild();
-  const hosts = [
-    "a b",
-    "localhost:99999",
-    "[::1",
-    ":17563",
-    "",
-    "localhost:0",
-    "local\u00e9host",
-    "localhost:17563:1",
-    "[::1]x",
-  ];
-  for (const host of hosts) {
+  for (const host of MALFORMED_HOSTS) {
     const answer = await rawExchange(
       child.port,
       `GET /?code=x&state=y HTTP/1.1\r\nHost: ${host}\r\n\r\n`,
@@ -193,17 +158,12 @@ Deno.test("callback server: a malformed Host is a 400 and the sign-in goes on, n
 });
 
 Deno.test("callback server: a repeated state or code is refused and the sign-in goes on", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const url = Promise.withResolvers<string>();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: url.resolve,
-  });
-  const real = await url.promise;
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const { url, flow } = signInByHand(auth);
+  const real = await url;
   const state = new URL(real).searchParams.get("state")!;
-  const code = await authorizeCode(mock, ["chat:read"], redirect);
+  const code = await authorizeCode(app.mock, ["chat:read"], app.redirect);
   for (
     const query of [
       `code=${code}&state=${state}&state=other`,
@@ -212,24 +172,19 @@ Deno.test("callback server: a repeated state or code is refused and the sign-in 
       `error=a&error=access_denied&state=${state}`,
     ]
   ) {
-    assertEquals((await visit(`${redirect}/?${query}`)).status, 400, query);
+    assertEquals((await visit(`${app.redirect}/?${query}`)).status, 400, query);
   }
   assertEquals((await visit(real)).status, 200);
   assert(await flow);
 });
 
 Deno.test("callback server: a head over 16 KiB is a 431; a request is never answered 500", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const url = Promise.withResolvers<string>();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: url.resolve,
-  });
-  const real = await url.promise;
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const { url, flow } = signInByHand(auth);
+  const real = await url;
   const huge = await rawExchange(
-    port,
+    app.port,
     `GET / HTTP/1.1\r\nHost: localhost\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`,
   );
   assertEquals(statusOf(huge), 431);
@@ -243,7 +198,7 @@ Deno.test("callback server: a head over 16 KiB is a 431; a request is never answ
     "\r\n\r\n",
   ];
   for (const request of cases) {
-    const answer = await rawExchange(port, request);
+    const answer = await rawExchange(app.port, request);
     assert([400, 405].includes(statusOf(answer)), `${request}\n${answer}`);
     assertFalse(answer.includes("Internal"), answer);
   }
@@ -252,41 +207,35 @@ Deno.test("callback server: a head over 16 KiB is a 431; a request is never answ
 });
 
 Deno.test("authenticate: the timeout message names the redirect URL to register", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const error = await auth.authenticate({
-    useBrowser: false,
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const error = await signInByHand(auth, {
     authUrlCallback: () => {},
     timeout: 50,
-  }).catch((e) => e);
+  }).flow.catch((e) => e);
   assertInstanceOf(error, TimeoutError);
   assertStringIncludes(
     error.message,
-    `if Twitch showed an error about the redirect URL, register exactly ${redirect} `,
+    `if Twitch showed an error about the redirect URL, register exactly ${app.redirect} `,
   );
   assertStringIncludes(error.message, "Twitch developer console");
 });
 
 Deno.test("authenticate: text from the callback URL reaches errors without bidi or control characters, cut short", async () => {
   for (const error of ["access_denied", "invalid_scope"]) {
-    const { mock, twitch, redirect } = await setup();
-    await using _ = mock;
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    await using app = await startSignInApp();
+    const auth = app.authenticator();
     const url = Promise.withResolvers<string>();
-    const flow = auth.authenticate({
-      useBrowser: false,
+    const flow = signInByHand(auth, {
       authUrlCallback: url.resolve,
       timeout: 30_000,
-    }).catch((e) => e);
+    }).flow.catch((e) => e);
     const state = new URL(await url.promise).searchParams.get("state")!;
     const description = `\u202Eevil\u202C \u2066x\u2069 \u001b[2J\u0085${
       "y".repeat(12_000) // the head of a request is cut at 16 KiB
     }`;
     await visit(
-      `${redirect}/?error=${error}\u202E&error_description=${
+      `${app.redirect}/?error=${error}\u202E&error_description=${
         encodeURIComponent(description)
       }&state=${state}`,
     );
@@ -314,24 +263,19 @@ Deno.test("authenticate: text from the callback URL reaches errors without bidi 
 });
 
 Deno.test("callback server: past 128 open connections the oldest idle one is dropped (1,000 from another process: at most 128 open after 1 s), and the callback still gets through", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const url = Promise.withResolvers<string>();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: url.resolve,
-  });
-  const real = await url.promise;
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const { url, flow } = signInByHand(auth);
+  const real = await url;
   const held: Deno.Conn[] = [];
   try {
-    for (let i = 0; i < 130; i++) held.push(await holdOpen(port, "GET /"));
+    for (let i = 0; i < 130; i++) held.push(await holdOpen(app.port, "GET /"));
     // the first one is dropped to make room
     await withinHangBound(
       readToEnd(held[0]),
       "dropping the oldest idle connection",
     );
-    const { opened, open } = await floodIdle(port);
+    const { opened, open } = await floodIdle(app.port);
     assertEquals(opened, 1000);
     assert(open <= MAX_CONNECTIONS, `${open} of 1000 still open after 1 s`);
     assertEquals((await visit(real)).status, 200);

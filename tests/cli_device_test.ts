@@ -10,8 +10,11 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { tempDir, USER_TOKEN_FIELDS } from "./_util.ts";
 import {
+  argv,
   assertFailure,
+  assertInterrupted,
   assertUsageError,
   runCli,
   spawnCli,
@@ -45,7 +48,7 @@ async function startDevice(
   clientId = PUBLIC_ID,
 ) {
   const cli = spawnCli(
-    ["device", "-s", "chat:read", "--auth-base-url", mock.authBaseUrl, ...args],
+    [...argv`device -s chat:read --auth-base-url ${mock.authBaseUrl}`, ...args],
     { env: { TWITCH_CLIENT_ID: clientId } },
   );
   const [, first, second] = await cli.waitForStderr(CODE);
@@ -54,45 +57,40 @@ async function startDevice(
 
 Deno.test("device with a public client: URL and code on stderr, the tokens in a 0600 json file a bot reads", async () => {
   await using mock = await startMock();
-  const dir = await Deno.makeTempDir();
-  try {
-    const file = `${dir}/token.json`;
-    const { cli, userCode } = await startDevice(mock, [
-      "--format",
-      "json",
-      "--output",
-      file,
-    ]);
-    mock.approveDevice(userCode);
-    const result = await cli.finish();
-    assertEquals(result.code, 0, result.stderr);
-    assertEquals(result.stdout, "");
-    assertStringIncludes(
-      result.stderr,
-      `${mock.url}/activate?device-code=${userCode}`,
-    );
-    assertFalse(/[█▀▄]/.test(result.stderr), "no QR code off a terminal");
-    assertFalse(result.stderr.includes("Ctrl+C"), "no progress line");
-    const json = JSON.parse(await Deno.readTextFile(file));
-    assertEquals(Object.keys(json), [
-      "access_token",
-      "expires_in",
-      "refresh_token",
-      "scope",
-      "token_type",
-      "obtained_at",
-    ]);
-    assertEquals(json.scope, ["chat:read"]);
-    assert(Math.abs(json.obtained_at - Date.now()) < 60_000);
-    assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
-    const validation = await validateOnMock(mock, json.access_token);
-    assertEquals(validation.body.client_id, PUBLIC_ID);
-    const polls = mock.requests.filter((r) => r.pathname === "/oauth2/token");
-    assert(polls.every((r) => !r.form?.has("client_secret")));
-    assertFalse(result.stderr.includes(json.access_token));
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const file = `${dir}/token.json`;
+  const { cli, userCode } = await startDevice(mock, [
+    "--format",
+    "json",
+    "--output",
+    file,
+  ]);
+  mock.approveDevice(userCode);
+  const result = await cli.finish();
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout, "");
+  assertStringIncludes(
+    result.stderr,
+    `${mock.url}/activate?device-code=${userCode}`,
+  );
+  assertFalse(/[█▀▄]/.test(result.stderr), "no QR code off a terminal");
+  assertFalse(result.stderr.includes("Ctrl+C"), "no progress line");
+  const json = JSON.parse(await Deno.readTextFile(file));
+  assertEquals(Object.keys(json), [
+    ...USER_TOKEN_FIELDS,
+    "obtained_at",
+    "grant_type",
+  ]);
+  assertEquals(json.grant_type, "device_code");
+  assertEquals(json.scope, ["chat:read"]);
+  assert(Math.abs(json.obtained_at - Date.now()) < 60_000);
+  assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
+  const validation = await validateOnMock(mock, json.access_token);
+  assertEquals(validation.body.client_id, PUBLIC_ID);
+  const polls = mock.requests.filter((r) => r.pathname === "/oauth2/token");
+  assert(polls.every((r) => !r.form?.has("client_secret")));
+  assertFalse(result.stderr.includes(json.access_token));
 });
 
 Deno.test("device with a confidential client needs no secret either; text names the user", async () => {
@@ -155,9 +153,11 @@ Deno.test({
     const { cli } = await startDevice(mock);
     cli.child.kill("SIGINT");
     const result = await cli.finish();
-    assertEquals(result.code, 130, result.stderr);
-    assertStringIncludes(result.stderr, "interrupted");
-    assertEquals(result.stdout, "");
+    assertInterrupted(
+      result,
+      "interrupted; nothing was kept: run device again for a new code.",
+    );
+    assertFalse(result.stderr.includes("callback server"), result.stderr);
   },
 });
 
@@ -169,7 +169,7 @@ Deno.test("device without scopes is a usage error pointing to the scopes command
 });
 
 Deno.test("device --demo: the mock approves by itself, a chat bot's scopes", async () => {
-  const result = await runCli(["device", "--demo", "--format", "json"]);
+  const result = await runCli(argv`device --demo --format json`);
   assertEquals(result.code, 0, result.stderr);
   assertEquals(JSON.parse(result.stdout).scope, ["chat:read", "chat:edit"]);
 });

@@ -10,17 +10,18 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { AccessToken, FileTokenStore, TokenProvider } from "../mod.ts";
-import { type MockUser, startMockTwitch } from "../testing.ts";
-import { deviceTokenFile, validateOnMock } from "./_cli.ts";
+import type { MockUser } from "../testing.ts";
+import {
+  deviceTokenFile,
+  startPublicClientMock,
+  validateOnMock,
+} from "./_cli.ts";
 
 const CLIENT_ID = "handoff0public0client0id000001";
 const CHANNEL: MockUser = { id: "12345", login: "achannel" };
 
 Deno.test("the CLI's --output FILE --format json is read by AccessToken.fromJSON and FileTokenStore, also after the store wrote it", async () => {
-  await using mock = await startMockTwitch({
-    deviceInterval: 1,
-    clients: [{ clientId: CLIENT_ID, redirectUris: [] }],
-  });
+  await using mock = await startPublicClientMock(CLIENT_ID);
   const dir = await Deno.makeTempDir();
   const file = `${dir}/token.json`;
   try {
@@ -36,6 +37,7 @@ Deno.test("the CLI's --output FILE --format json is read by AccessToken.fromJSON
       scopes: ["chat:read"],
       tokenType: "bearer",
       obtainedAt: written.obtained_at,
+      grantType: "device_code",
     });
     assert(!loaded.isExpired(), "obtained_at read as epoch milliseconds");
 

@@ -9,10 +9,8 @@ import {
 } from "@std/assert";
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from "../testing.ts";
 import { answerPage } from "./_consent_page.ts";
-import { CLEAN_ENV, runCli, spawnCli } from "./_cli.ts";
+import { argv, runCli, spawnCli, spawnDeno } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
-
-const ROOT = new URL("..", import.meta.url);
 
 interface RunningMock {
   env: Record<string, string>;
@@ -22,22 +20,10 @@ interface RunningMock {
 
 /** Starts `mod.ts mock` and reads its export lines into an environment. */
 async function startMockProcess(args: string[]): Promise<RunningMock> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "mod.ts", "mock", ...args],
-    cwd: ROOT,
-    env: CLEAN_ENV,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let stdout = "";
-  while (!/export TWITCH_AUTH_BASE_URL=.*\n/.test(stdout)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`mock ended early: ${stdout}${await stderr}`);
-    stdout += value;
-  }
+  const cli = spawnCli(["mock", ...args]);
+  const [stdout] = await cli.waitForStdout(
+    /^[^]*export TWITCH_AUTH_BASE_URL=.*\n/,
+  );
   const env: Record<string, string> = {};
   for (
     const line of stdout.split("\n").filter((l) => l.startsWith("export "))
@@ -50,13 +36,9 @@ async function startMockProcess(args: string[]): Promise<RunningMock> {
     env,
     stdout,
     async stop() {
-      child.kill("SIGINT");
-      const rest = (async () => {
-        while (!(await reader.read()).done) { /* drain */ }
-      })();
-      const { code } = await child.status;
-      await rest;
-      return { code, stderr: await stderr };
+      cli.child.kill("SIGINT");
+      const { code, stderr } = await cli.finish();
+      return { code, stderr };
     },
   };
 }
@@ -81,17 +63,7 @@ Deno.test("mock: one process serves token, device, validate, refresh and revoke 
 
     // token: the browser sign-in; the "user" presses Authorize on the mock's page
     const signIn = spawnCli(
-      [
-        "-s",
-        "chat:read",
-        "--no-browser",
-        "--redirect-url",
-        redirect,
-        "--format",
-        "json",
-        "--timeout",
-        "20",
-      ],
+      argv`-s chat:read --no-browser --redirect-url ${redirect} --format json --timeout 20`,
       { env: mock.env },
     );
     const [url] = await signIn.waitForStderr(
@@ -104,15 +76,7 @@ Deno.test("mock: one process serves token, device, validate, refresh and revoke 
 
     // device: the code typed on the mock's activation page
     const device = spawnCli(
-      [
-        "device",
-        "-s",
-        "user:read:email",
-        "--format",
-        "json",
-        "--timeout",
-        "20",
-      ],
+      argv`device -s user:read:email --format json --timeout 20`,
       { env: { ...mock.env, TWITCH_CLIENT_SECRET: "" } },
     );
     const [verification] = await device.waitForStderr(
@@ -124,14 +88,14 @@ Deno.test("mock: one process serves token, device, validate, refresh and revoke 
     const token = JSON.parse(deviceResult.stdout);
 
     // the same mock knows these tokens in the next processes
-    const validated = await runCli(["validate", "-", "--format", "json"], {
+    const validated = await runCli(argv`validate - --format json`, {
       env: mock.env,
       stdin: token.access_token,
     });
     assertEquals(validated.code, 0, validated.stderr);
     assertEquals(JSON.parse(validated.stdout).login, "twitchdev");
 
-    const refreshed = await runCli(["refresh", "-", "--format", "json"], {
+    const refreshed = await runCli(argv`refresh - --format json`, {
       env: mock.env,
       stdin: token.refresh_token,
     });
@@ -164,30 +128,16 @@ Deno.test("mock: examples/headless.ts runs against it with the pasted exports", 
   const redirect = `http://localhost:${port}`;
   const mock = await startMockProcess(["--redirect-url", redirect]);
   try {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "examples/headless.ts"],
-      cwd: ROOT,
+    const example = spawnDeno(["run", "-A", "examples/headless.ts"], {
       env: { ...mock.env, TWITCH_REDIRECT_URL: redirect, NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stdout = new Response(child.stdout).text();
-    const reader = child.stderr.pipeThrough(new TextDecoderStream())
-      .getReader();
-    let stderr = "";
-    let url: string | undefined;
-    while (!url) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      stderr += value;
-      url = /http:\/\/\S+\/oauth2\/authorize\S+/.exec(stderr)?.[0];
-    }
-    if (!url) throw new Error(`no sign-in URL: ${stderr}`);
+    });
+    const [url] = await example.waitForStderr(
+      /http:\/\/\S+\/oauth2\/authorize\S+/,
+    );
     assertEquals(await answerPage(url), 200);
-    while (!(await reader.read()).done) { /* drain */ }
-    assertEquals((await child.status).code, 0, stderr);
-    assertStringIncludes(await stdout, "Got a token for chat:read chat:edit");
+    const { code, stdout, stderr } = await example.finish();
+    assertEquals(code, 0, stderr);
+    assertStringIncludes(stdout, "Got a token for chat:read chat:edit");
   } finally {
     await mock.stop();
   }

@@ -20,12 +20,14 @@ import {
   WIDE_SELECTION_EXTRA,
 } from "../src/deno/_scope_picker.ts";
 import { startMockTwitch } from "../testing.ts";
-import { runCli, validateOnMock } from "./_cli.ts";
-import { chromiumAvailable, closedPort, TEST_LOCK_FLAG } from "./_util.ts";
+import { argv, runCli, validateOnMock } from "./_cli.ts";
+import {
+  CHROMIUM_SCRIPT,
+  chromiumAvailable,
+  closedPort,
+  TEST_LOCK_FLAG,
+} from "./_util.ts";
 
-const SCRIPT = decodeURIComponent(
-  new URL("./_chromium_browser.ts", import.meta.url).pathname,
-);
 const CLIENT_ID = "picker0client0id00000000000001";
 const CLIENT_SECRET = "picker0client0secret0000000001";
 
@@ -74,29 +76,23 @@ Deno.test({
         "run",
         "-A",
         TEST_LOCK_FLAG,
-        SCRIPT,
+        CHROMIUM_SCRIPT,
         `--tick=${picked.join(",")}`,
         `--log=${log}`,
       ].map((word) => `"${word}"`).join(" ");
       const { result, mock } = await withPort(async (port) => {
         const mock = await setup(port);
-        const result = await runCli([
-          "--browser",
-          browser,
-          "--port",
-          String(port),
-          "--auth-base-url",
-          mock.authBaseUrl,
-          "--format",
-          "json",
-          "--timeout",
-          "60",
-        ], {
-          env: {
-            TWITCH_CLIENT_ID: CLIENT_ID,
-            TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        const result = await runCli(
+          argv`--browser ${browser} --port ${
+            String(port)
+          } --auth-base-url ${mock.authBaseUrl} --format json --timeout 60`,
+          {
+            env: {
+              TWITCH_CLIENT_ID: CLIENT_ID,
+              TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+            },
           },
-        });
+        );
         if (result.code !== 0) {
           await mock.close();
           throw new Error(

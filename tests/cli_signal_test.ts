@@ -7,15 +7,9 @@
 
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
-import {
-  CLEAN_ENV,
-  type CliResult,
-  type RunningCli,
-  spawnCli,
-} from "./_cli.ts";
+import { argv, assertInterrupted, type CliResult, spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
-const ROOT = new URL("..", import.meta.url);
 const CLIENT_ID = "signal0test0client0id000000001";
 const CLIENT_SECRET = "signal0test0client0secret00001";
 /** How long the CLI gets to exit after Ctrl+C before the test kills it and fails. */
@@ -86,12 +80,6 @@ async function interrupt(
   );
 }
 
-function assertInterrupted(result: CliResult): void {
-  assertEquals(result.code, 130, result.stderr);
-  assertStringIncludes(result.stderr, "interrupted");
-  assertEquals(result.stdout, "");
-}
-
 /** The port is free again: nothing of the CLI listens on it any more. */
 function assertPortFree(port: number): void {
   Deno.listen({ hostname: "127.0.0.1", port }).close();
@@ -115,22 +103,17 @@ Deno.test({
     const port = closedPort();
     const redirect = `http://localhost:${port}`;
     await using mock = await startMock([redirect]);
-    const cli = spawnCli([
-      "token",
-      "--no-browser",
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--port",
-      String(port),
-      "--redirect-url",
-      redirect,
-      "--timeout",
-      "600",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
+    const cli = spawnCli(
+      argv`token --no-browser -s chat:read --auth-base-url ${mock.authBaseUrl} --port ${
+        String(port)
+      } --redirect-url ${redirect} --timeout 600`,
+      {
+        env: {
+          TWITCH_CLIENT_ID: CLIENT_ID,
+          TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+        },
+      },
+    );
     await cli.waitForStderr(/oauth2\/authorize\S+/);
     const held = await holdConnections(port, [
       stalledPost("/"), // the issue's attack
@@ -159,12 +142,9 @@ Deno.test({
     let held: Deno.Conn[] = [];
     try {
       // A browser that takes the URL and does nothing with it: the sign-in waits.
-      const cli = spawnCli([
-        "token",
-        "--demo",
-        "--browser",
-        `"${Deno.execPath()}" run -A tests/_record_args.ts "${opened}"`,
-      ]);
+      const cli = spawnCli(
+        argv`token --demo --browser ${`"${Deno.execPath()}" run -A tests/_record_args.ts "${opened}"`}`,
+      );
       const [, mockPort] = await cli.waitForStderr(
         /mock Twitch runs at http:\/\/127\.0\.0\.1:(\d+)\//,
       );
@@ -192,13 +172,10 @@ Deno.test({
     await using mock = await startMock();
     const deviceGrant = "urn:ietf:params:oauth:grant-type:device_code";
     mock.injectFault({ path: "/oauth2/token", delay: 120_000 });
-    const cli = spawnCli([
-      "device",
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ], { env: { TWITCH_CLIENT_ID: CLIENT_ID } });
+    const cli = spawnCli(
+      argv`device -s chat:read --auth-base-url ${mock.authBaseUrl}`,
+      { env: { TWITCH_CLIENT_ID: CLIENT_ID } },
+    );
     await cli.waitForStderr(/enter the code: [A-Z]{4}-[A-Z]{4}/);
     while (mock.countRequests({ grantType: deviceGrant }) === 0) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -213,23 +190,15 @@ Deno.test({
   ignore: IGNORE,
   async fn() {
     const port = closedPort();
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "mod.ts", "mock", "--port", String(port)],
-      cwd: ROOT,
-      env: CLEAN_ENV,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const cli = readAll(child);
-    await cli.waitForStderr(/export TWITCH_AUTH_BASE_URL=/);
+    const cli = spawnCli(["mock", "--port", String(port)]);
+    await cli.waitForStdout(/export TWITCH_AUTH_BASE_URL=/);
     const held = await holdConnections(port, [
       stalledPost("/oauth2/token"),
       stalledPost("/oauth2/revoke"),
     ]);
     try {
       await answered(`http://127.0.0.1:${port}/oauth2/validate`);
-      const result = await interrupt(child, cli.finish);
+      const result = await interrupt(cli.child, cli.finish);
       assertEquals(result.code, 0, result.stderr);
       assertStringIncludes(result.stderr, "Mock Twitch stopped.");
       assertPortFree(port);
@@ -238,34 +207,6 @@ Deno.test({
     }
   },
 });
-
-/** Both streams of `child` (stdout and stderr together) until the end. */
-function readAll(child: Deno.ChildProcess): RunningCli {
-  const stderr = new Response(child.stderr).text();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let stdout = "";
-  let ended = false;
-  return {
-    child,
-    async waitForStderr(pattern) {
-      while (!pattern.test(stdout)) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error(`ended without ${pattern}: ${stdout}`);
-        stdout += value;
-      }
-      return stdout.match(pattern)!;
-    },
-    async finish() {
-      while (!ended) {
-        const { value, done } = await reader.read();
-        if (done) ended = true;
-        else stdout += value;
-      }
-      const { code } = await child.status;
-      return { code, stdout, stderr: await stderr };
-    },
-  };
-}
 
 async function waitForFile(path: string): Promise<void> {
   await waitUntil(async () => {

@@ -5,15 +5,11 @@
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { renderUnicodeCompact } from "uqr";
 import { startMockTwitch } from "../testing.ts";
+import { commandWorks } from "./_bundle.ts";
+import { runOnTerminal } from "./_cli.ts";
+import { tempDir } from "./_util.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-const hasScript = Deno.build.os === "linux" &&
-  await new Deno.Command("script", {
-    args: ["--version"],
-    stdout: "null",
-    stderr: "null",
-  })
-    .output().then((o) => o.success).catch(() => false);
+const hasScript = Deno.build.os === "linux" && await commandWorks("script");
 
 Deno.test({
   name:
@@ -21,51 +17,27 @@ Deno.test({
   ignore: !hasScript,
   async fn() {
     await using mock = await startMockTwitch();
-    const dir = await Deno.makeTempDir();
-    try {
-      const out = `${dir}/.env`;
-      const command =
-        `TWITCH_CLIENT_ID=${mock.clientId} NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
-        `--auth-base-url ${mock.authBaseUrl} --format env > ${out}`;
-      const child = new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
-        cwd: ROOT,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      const stderr = new Response(child.stderr).text();
-      const writer = child.stdin.getWriter();
-      const decoder = new TextDecoder();
-      let screen = "";
-      let typed = false;
-      for await (const chunk of child.stdout) {
-        screen += decoder.decode(chunk, { stream: true });
-        if (!typed && screen.includes("(hidden): ")) {
-          typed = true;
-          await writer.write(
-            new TextEncoder().encode(`${mock.clientSecret}\r`),
-          );
-          await writer.close();
-        }
-      }
-      const status = await child.status;
-      await stderr;
-      assertEquals(status.code, 0, screen);
-      assertStringIncludes(
-        screen,
-        `Client secret of ${mock.clientId} (hidden):`,
-      );
-      assertFalse(screen.includes(mock.clientSecret), "the secret was echoed");
-      const written = await Deno.readTextFile(out);
-      assertStringIncludes(written, "TWITCH_ACCESS_TOKEN=");
-      assertFalse(
-        written.includes("Client secret"),
-        "the prompt went into the file",
-      );
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const out = `${dir}/.env`;
+    const command =
+      `TWITCH_CLIENT_ID=${mock.clientId} NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
+      `--auth-base-url ${mock.authBaseUrl} --format env > ${out}`;
+    const { code, screen } = await runOnTerminal(command, (screen, type) => {
+      if (screen.includes("(hidden): ")) return type(`${mock.clientSecret}\r`);
+    });
+    assertEquals(code, 0, screen);
+    assertStringIncludes(
+      screen,
+      `Client secret of ${mock.clientId} (hidden):`,
+    );
+    assertFalse(screen.includes(mock.clientSecret), "the secret was echoed");
+    const written = await Deno.readTextFile(out);
+    assertStringIncludes(written, "TWITCH_ACCESS_TOKEN=");
+    assertFalse(
+      written.includes("Client secret"),
+      "the prompt went into the file",
+    );
   },
 });
 
@@ -81,52 +53,34 @@ Deno.test({
         redirectUris: [],
       }],
     });
-    const dir = await Deno.makeTempDir();
-    try {
-      const out = `${dir}/token.json`;
-      const command =
-        `TWITCH_CLIENT_ID=pty0public0client0id0000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts device ` +
-        `-s chat:read --auth-base-url ${mock.authBaseUrl} --format json --output ${out}`;
-      const child = new Deno.Command("script", {
-        args: ["-qec", command, "/dev/null"],
-        cwd: ROOT,
-        stdin: "piped",
-        stdout: "piped",
-        stderr: "piped",
-      }).spawn();
-      await child.stdin.close();
-      const stderr = new Response(child.stderr).text();
-      const decoder = new TextDecoder();
-      let screen = "";
-      let approved = false;
-      let url = "";
-      for await (const chunk of child.stdout) {
-        screen += decoder.decode(chunk, { stream: true });
-        const code = /enter the code: ([A-Z]{4})-([A-Z]{4})/.exec(screen);
-        if (!approved && code && screen.includes("Ctrl+C to cancel")) {
-          approved = true;
-          url = `${mock.url}/activate?device-code=${code[1]}${code[2]}`;
-          mock.approveDevice(code[1] + code[2]);
-        }
+    await using tmp = await tempDir();
+    const dir = tmp.path;
+    const out = `${dir}/token.json`;
+    const command =
+      `TWITCH_CLIENT_ID=pty0public0client0id0000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts device ` +
+      `-s chat:read --auth-base-url ${mock.authBaseUrl} --format json --output ${out}`;
+    let url = "";
+    const { code, screen } = await runOnTerminal(command, (screen, type) => {
+      const code = /enter the code: ([A-Z]{4})-([A-Z]{4})/.exec(screen);
+      if (!url && code && screen.includes("Ctrl+C to cancel")) {
+        url = `${mock.url}/activate?device-code=${code[1]}${code[2]}`;
+        mock.approveDevice(code[1] + code[2]);
+        return type("");
       }
-      const status = await child.status;
-      await stderr;
-      assertEquals(status.code, 0, screen);
-      assertStringIncludes(screen, "Or scan this with the phone's camera:");
-      // the QR code of exactly the verification URL
-      for (const line of renderUnicodeCompact(url, { border: 2 }).split("\n")) {
-        assertStringIncludes(screen, line);
-      }
-      assertStringIncludes(
-        screen,
-        "Waiting for you to enter the code on Twitch",
-      );
-      assertEquals(JSON.parse(await Deno.readTextFile(out)).scope, [
-        "chat:read",
-      ]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
+    });
+    assertEquals(code, 0, screen);
+    assertStringIncludes(screen, "Or scan this with the phone's camera:");
+    // the QR code of exactly the verification URL
+    for (const line of renderUnicodeCompact(url, { border: 2 }).split("\n")) {
+      assertStringIncludes(screen, line);
     }
+    assertStringIncludes(
+      screen,
+      "Waiting for you to enter the code on Twitch",
+    );
+    assertEquals(JSON.parse(await Deno.readTextFile(out)).scope, [
+      "chat:read",
+    ]);
   },
 });
 
@@ -141,30 +95,12 @@ Deno.test({
     const command =
       `TWITCH_CLIENT_ID=pty0ctrlc0client0id00000000001 NO_COLOR=1 "${Deno.execPath()}" run -A mod.ts app ` +
       `--auth-base-url http://127.0.0.1:9/oauth2 --format env > /dev/null; echo "exit=$?"; stty -a`;
-    const child = new Deno.Command("script", {
-      args: ["-qec", command, "/dev/null"],
-      cwd: ROOT,
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const stderr = new Response(child.stderr).text();
-    const writer = child.stdin.getWriter();
-    const decoder = new TextDecoder();
-    let screen = "";
-    let typed = false;
-    for await (const chunk of child.stdout) {
-      screen += decoder.decode(chunk, { stream: true });
-      if (!typed && screen.includes("(hidden): ")) {
-        typed = true;
-        await writer.write(new TextEncoder().encode("abc\x03"));
-        await writer.close();
-      }
-    }
-    await child.status;
-    await stderr;
+    const { screen } = await runOnTerminal(command, (screen, type) => {
+      if (screen.includes("(hidden): ")) return type("abc\x03");
+    });
     assertStringIncludes(screen, "exit=130", screen);
-    assertStringIncludes(screen, "interrupted");
+    assertStringIncludes(screen, "interrupted; nothing was kept.");
+    assertFalse(screen.includes("callback server"), screen); // app has none
     assertFalse(/(^|\s)-echo(\s|$)/m.test(screen), screen);
     assertStringIncludes(screen, " echo ");
   },

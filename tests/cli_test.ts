@@ -21,9 +21,11 @@ import {
   type MockTwitch,
   startMockTwitch,
 } from "../testing.ts";
-import { closedPort } from "./_util.ts";
+import { closedPort, tempDir, USER_TOKEN_FIELDS } from "./_util.ts";
 import {
+  argv,
   assertFailure,
+  assertInterrupted,
   assertUsageError,
   type CliResult,
   followAuthorizeUrl,
@@ -52,31 +54,36 @@ function startMock(
 }
 
 /** A mock and the arguments and environment of a sign-in against it. */
-async function signInSetup(consent: ConsentMode): Promise<
-  {
-    mock: MockTwitch;
-    port: number;
-    args: string[];
-    env: Record<string, string>;
-  }
-> {
+interface SignInSetup extends AsyncDisposable {
+  mock: MockTwitch;
+  port: number;
+  args: string[];
+  env: Record<string, string>;
+}
+
+async function signInSetup(consent: ConsentMode): Promise<SignInSetup> {
   const port = closedPort();
   const redirect = `http://localhost:${port}`;
   const mock = await startMock(consent, [redirect]);
   return {
     mock,
     port,
-    args: [
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--port",
-      String(port),
-      "--redirect-url",
-      redirect,
-      "--timeout",
-      "10",
-    ],
-    env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
+    args:
+      argv`--auth-base-url ${mock.authBaseUrl} --port ${port} --redirect-url ${redirect} --timeout 10`,
+    env: cliEnv(),
+    [Symbol.asyncDispose]: () => mock.close(),
+  };
+}
+
+/** The app's client id and secret (unless `secret` is false), and the mock's URL when given. */
+function cliEnv(
+  mock?: MockTwitch,
+  { secret = true } = {},
+): Record<string, string> {
+  return {
+    TWITCH_CLIENT_ID: CLIENT_ID,
+    ...(secret ? { TWITCH_CLIENT_SECRET: CLIENT_SECRET } : {}),
+    ...(mock ? { TWITCH_AUTH_BASE_URL: mock.authBaseUrl } : {}),
   };
 }
 
@@ -97,7 +104,37 @@ function assertNoSecretsOnStderr(result: CliResult, secrets: string[] = []) {
 /** Exit code 2, the message on stderr, a pointer to --help, nothing on stdout. */
 const ESC = String.fromCharCode(0x1b);
 
-const TEST_OPTIONS = { sanitizeResources: true, sanitizeOps: true };
+/** The options each command's help lists; the others it must not list. */
+const OUTPUT = [
+  "--auth-base-url",
+  "--format",
+  "--output",
+  "--force",
+  "--timeout",
+];
+const OPTIONS_OF: Record<string, string[]> = {
+  token: [
+    "--client-id",
+    "--client-secret",
+    "-s, --scopes",
+    "--for",
+    "--force-verify",
+    "--port",
+    "--host",
+    "--redirect-url",
+    "--no-browser",
+    "--browser",
+    ...OUTPUT,
+    "--demo",
+  ],
+  device: ["--client-id", "-s, --scopes", "--for", ...OUTPUT, "--demo"],
+  app: ["--client-id", "--client-secret", ...OUTPUT, "--demo"],
+  validate: ["--for", ...OUTPUT],
+  refresh: ["--client-id", "--client-secret", ...OUTPUT],
+  revoke: ["--client-id", ...OUTPUT],
+  scopes: ["--for", "--format", "--output", "--force"],
+  mock: ["--port", "--redirect-url", "--token-lifetime", "--all"],
+};
 
 // -- help and version ----------------------------------------------------------
 
@@ -117,25 +154,36 @@ Deno.test("-h and --help print the commands, every option, examples and exit cod
         "refresh [REFRESH_TOKEN]",
         "revoke [TOKEN]",
         "scopes",
-        "--client-id",
-        "--client-secret",
         "TWITCH_CLIENT_SECRET",
-        "-s, --scopes",
-        "--force-verify",
-        "--port",
-        "--host",
-        "--redirect-url",
-        "--no-browser",
         "--browser CMD",
-        "--auth-base-url",
-        "--format",
-        "--output",
-        "--timeout",
-        "--demo",
+        ...Object.values(OPTIONS_OF).flat(),
         "-V, --version",
         "https://dev.twitch.tv/console/apps",
       ]
     ) assertStringIncludes(result.stdout, text);
+  }
+});
+
+Deno.test("COMMAND --help (or -h before it) prints that command's usage, its options only, and examples", async () => {
+  const all = [...new Set(Object.values(OPTIONS_OF).flat())];
+  const results = await Promise.all(
+    Object.keys(OPTIONS_OF).map((command) =>
+      runCli(command === "mock" ? ["-h", command] : [command, "--help"])
+    ),
+  );
+  for (const [i, command] of Object.keys(OPTIONS_OF).entries()) {
+    const { code, stdout, stderr } = results[i];
+    assertEquals([code, stderr], [0, ""], command);
+    assertMatch(stdout, new RegExp(`^Usage: twitch-auth ${command} `));
+    assertStringIncludes(stdout, "Examples:");
+    assertStringIncludes(stdout, "-h, --help");
+    for (const option of all) {
+      assertEquals(
+        stdout.includes(`\n  ${option} `),
+        OPTIONS_OF[command].includes(option),
+        `${command} --help and ${option}:\n${stdout}`,
+      );
+    }
   }
 });
 
@@ -194,333 +242,250 @@ Deno.test("importing mod.ts does not load the CLI, @std/cli, the mock or jose", 
 
 // -- token: the browser sign-in ------------------------------------------------
 
-Deno.test(
-  "token --format json: the browser follows the redirect, Twitch's fields come out on stdout",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("approve");
-    await using mock = setup.mock;
-    const result = await runCli([
-      "token",
+Deno.test("token --format json: the browser follows the redirect, Twitch's fields come out on stdout", async () => {
+  await using setup = await signInSetup("approve");
+  const { mock } = setup;
+  const result = await runCli([
+    "token",
+    ...setup.args,
+    ...argv`--client-id ${CLIENT_ID} --client-secret ${CLIENT_SECRET} -s ${"chat:read chat:edit"} --scopes bits:read,chat:read --force-verify --browser ${FAKE_BROWSER} --format json`,
+  ]);
+  assertEquals(result.code, 0, result.stderr);
+  const json = JSON.parse(result.stdout);
+  assertEquals(Object.keys(json), [
+    ...USER_TOKEN_FIELDS,
+    "obtained_at",
+    "grant_type",
+  ]);
+  // The browser sign-in is the code flow: refreshing needs the secret.
+  assertEquals(json.grant_type, "authorization_code");
+  assertEquals(json.scope, ["chat:read", "chat:edit", "bits:read"]);
+  assertEquals(json.token_type, "bearer");
+  assert(json.expires_in > 14_390 && json.expires_in <= 14_400);
+  const validation = await validateOnMock(mock, json.access_token);
+  assertEquals(validation.status, 200);
+  assertEquals(validation.body.client_id, CLIENT_ID);
+  const authorize = mock.requests.find((r) =>
+    r.pathname === "/oauth2/authorize"
+  )!;
+  assertEquals(authorize.query.get("force_verify"), "true");
+  assertEquals(authorize.query.get("scope"), "chat:read chat:edit bits:read");
+  assertStringIncludes(result.stderr, "Opening the browser");
+  assertNoSecretsOnStderr(result, [json.access_token, json.refresh_token]);
+});
+
+Deno.test("token (the default command) --format text: login, tokens, scopes, expiry; settings from the environment", async () => {
+  await using setup = await signInSetup("approve");
+  const { mock } = setup;
+  const args = setup.args.slice(2); // no --auth-base-url: TWITCH_AUTH_BASE_URL
+  const result = await runCli([
+    ...argv`--browser ${FAKE_BROWSER} -s user:read:email`,
+    ...args,
+  ], {
+    env: { ...setup.env, TWITCH_AUTH_BASE_URL: mock.authBaseUrl },
+  });
+  assertEquals(result.code, 0, result.stderr);
+  assertMatch(result.stdout, /^Login: +twitchdev \(user id 141981764\)$/m);
+  assertMatch(result.stdout, /^Access token: +[a-z0-9]{30}$/m);
+  assertMatch(result.stdout, /^Refresh token: +[a-z0-9]{50}$/m);
+  assertMatch(result.stdout, /^Scopes: +user:read:email$/m);
+  assertMatch(
+    result.stdout,
+    /^Expires: +in (?:4h 0m|3h 59m) \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/m,
+  );
+  assertMatch(result.stdout, new RegExp(`^Client id: +${CLIENT_ID}$`, "m"));
+  assertNoSecretsOnStderr(result);
+});
+
+Deno.test("token --format env --output FILE: .env lines in a 0600 file, nothing on stdout", async () => {
+  await using setup = await signInSetup("approve");
+  const { mock } = setup;
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const file = `${dir}/.env`;
+  const result = await runCli(
+    [
       ...setup.args,
-      "--client-id",
-      CLIENT_ID,
-      "--client-secret",
-      CLIENT_SECRET,
-      "-s",
-      "chat:read chat:edit",
-      "--scopes",
-      "bits:read,chat:read",
-      "--force-verify",
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
-    ]);
-    assertEquals(result.code, 0, result.stderr);
-    const json = JSON.parse(result.stdout);
-    assertEquals(Object.keys(json), [
-      "access_token",
-      "expires_in",
-      "refresh_token",
-      "scope",
-      "token_type",
-      "obtained_at",
-    ]);
-    assertEquals(json.scope, ["chat:read", "chat:edit", "bits:read"]);
-    assertEquals(json.token_type, "bearer");
-    assert(json.expires_in > 14_390 && json.expires_in <= 14_400);
-    const validation = await validateOnMock(mock, json.access_token);
-    assertEquals(validation.status, 200);
-    assertEquals(validation.body.client_id, CLIENT_ID);
-    const authorize = mock.requests.find((r) =>
-      r.pathname === "/oauth2/authorize"
-    )!;
-    assertEquals(authorize.query.get("force_verify"), "true");
-    assertEquals(authorize.query.get("scope"), "chat:read chat:edit bits:read");
-    assertStringIncludes(result.stderr, "Opening the browser");
-    assertNoSecretsOnStderr(result, [json.access_token, json.refresh_token]);
-  },
-);
+      ...argv`-s chat:read --browser ${FAKE_BROWSER} --format env --output ${file}`,
+    ],
+    { env: setup.env },
+  );
+  assertEquals(result.code, 0, result.stderr);
+  assertEquals(result.stdout, "");
+  assertStringIncludes(result.stderr, `Wrote the result to ${file}`);
+  const text = await Deno.readTextFile(file);
+  assertMatch(
+    text,
+    new RegExp(
+      `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_ACCESS_TOKEN=[a-z0-9]{30}\nTWITCH_REFRESH_TOKEN=[a-z0-9]{50}\n$`,
+    ),
+  );
+  if (Deno.build.os !== "windows") {
+    assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
+  }
+  const names = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  assertEquals(names, [".env"]);
+  const accessToken = text.match(/TWITCH_ACCESS_TOKEN=(\w+)/)![1];
+  assertEquals((await validateOnMock(mock, accessToken)).status, 200);
+  assertNoSecretsOnStderr(result, [accessToken]);
+});
 
-Deno.test(
-  "token (the default command) --format text: login, tokens, scopes, expiry; settings from the environment",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("approve");
-    await using mock = setup.mock;
-    const args = setup.args.slice(2); // no --auth-base-url: TWITCH_AUTH_BASE_URL
-    const result = await runCli([
-      "--browser",
-      FAKE_BROWSER,
-      "-s",
-      "user:read:email",
-      ...args,
-    ], {
-      env: { ...setup.env, TWITCH_AUTH_BASE_URL: mock.authBaseUrl },
-    });
-    assertEquals(result.code, 0, result.stderr);
-    assertMatch(result.stdout, /^Login: +twitchdev \(user id 141981764\)$/m);
-    assertMatch(result.stdout, /^Access token: +[a-z0-9]{30}$/m);
-    assertMatch(result.stdout, /^Refresh token: +[a-z0-9]{50}$/m);
-    assertMatch(result.stdout, /^Scopes: +user:read:email$/m);
-    assertMatch(
-      result.stdout,
-      /^Expires: +in (?:4h 0m|3h 59m) \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\)$/m,
-    );
-    assertMatch(result.stdout, new RegExp(`^Client id: +${CLIENT_ID}$`, "m"));
-    assertNoSecretsOnStderr(result);
-  },
-);
+Deno.test("token: Cancel on Twitch exits 1 with one line saying what to do", async () => {
+  await using setup = await signInSetup("deny");
+  const result = await runCli([
+    ...setup.args,
+    ...argv`-s chat:read --browser ${FAKE_BROWSER}`,
+  ], {
+    env: setup.env,
+  });
+  assertFailure(result, "denied");
+  assertStringIncludes(result.stderr, "run the sign-in again");
+  assertNoSecretsOnStderr(result);
+});
 
-Deno.test(
-  "token --format env --output FILE: .env lines in a 0600 file, nothing on stdout",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("approve");
-    await using mock = setup.mock;
-    const dir = await Deno.makeTempDir();
-    try {
-      const file = `${dir}/.env`;
-      const result = await runCli(
-        [
-          ...setup.args,
-          "-s",
-          "chat:read",
-          "--browser",
-          FAKE_BROWSER,
-          "--format",
-          "env",
-          "--output",
-          file,
-        ],
-        { env: setup.env },
-      );
-      assertEquals(result.code, 0, result.stderr);
-      assertEquals(result.stdout, "");
-      assertStringIncludes(result.stderr, `Wrote the result to ${file}`);
-      const text = await Deno.readTextFile(file);
-      assertMatch(
-        text,
-        new RegExp(
-          `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_ACCESS_TOKEN=[a-z0-9]{30}\nTWITCH_REFRESH_TOKEN=[a-z0-9]{50}\n$`,
-        ),
-      );
-      if (Deno.build.os !== "windows") {
-        assertEquals((await Deno.stat(file)).mode! & 0o777, 0o600);
-      }
-      const names = [];
-      for await (const entry of Deno.readDir(dir)) names.push(entry.name);
-      assertEquals(names, [".env"]);
-      const accessToken = text.match(/TWITCH_ACCESS_TOKEN=(\w+)/)![1];
-      assertEquals((await validateOnMock(mock, accessToken)).status, 200);
-      assertNoSecretsOnStderr(result, [accessToken]);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
-);
+Deno.test("token --no-browser prints the URL on stderr; opening it by hand completes the sign-in", async () => {
+  await using setup = await signInSetup("approve");
+  const cli = spawnCli([
+    ...setup.args,
+    ...argv`-s chat:read --no-browser --format json`,
+  ], {
+    env: setup.env,
+  });
+  const [url] = await cli.waitForStderr(/http:\/\/\S+\/oauth2\/authorize\S+/);
+  assertEquals(await followAuthorizeUrl(url), 200);
+  const result = await cli.finish();
+  assertEquals(result.code, 0, result.stderr);
+  assertStringIncludes(result.stderr, "Open this URL in a browser");
+  assert(JSON.parse(result.stdout).access_token);
+  assertFalse(
+    result.stderr.includes("Ctrl+C"),
+    "no progress line off a terminal",
+  );
+  assertNoSecretsOnStderr(result);
+});
 
-Deno.test(
-  "token: Cancel on Twitch exits 1 with one line saying what to do",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("deny");
-    await using _mock = setup.mock;
-    const result = await runCli([
-      ...setup.args,
-      "-s",
-      "chat:read",
-      "--browser",
-      FAKE_BROWSER,
-    ], {
-      env: setup.env,
-    });
-    assertFailure(result, "denied");
-    assertStringIncludes(result.stderr, "run the sign-in again");
-    assertNoSecretsOnStderr(result);
-  },
-);
-
-Deno.test(
-  "token --no-browser prints the URL on stderr; opening it by hand completes the sign-in",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("approve");
-    await using _mock = setup.mock;
-    const cli = spawnCli([
-      ...setup.args,
-      "-s",
-      "chat:read",
-      "--no-browser",
-      "--format",
-      "json",
-    ], {
-      env: setup.env,
-    });
-    const [url] = await cli.waitForStderr(/http:\/\/\S+\/oauth2\/authorize\S+/);
-    assertEquals(await followAuthorizeUrl(url), 200);
-    const result = await cli.finish();
-    assertEquals(result.code, 0, result.stderr);
-    assertStringIncludes(result.stderr, "Open this URL in a browser");
-    assert(JSON.parse(result.stdout).access_token);
-    assertFalse(
-      result.stderr.includes("Ctrl+C"),
-      "no progress line off a terminal",
-    );
-    assertNoSecretsOnStderr(result);
-  },
-);
-
-Deno.test(
-  "token --timeout: nobody signs in, exit 1 after the timeout",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("approve");
-    await using _mock = setup.mock;
-    const result = await runCli(
-      [...setup.args, "-s", "chat:read", "--no-browser", "--timeout", "0.5"],
-      { env: setup.env },
-    );
-    assertFailure(result, "timed out after 0.5 seconds (--timeout)");
-  },
-);
+Deno.test("token --timeout: nobody signs in, exit 1 after the timeout", async () => {
+  await using setup = await signInSetup("approve");
+  const result = await runCli(
+    [...setup.args, ...argv`-s chat:read --no-browser --timeout 0.5`],
+    { env: setup.env },
+  );
+  assertFailure(result, "timed out after 0.5 seconds (--timeout)");
+});
 
 Deno.test(
   "token: Ctrl+C (SIGINT) while waiting exits 130 and the callback port is free again",
   {
-    ...TEST_OPTIONS,
     ignore: Deno.build.os === "windows",
   },
   async () => {
-    const setup = await signInSetup("approve");
-    await using _mock = setup.mock;
-    const cli = spawnCli([...setup.args, "-s", "chat:read", "--no-browser"], {
+    await using setup = await signInSetup("approve");
+    const cli = spawnCli([...setup.args, ...argv`-s chat:read --no-browser`], {
       env: setup.env,
     });
     await cli.waitForStderr(/oauth2\/authorize\S+/);
     cli.child.kill("SIGINT");
     const result = await cli.finish();
-    assertEquals(result.code, 130, result.stderr);
-    assertStringIncludes(result.stderr, "interrupted");
-    assertEquals(result.stdout, "");
+    assertInterrupted(
+      result,
+      "interrupted; nothing was kept and the callback server is closed.",
+    );
     const listener = Deno.listen({ hostname: "127.0.0.1", port: setup.port });
     listener.close();
   },
 );
 
-Deno.test(
-  "token: the callback port in use exits 1 naming the port and --port",
-  TEST_OPTIONS,
-  async () => {
-    const setup = await signInSetup("approve");
-    await using _mock = setup.mock;
-    const taken = Deno.listen({ hostname: "127.0.0.1", port: setup.port });
-    try {
-      const result = await runCli([
-        ...setup.args,
-        "-s",
-        "chat:read",
-        "--no-browser",
-      ], {
-        env: setup.env,
-      });
-      assertFailure(result, `Port ${setup.port}`);
-      assertStringIncludes(result.stderr, "already in use");
-      assertStringIncludes(result.stderr, "--port");
-    } finally {
-      taken.close();
-    }
-  },
-);
-
-Deno.test(
-  "token --redirect-url with a path: the port comes from the URL",
-  TEST_OPTIONS,
-  async () => {
-    const port = closedPort();
-    const redirect = `http://localhost:${port}/twitch/callback`;
-    await using mock = await startMock("approve", [redirect]);
+Deno.test("token: the callback port in use exits 1 naming the port and --port", async () => {
+  await using setup = await signInSetup("approve");
+  const taken = Deno.listen({ hostname: "127.0.0.1", port: setup.port });
+  try {
     const result = await runCli([
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--redirect-url",
-      redirect,
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
-      "--timeout",
-      "10",
+      ...setup.args,
+      ...argv`-s chat:read --no-browser`,
     ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
+      env: setup.env,
     });
-    assertEquals(result.code, 0, result.stderr);
-    const exchange = mock.requests.find((r) => r.pathname === "/oauth2/token")!;
-    assertEquals(exchange.form?.get("redirect_uri"), redirect);
-  },
-);
+    assertFailure(result, `Port ${setup.port}`);
+    assertStringIncludes(result.stderr, "already in use");
+    assertStringIncludes(result.stderr, "--port");
+  } finally {
+    taken.close();
+  }
+});
 
-Deno.test(
-  "token --port alone: the redirect URL is http://localhost:PORT",
-  TEST_OPTIONS,
-  async () => {
-    const port = closedPort();
-    await using mock = await startMock("approve", [`http://localhost:${port}`]);
-    const result = await runCli([
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--port",
-      String(port),
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
-      "--timeout",
-      "10",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
-    assertEquals(result.code, 0, result.stderr);
-  },
-);
+Deno.test("token --redirect-url with a path: the port comes from the URL", async () => {
+  const port = closedPort();
+  const redirect = `http://localhost:${port}/twitch/callback`;
+  await using mock = await startMock("approve", [redirect]);
+  const result = await runCli(
+    argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --redirect-url ${redirect} --browser ${FAKE_BROWSER} --format json --timeout 10`,
+    {
+      env: {
+        TWITCH_CLIENT_ID: CLIENT_ID,
+        TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+      },
+    },
+  );
+  assertEquals(result.code, 0, result.stderr);
+  const exchange = mock.requests.find((r) => r.pathname === "/oauth2/token")!;
+  assertEquals(exchange.form?.get("redirect_uri"), redirect);
+});
 
-Deno.test(
-  "token --host: the callback server listens on that address",
-  TEST_OPTIONS,
-  async () => {
-    const port = closedPort();
-    const redirect = `http://127.0.0.1:${port}`;
-    await using mock = await startMock("approve", [redirect]);
-    const result = await runCli([
-      "-s",
-      "chat:read",
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--host",
-      "127.0.0.1",
-      "--redirect-url",
-      redirect,
-      "--browser",
-      FAKE_BROWSER,
-      "--format",
-      "json",
-      "--timeout",
-      "10",
-    ], {
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
-    assertEquals(result.code, 0, result.stderr);
-  },
-);
+Deno.test("token --port alone: the redirect URL is http://localhost:PORT", async () => {
+  const port = closedPort();
+  await using mock = await startMock("approve", [`http://localhost:${port}`]);
+  const result = await runCli(
+    argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --port ${
+      String(port)
+    } --browser ${FAKE_BROWSER} --format json --timeout 10`,
+    {
+      env: {
+        TWITCH_CLIENT_ID: CLIENT_ID,
+        TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+      },
+    },
+  );
+  assertEquals(result.code, 0, result.stderr);
+});
+
+Deno.test("token --host ::1: the callback server listens there and not on 127.0.0.1", async () => {
+  const port = closedPort();
+  const redirect = `http://[::1]:${port}`;
+  await using mock = await startMock("approve", [redirect]);
+  const cli = spawnCli(
+    argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --host ::1 --redirect-url ${redirect} --no-browser --format json --timeout 10`,
+    {
+      env: {
+        TWITCH_CLIENT_ID: CLIENT_ID,
+        TWITCH_CLIENT_SECRET: CLIENT_SECRET,
+      },
+    },
+  );
+  const [url] = await cli.waitForStderr(/http\S+\/oauth2\/authorize\S+/);
+  // Without --host the server listens on both loopback addresses.
+  assertEquals(await listensOn("::1", port), true);
+  assertEquals(await listensOn("127.0.0.1", port), false);
+  assertEquals(await followAuthorizeUrl(url), 200);
+  const result = await cli.finish();
+  assertEquals(result.code, 0, result.stderr);
+  assertMatch(JSON.parse(result.stdout).access_token, /^[a-z0-9]{30}$/);
+});
+
+/** Whether a TCP connection to `hostname:port` is accepted. */
+async function listensOn(hostname: string, port: number): Promise<boolean> {
+  try {
+    (await Deno.connect({ hostname, port })).close();
+    return true;
+  } catch (error) {
+    if (error instanceof Deno.errors.ConnectionRefused) return false;
+    throw error;
+  }
+}
 
 Deno.test("token: an unknown scope is a usage error naming it and the closest valid ones", async () => {
   const result = await runCli(["-s", "chat:read,bits:reed"], {
-    env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
+    env: cliEnv(),
   });
   assertUsageError(result, "bits:reed", "did you mean bits:read");
   assertFalse(result.stderr.includes("chat:read,"));
@@ -545,7 +510,7 @@ Deno.test("token without a client secret and no terminal: usage error naming TWI
 
 Deno.test("an invalid redirect URL from the authenticator is a usage error", async () => {
   const result = await runCli(["--redirect-url", "ftp://localhost:1"], {
-    env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
+    env: cliEnv(),
   });
   assertUsageError(result, "--redirect-url");
 });
@@ -582,205 +547,157 @@ Deno.test("usage errors exit 2 with the reason and a pointer to --help", async (
 
 // -- app -----------------------------------------------------------------------
 
-Deno.test(
-  "app: an app access token in json, env and text",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const env = {
-      TWITCH_CLIENT_ID: CLIENT_ID,
-      TWITCH_CLIENT_SECRET: CLIENT_SECRET,
-      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-    };
-    const json = await runCli(["app", "--format", "json"], { env });
-    assertEquals(json.code, 0, json.stderr);
-    const body = JSON.parse(json.stdout);
-    assertEquals(Object.keys(body), [
-      "access_token",
-      "expires_in",
-      "scope",
-      "token_type",
-      "obtained_at",
-    ]);
-    const validation = await validateOnMock(mock, body.access_token);
-    assertEquals(validation.status, 200);
-    assertEquals(validation.body.login, undefined);
-    assertNoSecretsOnStderr(json);
+Deno.test("app: an app access token in json, env and text", async () => {
+  await using mock = await startMock("approve");
+  const env = cliEnv(mock);
+  const json = await runCli(["app", "--format", "json"], { env });
+  assertEquals(json.code, 0, json.stderr);
+  const body = JSON.parse(json.stdout);
+  assertEquals(Object.keys(body), [
+    "access_token",
+    "expires_in",
+    "scope",
+    "token_type",
+    "obtained_at",
+  ]);
+  const validation = await validateOnMock(mock, body.access_token);
+  assertEquals(validation.status, 200);
+  assertEquals(validation.body.login, undefined);
+  assertNoSecretsOnStderr(json);
 
-    const envFormat = await runCli(["app", "--format", "env"], { env });
-    assertEquals(envFormat.code, 0, envFormat.stderr);
-    assertMatch(
-      envFormat.stdout,
-      new RegExp(
-        `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_ACCESS_TOKEN=[a-z0-9]{30}\n$`,
-      ),
-    );
+  const envFormat = await runCli(["app", "--format", "env"], { env });
+  assertEquals(envFormat.code, 0, envFormat.stderr);
+  assertMatch(
+    envFormat.stdout,
+    new RegExp(
+      `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_ACCESS_TOKEN=[a-z0-9]{30}\n$`,
+    ),
+  );
 
-    const text = await runCli(["app"], { env });
-    assertEquals(text.code, 0, text.stderr);
-    assertMatch(text.stdout, /^Access token: +[a-z0-9]{30}$/m);
-    assertMatch(text.stdout, /^Refresh token: +\(none/m);
-    assertEquals(text.stderr, "");
-  },
-);
+  const text = await runCli(["app"], { env });
+  assertEquals(text.code, 0, text.stderr);
+  assertMatch(text.stdout, /^Access token: +[a-z0-9]{30}$/m);
+  assertMatch(text.stdout, /^Refresh token: +\(none/m);
+  assertEquals(text.stderr, "");
+});
 
-Deno.test(
-  "app with a wrong client secret exits 1: check the credentials",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const wrong = "wrong0secret000000000000000000";
-    const result = await runCli(["app", "--client-secret", wrong], {
-      env: {
-        TWITCH_CLIENT_ID: CLIENT_ID,
-        TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-      },
-    });
-    assertFailure(result, "check the client id and client secret");
-    assertNoSecretsOnStderr(result, [wrong]);
-  },
-);
+Deno.test("app with a wrong client secret exits 1: check the credentials", async () => {
+  await using mock = await startMock("approve");
+  const wrong = "wrong0secret000000000000000000";
+  const result = await runCli(["app", "--client-secret", wrong], {
+    env: cliEnv(mock, { secret: false }),
+  });
+  assertFailure(result, "check the client id and client secret");
+  assertNoSecretsOnStderr(result, [wrong]);
+});
 
 // -- validate ----------------------------------------------------------------------
 
-Deno.test(
-  "validate TOKEN: client id, login, user id, scopes, expiry in text, json and env",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const { accessToken } = mock.issueUserToken({
-      scopes: ["chat:read", "bits:read"],
-    });
-    const args = ["validate", accessToken, "--auth-base-url", mock.authBaseUrl];
+Deno.test("validate TOKEN: client id, login, user id, scopes, expiry in text, json and env", async () => {
+  await using mock = await startMock("approve");
+  const { accessToken } = mock.issueUserToken({
+    scopes: ["chat:read", "bits:read"],
+  });
+  const args = ["validate", accessToken, "--auth-base-url", mock.authBaseUrl];
 
-    const text = await runCli(args);
-    assertEquals(text.code, 0, text.stderr);
-    assertMatch(text.stdout, new RegExp(`^Client id: +${CLIENT_ID}$`, "m"));
-    assertMatch(text.stdout, /^Login: +twitchdev$/m);
-    assertMatch(text.stdout, /^User id: +141981764$/m);
-    assertMatch(text.stdout, /^Scopes: +chat:read bits:read$/m);
-    assertMatch(text.stdout, /^Expires: +in 3h 59m|^Expires: +in 4h 0m/m);
-    assertEquals(text.stderr, "");
+  const text = await runCli(args);
+  assertEquals(text.code, 0, text.stderr);
+  assertMatch(text.stdout, new RegExp(`^Client id: +${CLIENT_ID}$`, "m"));
+  assertMatch(text.stdout, /^Login: +twitchdev$/m);
+  assertMatch(text.stdout, /^User id: +141981764$/m);
+  assertMatch(text.stdout, /^Scopes: +chat:read bits:read$/m);
+  assertMatch(text.stdout, /^Expires: +in 3h 59m|^Expires: +in 4h 0m/m);
+  assertEquals(text.stderr, "");
 
-    const json = await runCli([...args, "--format", "json"]);
-    assertEquals(json.code, 0, json.stderr);
-    assertEquals(
-      JSON.parse(json.stdout),
-      (await validateOnMock(mock, accessToken)).body,
+  const json = await runCli([...args, "--format", "json"]);
+  assertEquals(json.code, 0, json.stderr);
+  assertEquals(
+    JSON.parse(json.stdout),
+    (await validateOnMock(mock, accessToken)).body,
+  );
+
+  const env = await runCli([...args, "--format", "env"]);
+  assertEquals(env.code, 0, env.stderr);
+  assertMatch(
+    env.stdout,
+    new RegExp(
+      `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_LOGIN=twitchdev\nTWITCH_USER_ID=141981764\nTWITCH_SCOPES="chat:read bits:read"\nTWITCH_EXPIRES_IN=\\d+\n$`,
+    ),
+  );
+});
+
+Deno.test("validate - and validate with a pipe read the token from stdin", async () => {
+  await using mock = await startMock("approve");
+  const { accessToken } = mock.issueUserToken();
+  for (const args of [["validate", "-"], ["validate"]]) {
+    const result = await runCli(
+      [...args, ...argv`--auth-base-url ${mock.authBaseUrl} --format json`],
+      { stdin: `${accessToken}\n` },
     );
+    assertEquals(result.code, 0, result.stderr);
+    assertEquals(JSON.parse(result.stdout).login, "twitchdev");
+  }
+});
 
-    const env = await runCli([...args, "--format", "env"]);
-    assertEquals(env.code, 0, env.stderr);
-    assertMatch(
-      env.stdout,
-      new RegExp(
-        `^TWITCH_CLIENT_ID=${CLIENT_ID}\nTWITCH_LOGIN=twitchdev\nTWITCH_USER_ID=141981764\nTWITCH_SCOPES="chat:read bits:read"\nTWITCH_EXPIRES_IN=\\d+\n$`,
-      ),
-    );
-  },
-);
-
-Deno.test(
-  "validate - and validate with a pipe read the token from stdin",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const { accessToken } = mock.issueUserToken();
-    for (const args of [["validate", "-"], ["validate"]]) {
-      const result = await runCli(
-        [...args, "--auth-base-url", mock.authBaseUrl, "--format", "json"],
-        { stdin: `${accessToken}\n` },
-      );
-      assertEquals(result.code, 0, result.stderr);
-      assertEquals(JSON.parse(result.stdout).login, "twitchdev");
-    }
-  },
-);
-
-Deno.test(
-  "validate an invalid token: exit 1, one line, the token not shown",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const { accessToken } = mock.issueUserToken();
-    mock.expireAccessToken(accessToken);
-    const result = await runCli([
-      "validate",
-      "-",
-      "--auth-base-url",
-      mock.authBaseUrl,
-    ], {
+Deno.test("validate an invalid token: exit 1, one line, the token not shown", async () => {
+  await using mock = await startMock("approve");
+  const { accessToken } = mock.issueUserToken();
+  mock.expireAccessToken(accessToken);
+  const result = await runCli(
+    argv`validate - --auth-base-url ${mock.authBaseUrl}`,
+    {
       stdin: accessToken,
-    });
-    assertFailure(result, "refresh it or sign in again");
-    assertEquals(result.stderr.trimEnd().split("\n").length, 1);
-    assertNoSecretsOnStderr(result, [accessToken]);
-  },
-);
+    },
+  );
+  assertFailure(result, "refresh it or sign in again");
+  assertEquals(result.stderr.trimEnd().split("\n").length, 1);
+  assertNoSecretsOnStderr(result, [accessToken]);
+});
 
-Deno.test("--timeout bounds each request to Twitch", TEST_OPTIONS, async () => {
+Deno.test("--timeout bounds each request to Twitch", async () => {
   await using mock = await startMock("approve");
   // Unbounded, the request would get the mock's answer (401) after the delay.
   mock.injectFault({ path: "/oauth2/validate", delay: 5_000 });
-  const result = await runCli([
-    "validate",
-    "some0token0000000000000000000x",
-    "--auth-base-url",
-    mock.authBaseUrl,
-    "--timeout",
-    "0.3",
-  ]);
+  const result = await runCli(
+    argv`validate some0token0000000000000000000x --auth-base-url ${mock.authBaseUrl} --timeout 0.3`,
+  );
   assertFailure(result, "timed out after 0.3 seconds");
 });
 
 // -- refresh and revoke --------------------------------------------------------------
 
-Deno.test(
-  "refresh REFRESH_TOKEN and refresh -: new tokens that work, the refresh token never on stderr",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const env = {
-      TWITCH_CLIENT_ID: CLIENT_ID,
-      TWITCH_CLIENT_SECRET: CLIENT_SECRET,
-      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-    };
-    const { refreshToken } = mock.issueUserToken({ scopes: ["chat:read"] });
-    const json = await runCli(["refresh", refreshToken, "--format", "json"], {
-      env,
-    });
-    assertEquals(json.code, 0, json.stderr);
-    const body = JSON.parse(json.stdout);
-    assertEquals(body.scope, ["chat:read"]);
-    assertEquals((await validateOnMock(mock, body.access_token)).status, 200);
-    assertNoSecretsOnStderr(json, [refreshToken]);
+Deno.test("refresh REFRESH_TOKEN and refresh -: new tokens that work, the refresh token never on stderr", async () => {
+  await using mock = await startMock("approve");
+  const env = cliEnv(mock);
+  const { refreshToken } = mock.issueUserToken({ scopes: ["chat:read"] });
+  const json = await runCli(argv`refresh ${refreshToken} --format json`, {
+    env,
+  });
+  assertEquals(json.code, 0, json.stderr);
+  const body = JSON.parse(json.stdout);
+  assertEquals(body.scope, ["chat:read"]);
+  assertEquals((await validateOnMock(mock, body.access_token)).status, 200);
+  assertNoSecretsOnStderr(json, [refreshToken]);
 
-    const text = await runCli(["refresh", "-"], {
-      env,
-      stdin: body.refresh_token,
-    });
-    assertEquals(text.code, 0, text.stderr);
-    assertMatch(text.stdout, /^Login: +twitchdev/m);
-    assertNoSecretsOnStderr(text, [body.refresh_token]);
-  },
-);
+  const text = await runCli(["refresh", "-"], {
+    env,
+    stdin: body.refresh_token,
+  });
+  assertEquals(text.code, 0, text.stderr);
+  assertMatch(text.stdout, /^Login: +twitchdev/m);
+  assertNoSecretsOnStderr(text, [body.refresh_token]);
+});
 
-Deno.test(
-  "refresh with an invalid refresh token: exit 1, sign in again",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const bad = "not0a0refresh0token00000000000000000000000000000";
-    const result = await runCli(["refresh", bad, "--client-id", CLIENT_ID], {
-      env: {
-        TWITCH_CLIENT_SECRET: CLIENT_SECRET,
-        TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-      },
-    });
-    assertFailure(result, "sign in again");
-    assertNoSecretsOnStderr(result, [bad]);
-  },
-);
+Deno.test("refresh with an invalid refresh token: exit 1, sign in again", async () => {
+  await using mock = await startMock("approve");
+  const bad = "not0a0refresh0token00000000000000000000000000000";
+  const env = { ...cliEnv(mock), TWITCH_CLIENT_ID: "" }; // the flag gives it
+  const result = await runCli(argv`refresh ${bad} --client-id ${CLIENT_ID}`, {
+    env,
+  });
+  assertFailure(result, "sign in again");
+  assertNoSecretsOnStderr(result, [bad]);
+});
 
 Deno.test("refresh and revoke need a client id", async () => {
   for (const command of ["refresh", "revoke"]) {
@@ -791,41 +708,34 @@ Deno.test("refresh and revoke need a client id", async () => {
   }
 });
 
-Deno.test(
-  "revoke TOKEN: the token stops working; json and env formats; revoking again exits 1",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const env = {
-      TWITCH_CLIENT_ID: CLIENT_ID,
-      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-    };
-    const first = mock.issueUserToken().accessToken;
-    const text = await runCli(["revoke", first], { env });
-    assertEquals(text.code, 0, text.stderr);
-    assertEquals(text.stdout, "Revoked: the token no longer works.\n");
-    assertEquals((await validateOnMock(mock, first)).status, 401);
+Deno.test("revoke TOKEN: the token stops working; json and env formats; revoking again exits 1", async () => {
+  await using mock = await startMock("approve");
+  const env = cliEnv(mock, { secret: false });
+  const first = mock.issueUserToken().accessToken;
+  const text = await runCli(["revoke", first], { env });
+  assertEquals(text.code, 0, text.stderr);
+  assertEquals(text.stdout, "Revoked: the token no longer works.\n");
+  assertEquals((await validateOnMock(mock, first)).status, 401);
 
-    const second = mock.issueUserToken().accessToken;
-    const json = await runCli(["revoke", "-", "--format", "json"], {
-      env,
-      stdin: second,
-    });
-    assertEquals(json.code, 0, json.stderr);
-    assertEquals(JSON.parse(json.stdout), { revoked: true });
+  const second = mock.issueUserToken().accessToken;
+  const json = await runCli(argv`revoke - --format json`, {
+    env,
+    stdin: second,
+  });
+  assertEquals(json.code, 0, json.stderr);
+  assertEquals(JSON.parse(json.stdout), { revoked: true });
 
-    const third = mock.issueUserToken().accessToken;
-    const envFormat = await runCli(["revoke", third, "--format", "env"], {
-      env,
-    });
-    assertEquals(envFormat.code, 0, envFormat.stderr);
-    assertMatch(envFormat.stdout, /^# the token was revoked/);
+  const third = mock.issueUserToken().accessToken;
+  const envFormat = await runCli(argv`revoke ${third} --format env`, {
+    env,
+  });
+  assertEquals(envFormat.code, 0, envFormat.stderr);
+  assertMatch(envFormat.stdout, /^# the token was revoked/);
 
-    const again = await runCli(["revoke", first], { env });
-    assertFailure(again, "did not revoke");
-    assertNoSecretsOnStderr(again, [first]);
-  },
-);
+  const again = await runCli(["revoke", first], { env });
+  assertFailure(again, "did not revoke");
+  assertNoSecretsOnStderr(again, [first]);
+});
 
 // -- scopes ------------------------------------------------------------------------
 
@@ -849,16 +759,9 @@ Deno.test("scopes: every scope with what it grants, as text and json", async () 
 // -- --demo --------------------------------------------------------------------------
 
 Deno.test("--demo --no-browser: real tokens from the mock, no account, no network", async () => {
-  const result = await runCli([
-    "--demo",
-    "--no-browser",
-    "--format",
-    "json",
-    "-s",
-    "chat:read",
-    "--timeout",
-    "10",
-  ]);
+  const result = await runCli(
+    argv`--demo --no-browser --format json -s chat:read --timeout 10`,
+  );
   assertEquals(result.code, 0, result.stderr);
   const json = JSON.parse(result.stdout);
   assertMatch(json.access_token, /^[a-z0-9]{30}$/);
@@ -871,15 +774,11 @@ Deno.test("--demo --no-browser: real tokens from the mock, no account, no networ
 
 Deno.test("--demo with the default text format and a browser that does not open: it approves by itself", async () => {
   const port = closedPort();
-  const result = await runCli([
-    "--demo",
-    "--browser",
-    "/nonexistent/browser",
-    "--port",
-    String(port),
-    "--timeout",
-    "10",
-  ]);
+  const result = await runCli(
+    argv`--demo --browser /nonexistent/browser --port ${
+      String(port)
+    } --timeout 10`,
+  );
   assertEquals(result.code, 0, result.stderr);
   assertStringIncludes(result.stderr, "Could not open a browser");
   assertStringIncludes(
@@ -896,19 +795,15 @@ Deno.test("--demo with the default text format and a browser that does not open:
 
 Deno.test("--demo with a browser: the browser gets the mock's consent page", async () => {
   // the fake browser does not click Authorize: the sign-in waits, then times out
-  const result = await runCli([
-    "--demo",
-    "--browser",
-    FAKE_BROWSER,
-    "--timeout",
-    "1",
-  ]);
+  const result = await runCli(
+    argv`--demo --browser ${FAKE_BROWSER} --timeout 1`,
+  );
   assertFailure(result, "timed out");
   assertStringIncludes(result.stderr, "Opening the browser");
 });
 
 Deno.test("--demo app: an app token from the mock", async () => {
-  const result = await runCli(["app", "--demo", "--format", "json"]);
+  const result = await runCli(argv`app --demo --format json`);
   assertEquals(result.code, 0, result.stderr);
   assertMatch(JSON.parse(result.stdout).access_token, /^[a-z0-9]{30}$/);
 });
@@ -988,76 +883,61 @@ function fakeTerminal(
   };
 }
 
-Deno.test(
-  "in-process: the client secret is asked with a hidden prompt on a terminal",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const terminal = fakeTerminal({
-      env: {
-        TWITCH_CLIENT_ID: CLIENT_ID,
-        TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-      },
-      answer: CLIENT_SECRET,
-    });
-    const code = await main(["app", "--format", "json"], terminal.io);
-    assertEquals(code, 0, terminal.stderr());
-    assertEquals(terminal.prompts.length, 1);
-    assertStringIncludes(terminal.prompts[0], `Client secret of ${CLIENT_ID}`);
-    assert(JSON.parse(terminal.stdout()).access_token);
-    assertFalse(terminal.stderr().includes(CLIENT_SECRET));
-  },
-);
-
-Deno.test(
-  "in-process: with stdout redirected the secret is still asked (on stderr), never without a terminal",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const env = {
+Deno.test("in-process: the client secret is asked with a hidden prompt on a terminal", async () => {
+  await using mock = await startMock("approve");
+  const terminal = fakeTerminal({
+    env: {
       TWITCH_CLIENT_ID: CLIENT_ID,
       TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-    };
-    const redirected = fakeTerminal({
-      env,
-      stdoutTerminal: false,
-      answer: CLIENT_SECRET,
-    });
-    assertEquals(
-      await main(["app", "--format", "env"], redirected.io),
-      0,
-      redirected.stderr(),
-    );
-    assertEquals(redirected.prompts.length, 1);
-    assertStringIncludes(redirected.stdout(), "TWITCH_ACCESS_TOKEN=");
-    assertFalse(redirected.stdout().includes("Client secret"));
-    const noTerminal = fakeTerminal({
-      env,
-      stdoutTerminal: false,
-      stderrTerminal: false,
-      answer: CLIENT_SECRET,
-    });
-    assertEquals(await main(["app"], noTerminal.io), 2);
-    assertEquals(noTerminal.prompts, []);
-    assertStringIncludes(noTerminal.stderr(), "TWITCH_CLIENT_SECRET");
-  },
-);
+    },
+    answer: CLIENT_SECRET,
+  });
+  const code = await main(["app", "--format", "json"], terminal.io);
+  assertEquals(code, 0, terminal.stderr());
+  assertEquals(terminal.prompts.length, 1);
+  assertStringIncludes(terminal.prompts[0], `Client secret of ${CLIENT_ID}`);
+  assert(JSON.parse(terminal.stdout()).access_token);
+  assertFalse(terminal.stderr().includes(CLIENT_SECRET));
+});
 
-Deno.test(
-  "in-process: a token left out on a terminal is asked with a hidden prompt",
-  TEST_OPTIONS,
-  async () => {
-    await using mock = await startMock("approve");
-    const { accessToken } = mock.issueUserToken();
-    const terminal = fakeTerminal({ answer: accessToken });
-    const code = await main(
-      ["validate", "--auth-base-url", mock.authBaseUrl, "--format", "json"],
-      terminal.io,
-    );
-    assertEquals(code, 0, terminal.stderr());
-    assertEquals(terminal.prompts, ["Access token (hidden):"]);
-  },
-);
+Deno.test("in-process: with stdout redirected the secret is still asked (on stderr), never without a terminal", async () => {
+  await using mock = await startMock("approve");
+  const env = cliEnv(mock, { secret: false });
+  const redirected = fakeTerminal({
+    env,
+    stdoutTerminal: false,
+    answer: CLIENT_SECRET,
+  });
+  assertEquals(
+    await main(["app", "--format", "env"], redirected.io),
+    0,
+    redirected.stderr(),
+  );
+  assertEquals(redirected.prompts.length, 1);
+  assertStringIncludes(redirected.stdout(), "TWITCH_ACCESS_TOKEN=");
+  assertFalse(redirected.stdout().includes("Client secret"));
+  const noTerminal = fakeTerminal({
+    env,
+    stdoutTerminal: false,
+    stderrTerminal: false,
+    answer: CLIENT_SECRET,
+  });
+  assertEquals(await main(["app"], noTerminal.io), 2);
+  assertEquals(noTerminal.prompts, []);
+  assertStringIncludes(noTerminal.stderr(), "TWITCH_CLIENT_SECRET");
+});
+
+Deno.test("in-process: a token left out on a terminal is asked with a hidden prompt", async () => {
+  await using mock = await startMock("approve");
+  const { accessToken } = mock.issueUserToken();
+  const terminal = fakeTerminal({ answer: accessToken });
+  const code = await main(
+    ["validate", "--auth-base-url", mock.authBaseUrl, "--format", "json"],
+    terminal.io,
+  );
+  assertEquals(code, 0, terminal.stderr());
+  assertEquals(terminal.prompts, ["Access token (hidden):"]);
+});
 
 async function signInOnTerminal(
   env: Record<string, string>,
@@ -1071,17 +951,10 @@ async function signInOnTerminal(
       ...env,
     },
   });
-  const running = main([
-    "-s",
-    "chat:read",
-    "--auth-base-url",
-    mock.authBaseUrl,
-    "--port",
-    String(port),
-    "--no-browser",
-    "--format",
-    "json",
-  ], terminal.io);
+  const running = main(
+    argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --port ${port} --no-browser --format json`,
+    terminal.io,
+  );
   const url = await terminal.authorizeUrl;
   await new Promise((resolve) => setTimeout(resolve, 250)); // a few frames
   assertEquals(await followAuthorizeUrl(url), 200);
@@ -1090,72 +963,52 @@ async function signInOnTerminal(
   return terminal;
 }
 
-Deno.test(
-  "in-process: a progress line on a terminal, cleared at the end",
-  TEST_OPTIONS,
-  async () => {
-    const terminal = await signInOnTerminal({});
-    const err = terminal.stderr();
-    assertStringIncludes(
-      err,
-      "Waiting for you to approve on Twitch in the browser",
-    );
-    assertStringIncludes(err, "Ctrl+C to cancel");
-    assertMatch(err, /0:00/);
-    assertStringIncludes(err, "\x1b[36m");
-    assert(err.endsWith("\r\x1b[2K"), JSON.stringify(err.slice(-40)));
-    assert(JSON.parse(terminal.stdout()).access_token);
-  },
-);
+Deno.test("in-process: a progress line on a terminal, cleared at the end", async () => {
+  const terminal = await signInOnTerminal({});
+  const err = terminal.stderr();
+  assertStringIncludes(
+    err,
+    "Waiting for you to approve on Twitch in the browser",
+  );
+  assertStringIncludes(err, "Ctrl+C to cancel");
+  assertMatch(err, /0:00/);
+  assertStringIncludes(err, "\x1b[36m");
+  assert(err.endsWith("\r\x1b[2K"), JSON.stringify(err.slice(-40)));
+  assert(JSON.parse(terminal.stdout()).access_token);
+});
 
-Deno.test(
-  "in-process: NO_COLOR keeps the progress line free of colours",
-  TEST_OPTIONS,
-  async () => {
-    const terminal = await signInOnTerminal({ NO_COLOR: "1" });
-    const err = terminal.stderr();
-    assertStringIncludes(err, "Ctrl+C to cancel");
-    assertFalse(
-      new RegExp(`${ESC}\\[(?:\\d+;)*\\d+m`).test(err),
-      "no SGR colour codes",
-    );
-  },
-);
+Deno.test("in-process: NO_COLOR keeps the progress line free of colours", async () => {
+  const terminal = await signInOnTerminal({ NO_COLOR: "1" });
+  const err = terminal.stderr();
+  assertStringIncludes(err, "Ctrl+C to cancel");
+  assertFalse(
+    new RegExp(`${ESC}\\[(?:\\d+;)*\\d+m`).test(err),
+    "no SGR colour codes",
+  );
+});
 
-Deno.test(
-  "in-process: Ctrl+C stops the sign-in, closes the callback server, returns 130",
-  TEST_OPTIONS,
-  async () => {
-    const port = closedPort();
-    await using mock = await startMock("approve", [`http://localhost:${port}`]);
-    const terminal = fakeTerminal({
-      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-    });
-    const running = main(
-      [
-        "-s",
-        "chat:read",
-        "--auth-base-url",
-        mock.authBaseUrl,
-        "--port",
-        String(port),
-        "--no-browser",
-      ],
-      terminal.io,
-    );
-    await terminal.authorizeUrl;
-    assert(terminal.listening());
-    terminal.interrupt();
-    assertEquals(await running, 130);
-    assertFalse(terminal.listening());
-    assertEquals(terminal.stdout(), "");
-    assertStringIncludes(terminal.stderr(), "interrupted");
-    // the server is closed: the port can be taken again at once
-    const listener = Deno.listen({ hostname: "127.0.0.1", port });
-    listener.close();
-    assertNotEquals(terminal.stderr().indexOf("Ctrl+C to cancel"), -1);
-  },
-);
+Deno.test("in-process: Ctrl+C stops the sign-in, closes the callback server, returns 130", async () => {
+  const port = closedPort();
+  await using mock = await startMock("approve", [`http://localhost:${port}`]);
+  const terminal = fakeTerminal({
+    env: cliEnv(),
+  });
+  const running = main(
+    argv`-s chat:read --auth-base-url ${mock.authBaseUrl} --port ${port} --no-browser`,
+    terminal.io,
+  );
+  await terminal.authorizeUrl;
+  assert(terminal.listening());
+  terminal.interrupt();
+  assertEquals(await running, 130);
+  assertFalse(terminal.listening());
+  assertEquals(terminal.stdout(), "");
+  assertStringIncludes(terminal.stderr(), "interrupted");
+  // the server is closed: the port can be taken again at once
+  const listener = Deno.listen({ hostname: "127.0.0.1", port });
+  listener.close();
+  assertNotEquals(terminal.stderr().indexOf("Ctrl+C to cancel"), -1);
+});
 
 // -- the progress line on its own ----------------------------------------------------
 

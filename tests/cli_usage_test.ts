@@ -4,7 +4,7 @@
 
 import { assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import { startMockTwitch } from "../testing.ts";
-import { assertUsageError, runCli, spawnCli } from "./_cli.ts";
+import { argv, assertUsageError, runCli, spawnCli } from "./_cli.ts";
 import { closedPort } from "./_util.ts";
 
 const CREDENTIALS = {
@@ -103,16 +103,9 @@ Deno.test("token where no browser can open (SSH) says so and suggests device; wi
     }],
   });
   const cli = spawnCli(
-    [
-      "-s",
-      "chat:read",
-      "--port",
-      String(port),
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--timeout",
-      "0.5",
-    ],
+    argv`-s chat:read --port ${
+      String(port)
+    } --auth-base-url ${mock.authBaseUrl} --timeout 0.5`,
     { env: ssh },
   );
   await cli.waitForStderr(/oauth2\/authorize\S+/);
@@ -154,17 +147,9 @@ Deno.test("the sign-in's timeout message says the redirect URL to register, in s
     }],
   });
   const result = await runCli(
-    [
-      "-s",
-      "chat:read",
-      "--no-browser",
-      "--port",
-      String(port),
-      "--auth-base-url",
-      mock.authBaseUrl,
-      "--timeout",
-      "0.5",
-    ],
+    argv`-s chat:read --no-browser --port ${
+      String(port)
+    } --auth-base-url ${mock.authBaseUrl} --timeout 0.5`,
     { env: CREDENTIALS },
   );
   assertEquals(result.code, 1, result.stderr);
@@ -207,11 +192,7 @@ Deno.test("--output is checked before the sign-in: a folder, a missing folder, a
           const result = await runCli(
             [
               ...command,
-              "--auth-base-url",
-              mock.authBaseUrl,
-              "--no-browser",
-              "--output",
-              output,
+              ...argv`--auth-base-url ${mock.authBaseUrl} --no-browser --output ${output}`,
             ],
             { env: CREDENTIALS },
           );
@@ -234,7 +215,7 @@ Deno.test("a request's timeout is told in seconds, the unit of --timeout", async
   const { accessToken } = mock.issueUserToken();
   mock.injectFault({ path: "/oauth2/validate", delay: 5_000 });
   const result = await runCli(
-    ["validate", "-", "--auth-base-url", mock.authBaseUrl, "--timeout", "0.2"],
+    argv`validate - --auth-base-url ${mock.authBaseUrl} --timeout 0.2`,
     { stdin: accessToken },
   );
   assertEquals(result.code, 1, result.stderr);

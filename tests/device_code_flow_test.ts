@@ -16,17 +16,18 @@ import {
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
-import { assertValid } from "./_util.ts";
+import { assertValid, lastRequest } from "./_util.ts";
 
 const PUBLIC_CLIENT = {
   clientId: "public0device0client0000000000",
   redirectUris: [],
 };
 
-Deno.test("device flow: a public client signs in once the user approves", async () => {
-  await using mock = await startMockTwitch({
+/** A mock with a public client, and a device sign-in started on it. */
+async function startDevice(deviceInterval = 0) {
+  const mock = await startMockTwitch({
     clients: [PUBLIC_CLIENT],
-    deviceInterval: 0,
+    deviceInterval,
   });
   const options = { authBaseUrl: mock.authBaseUrl };
   const device = await startDeviceAuthorization(
@@ -34,6 +35,12 @@ Deno.test("device flow: a public client signs in once the user approves", async 
     ["chat:read"],
     options,
   );
+  return { mock, options, device };
+}
+
+Deno.test("device flow: a public client signs in once the user approves", async () => {
+  const { mock, options, device } = await startDevice();
+  await using _ = mock;
   assertEquals(device.userCode.length, 8);
   assert(device.verificationUri.includes(device.userCode));
   assertEquals(device.expiresIn, 1800);
@@ -51,22 +58,14 @@ Deno.test("device flow: a public client signs in once the user approves", async 
       grantType: "urn:ietf:params:oauth:grant-type:device_code",
     }) >= 2,
   );
-  const poll = mock.requests.findLast((r) => r.pathname === "/oauth2/token")!;
+  const poll = lastRequest(mock, "/oauth2/token");
   assertEquals(poll.form?.get("device_code"), device.deviceCode);
   assertEquals([...poll.query.keys()], []);
 });
 
 Deno.test("device flow: a declined code is an AccessDeniedError, a bad one a TwitchApiError", async () => {
-  await using mock = await startMockTwitch({
-    clients: [PUBLIC_CLIENT],
-    deviceInterval: 0,
-  });
-  const options = { authBaseUrl: mock.authBaseUrl };
-  const device = await startDeviceAuthorization(
-    mock.clientId,
-    ["chat:read"],
-    options,
-  );
+  const { mock, options, device } = await startDevice();
+  await using _ = mock;
   mock.denyDevice(device.userCode);
   await assertRejects(
     () => waitForDeviceToken(mock.clientId, device, options),
@@ -85,16 +84,8 @@ Deno.test("device flow: a declined code is an AccessDeniedError, a bad one a Twi
 });
 
 Deno.test("device flow: slow_down makes the next poll wait five seconds more", async () => {
-  await using mock = await startMockTwitch({
-    clients: [PUBLIC_CLIENT],
-    deviceInterval: 0,
-  });
-  const options = { authBaseUrl: mock.authBaseUrl };
-  const device = await startDeviceAuthorization(
-    mock.clientId,
-    ["chat:read"],
-    options,
-  );
+  const { mock, options, device } = await startDevice();
+  await using _ = mock;
   mock.approveDevice(device.userCode);
   mock.injectFault({
     path: "/oauth2/token",
@@ -111,16 +102,8 @@ Deno.test("device flow: slow_down makes the next poll wait five seconds more", a
 });
 
 Deno.test("device flow: a signal cancels the wait", async () => {
-  await using mock = await startMockTwitch({
-    clients: [PUBLIC_CLIENT],
-    deviceInterval: 1,
-  });
-  const options = { authBaseUrl: mock.authBaseUrl };
-  const device = await startDeviceAuthorization(
-    mock.clientId,
-    ["chat:read"],
-    options,
-  );
+  const { mock, options, device } = await startDevice(1);
+  await using _ = mock;
   const controller = new AbortController();
   const waiting = waitForDeviceToken(mock.clientId, device, {
     ...options,

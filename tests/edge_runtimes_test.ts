@@ -13,18 +13,17 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_USER,
   type MockTwitch,
-  startMockTwitch,
 } from "../testing.ts";
+import { bundleToTemp } from "./_bundle.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import type { EdgeAppEnv } from "./_edge_app.ts";
 import {
-  bundle,
+  assertHelpersRunUnder,
   type Launch,
-  pathOf,
   runtime,
-  skipUnless,
+  runtimeTest,
   withApp,
-  workerdConfig,
+  withWorkerdApp,
 } from "./_runtimes.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -101,71 +100,32 @@ async function loginThrough(base: string, mock: MockTwitch): Promise<void> {
   );
 }
 
-Deno.test({
-  name:
-    "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
-  ...skipUnless(workerd, "workerd"),
-  async fn() {
-    const bin = pathOf(workerd);
-    const dir = await Deno.makeTempDir();
-    try {
-      await bundle("tests/_workerd_worker.ts", `${dir}/worker.js`);
-      await withApp(async ({ port, base, mock }) => {
-        await Deno.writeTextFile(
-          `${dir}/config.capnp`,
-          workerdConfig(port, "worker.js", { ...appEnv(base, mock) }),
-        );
-        return { command: bin, args: ["serve", `${dir}/config.capnp`] };
-      }, loginThrough);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+runtimeTest(
+  workerd,
+  "workerd",
+  "Cloudflare workerd: a worker bundled from web.ts serves the whole login, then validates, refreshes and revokes",
+  async (_bin) => {
+    await withWorkerdApp(
+      workerd,
+      "tests/_workerd_worker.ts",
+      (base, mock) => ({ ...appEnv(base, mock) }),
+      loginThrough,
+    );
   },
-});
+);
 
-Deno.test({
-  name:
-    "Bun: the token helpers and the login handler, bundled from web.ts, run under Bun",
-  ...skipUnless(bun, "Bun"),
-  async fn() {
-    const bin = pathOf(bun);
-    const dir = await Deno.makeTempDir();
-    try {
-      await bundle("web.ts", `${dir}/web.mjs`);
-      await using mock = await startMockTwitch();
-      const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-      const run = await new Deno.Command(bin, {
-        args: [
-          `${ROOT}tests/_node_helpers.mjs`,
-          `${dir}/web.mjs`,
-          mock.authBaseUrl,
-          mock.clientId,
-          mock.clientSecret,
-          issued.refreshToken,
-        ],
-      }).output();
-      assertEquals(run.code, 0, new TextDecoder().decode(run.stderr));
-      assertEquals(JSON.parse(new TextDecoder().decode(run.stdout)), {
-        appClientId: mock.clientId,
-        revoked: true,
-        refused: "InvalidRefreshTokenError",
-        printedInFull: false,
-      });
-
-      await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
-      await withApp(served(bin, `${dir}/app.mjs`), loginThrough);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+runtimeTest(
+  bun,
+  "Bun",
+  "Bun: the token helpers and the login handler, bundled from web.ts, run under Bun",
+  async (bin) => {
+    await assertHelpersRunUnder(bin);
+    await using app = await bundleToTemp("tests/_edge_app.ts");
+    await withApp(served(bin, app.path), loginThrough);
   },
-});
+);
 
 Deno.test("Node: the login handler, bundled from web.ts, serves the whole login under node:http", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    await bundle("tests/_edge_app.ts", `${dir}/app.mjs`);
-    await withApp(served("node", `${dir}/app.mjs`), loginThrough);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using app = await bundleToTemp("tests/_edge_app.ts");
+  await withApp(served("node", app.path), loginThrough);
 });

@@ -5,7 +5,7 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { startMockTwitch } from "../testing.ts";
-import { pathOf, runtime, skipUnless } from "./_runtimes.ts";
+import { runtime, runtimeTest } from "./_runtimes.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const esbuild = await runtime("esbuild");
@@ -16,12 +16,11 @@ export const ESBUILD_ALIASES = [
   "--alias:@std/http/cookie=./node_modules/deno-std/http/cookie.js",
 ];
 
-Deno.test({
-  name:
-    "esbuild recipe: web.ts from a clone bundles with two aliases and runs in Node",
-  ...skipUnless(esbuild, "esbuild recipe"),
-  async fn() {
-    const bin = pathOf(esbuild);
+runtimeTest(
+  esbuild,
+  "esbuild recipe",
+  "esbuild recipe: web.ts from a clone bundles with two aliases and runs in Node",
+  async (bin) => {
     const project = `${bin}/../../..`; // .tmp/runtimes: node_modules/.bin/esbuild
     const dir = await Deno.makeTempDir({ prefix: "esbuild-recipe-" });
     await using mock = await startMockTwitch();
@@ -45,25 +44,25 @@ Deno.test({
 
       const { accessToken } = mock.issueUserToken({ scopes: ["chat:read"] });
       const script = `
-        import { createTwitchLoginHandler, validateToken } from ${
+      import { createTwitchLoginHandler, validateToken } from ${
         JSON.stringify(out)
       };
-        const [authBaseUrl, token, clientId, clientSecret] = process.argv.slice(1);
-        const valid = await validateToken(token, { authBaseUrl });
-        const login = createTwitchLoginHandler({
-          clientId, clientSecret,
-          redirectUri: "http://localhost:3000/callback",
-          cookieSecret: "esbuild-recipe-cookie-secret-5Gq9zX2mWv7Lr",
-          authBaseUrl,
-          onSuccess: () => new Response("signed in"),
-        });
-        const res = await login(new Request("http://localhost:3000/login"));
-        console.log(JSON.stringify({
-          login: valid.login,
-          status: res.status,
-          location: res.headers.get("location"),
-        }));
-      `;
+      const [authBaseUrl, token, clientId, clientSecret] = process.argv.slice(1);
+      const valid = await validateToken(token, { authBaseUrl });
+      const login = createTwitchLoginHandler({
+        clientId, clientSecret,
+        redirectUri: "http://localhost:3000/callback",
+        cookieSecret: "esbuild-recipe-cookie-secret-5Gq9zX2mWv7Lr",
+        authBaseUrl,
+        onSuccess: () => new Response("signed in"),
+      });
+      const res = await login(new Request("http://localhost:3000/login"));
+      console.log(JSON.stringify({
+        login: valid.login,
+        status: res.status,
+        location: res.headers.get("location"),
+      }));
+    `;
       const ran = await new Deno.Command("node", {
         args: [
           "--input-type=module",
@@ -90,4 +89,4 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
-});
+);

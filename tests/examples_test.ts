@@ -8,30 +8,30 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import { AccessToken } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { visit } from "./_browser.ts";
-import { deviceTokenFile } from "./_cli.ts";
+import {
+  deviceTokenFile,
+  signInTokenFile,
+  spawnDeno,
+  startPublicClientMock,
+} from "./_cli.ts";
+import { startMockTwitch } from "../testing.ts";
+import { startSignInApp } from "./_sign_in.ts";
 import { closedPort } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const FETCH_BROWSER = new URL("./_fetch_browser.ts", import.meta.url).pathname;
 
+/** The mock with an app for the examples, and the environment they read. */
 async function setup() {
-  const redirect = `http://localhost:${closedPort()}`;
-  const mock = await startMockTwitch({
-    consent: "approve",
-    clients: [{
-      clientId: "example0client0id0000000000000",
-      clientSecret: "example0client0secret000000000",
-      redirectUris: [redirect],
-    }],
-  });
+  const app = await startSignInApp();
+  const { mock } = app;
   const env = {
     TWITCH_CLIENT_ID: mock.clientId,
     TWITCH_CLIENT_SECRET: mock.clientSecret,
     TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
     TWITCH_HELIX_BASE_URL: mock.helixBaseUrl,
-    TWITCH_REDIRECT_URL: redirect,
+    TWITCH_REDIRECT_URL: app.redirect,
     NO_COLOR: "1",
   };
   return { mock, env };
@@ -87,36 +87,21 @@ const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
 
 /** Runs examples/bot.ts; sends Ctrl+C once it is ready, then collects it. */
 async function runBot(env: Record<string, string>) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "examples/bot.ts"],
-    cwd: ROOT,
+  const bot = spawnDeno(["run", "-A", "examples/bot.ts"], {
     env: { NO_COLOR: "1", ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const stderr = new Response(child.stderr).text();
-  const decoder = new TextDecoder();
-  let stdout = "";
-  let interrupted = false;
-  for await (const chunk of child.stdout) {
-    stdout += decoder.decode(chunk, { stream: true });
-    if (!interrupted && stdout.includes("Bot ready")) {
-      interrupted = true; // once: the bot may print more while it stops
-      child.kill("SIGINT");
-    }
-  }
-  const { code } = await child.status;
-  return { code, stdout, stderr: await stderr };
+  });
+  // A bot that fails at start ends without "Bot ready": nothing to stop.
+  await bot.waitForStdout(/Bot ready/).then(
+    () => bot.child.kill("SIGINT"),
+    () => {},
+  );
+  return await bot.finish();
 }
 
 Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it refreshed there, stops on Ctrl+C", async () => {
   // A public client, as on a machine without a browser: no secret, and each
   // refresh token works once, so the bot must write every refresh back.
-  await using mock = await startMockTwitch({
-    deviceInterval: 1,
-    clients: [{ clientId: BOT_CLIENT_ID, redirectUris: [] }],
-  });
+  await using mock = await startPublicClientMock(BOT_CLIENT_ID);
   const dir = await Deno.makeTempDir();
   const file = `${dir}/bot_token.json`;
   const env = {
@@ -178,6 +163,77 @@ Deno.test("examples/bot.ts starts from the CLI's device token file, keeps it ref
     // The bot never signed in itself: the CLI's device sign-in was the one.
     assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
     assert(mock.countRequests({ grantType: DEVICE_GRANT }) > 0);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("examples/bot.ts on a browser sign-in's token without TWITCH_CLIENT_SECRET stops at start and says which secret", async () => {
+  // A confidential app: `twitch-auth token` (the code flow) made the file,
+  // and only the client secret refreshes its tokens.
+  const port = closedPort();
+  await using mock = await startMockTwitch({
+    clients: [{
+      clientId: "example0client0id0000000000000",
+      clientSecret: "example0client0secret000000000",
+      redirectUris: [`http://localhost:${port}`],
+    }],
+  });
+  const dir = await Deno.makeTempDir();
+  const file = `${dir}/bot_token.json`;
+  const env = {
+    TWITCH_CLIENT_ID: mock.clientId,
+    TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
+    TWITCH_HELIX_BASE_URL: mock.helixBaseUrl,
+    TWITCH_TOKEN_FILE: file,
+  };
+  const stopsAtStart = (
+    bot: { code: number; stdout: string; stderr: string },
+  ) => {
+    assertEquals(bot.code, 1, bot.stdout);
+    assertFalse(bot.stdout.includes("Bot ready"), bot.stdout);
+    assertStringIncludes(bot.stderr, "TWITCH_CLIENT_SECRET");
+    assertStringIncludes(bot.stderr, mock.clientId);
+    assertFalse(bot.stderr.includes("will retry"), bot.stderr);
+    assertFalse(bot.stderr.includes(mock.clientSecret));
+    assertFalse(/^\s+at /m.test(bot.stderr), bot.stderr);
+  };
+  try {
+    await signInTokenFile(mock, {
+      clientId: mock.clientId,
+      clientSecret: mock.clientSecret,
+      port,
+      path: file,
+    }, "chat:read,chat:edit");
+    const onDisk = await Deno.readTextFile(file);
+
+    // The file says the code flow made it: told before any request.
+    const before = mock.requests.length;
+    const early = await runBot(env);
+    stopsAtStart(early);
+    assertStringIncludes(early.stderr, "authorization code flow");
+    assertEquals(mock.requests.length, before, "the bot asked nothing");
+    assertEquals(await Deno.readTextFile(file), onDisk);
+
+    // A file from before the field, its access token ended by Twitch: the
+    // refresh at start gets Twitch's "missing client secret", once, and the
+    // bot stops saying so (not "will retry").
+    const old = JSON.parse(onDisk);
+    delete old.grant_type;
+    await Deno.writeTextFile(file, JSON.stringify(old), { mode: 0o600 });
+    mock.expireAccessToken(old.access_token);
+    const late = await runBot(env);
+    stopsAtStart(late);
+    assertStringIncludes(late.stderr, "missing client secret");
+    assertEquals(mock.countRequests({ grantType: "refresh_token" }), 1);
+
+    // With the secret, the same bot starts.
+    const ok = await runBot({
+      ...env,
+      TWITCH_CLIENT_SECRET: mock.clientSecret,
+    });
+    assertEquals(ok.code, 0, ok.stderr);
+    assertStringIncludes(ok.stdout, "Bot ready as twitchdev");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

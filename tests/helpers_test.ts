@@ -25,8 +25,13 @@ import {
   TwitchApiError,
   validateToken,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
-import { assertValid, authorizeCode, closedPort } from "./_util.ts";
+import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import {
+  assertValid,
+  authorizeCode,
+  closedPort,
+  lastRequest,
+} from "./_util.ts";
 
 const REDIRECT = "http://localhost:17563";
 
@@ -49,9 +54,7 @@ Deno.test("exchangeCode turns a code into tokens, sending the secret only in the
   assertEquals(token.expiresIn, 14400);
   assert(token.refreshToken && token.refreshToken.length === 50);
   assert(token.obtainedAt >= before && token.obtainedAt <= Date.now());
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const request = lastRequest(mock, "/oauth2/token");
   assertEquals(request.method, "POST");
   assertEquals([...request.query.keys()], []);
   assertEquals(request.form?.get("client_secret"), mock.clientSecret);
@@ -63,14 +66,34 @@ Deno.test("exchangeCode turns a code into tokens, sending the secret only in the
   );
 });
 
+/** Refreshes on the mock with the app's credentials. */
+function refreshOnMock(
+  mock: MockTwitch,
+  refreshToken: string,
+  authBaseUrl = mock.authBaseUrl,
+): Promise<AccessToken> {
+  return refreshAccessToken(refreshToken, mock.clientId, mock.clientSecret, {
+    authBaseUrl,
+  });
+}
+
+/** Exchanges `code` on the mock, with the app's secret and REDIRECT unless given. */
+function exchangeOnMock(
+  mock: MockTwitch,
+  code: string,
+  { secret = mock.clientSecret, redirect = REDIRECT } = {},
+): Promise<AccessToken> {
+  return exchangeCode(mock.clientId, secret, code, redirect, {
+    authBaseUrl: mock.authBaseUrl,
+  });
+}
+
 Deno.test("exchangeCode refuses a used code with Twitch's message and a hint", async () => {
   await using mock = await startMockTwitch();
   const code = await authorizeCode(mock, ["chat:read"]);
-  const options = { authBaseUrl: mock.authBaseUrl };
-  await exchangeCode(mock.clientId, mock.clientSecret, code, REDIRECT, options);
+  await exchangeOnMock(mock, code);
   const error = await assertRejects(
-    () =>
-      exchangeCode(mock.clientId, mock.clientSecret, code, REDIRECT, options),
+    () => exchangeOnMock(mock, code),
     TwitchApiError,
   );
   assertEquals(error.status, 400);
@@ -79,56 +102,41 @@ Deno.test("exchangeCode refuses a used code with Twitch's message and a hint", a
   assertFalse(error.message.includes(code), "the code leaked into the message");
 });
 
-Deno.test("exchangeCode with a wrong secret is an InvalidClientError", async () => {
+Deno.test("exchangeCode: a wrong secret is an InvalidClientError (403), another redirect URL a 400, each with a hint", async () => {
   await using mock = await startMockTwitch();
-  const code = await authorizeCode(mock, ["chat:read"]);
-  const error = await assertRejects(
-    () =>
-      exchangeCode(
-        mock.clientId,
-        "wrong-secret-0000000000000000",
-        code,
-        REDIRECT,
-        {
-          authBaseUrl: mock.authBaseUrl,
-        },
-      ),
-    InvalidClientError,
-  );
-  assertEquals(error.status, 403);
-  assertStringIncludes(error.message, "developer console");
-});
-
-Deno.test("exchangeCode with another redirect URL is refused with a hint", async () => {
-  await using mock = await startMockTwitch();
-  const code = await authorizeCode(mock, ["chat:read"]);
-  const error = await assertRejects(
-    () =>
-      exchangeCode(
-        mock.clientId,
-        mock.clientSecret,
-        code,
-        "http://localhost:9999",
-        {
-          authBaseUrl: mock.authBaseUrl,
-        },
-      ),
-    TwitchApiError,
-  );
-  assertEquals(error.status, 400);
-  assertStringIncludes(error.message, "redirect URL");
+  const cases = [
+    [
+      { secret: "wrong-secret-000000000000" },
+      InvalidClientError,
+      403,
+      "developer console",
+    ],
+    [
+      { redirect: "http://localhost:9999" },
+      TwitchApiError,
+      400,
+      "redirect URL",
+    ],
+  ] as const;
+  for (const [wrong, type, status, hint] of cases) {
+    const code = await authorizeCode(mock, ["chat:read"]);
+    const error = await assertRejects(
+      () => exchangeOnMock(mock, code, wrong),
+      type,
+    );
+    assertEquals(error.status, status);
+    assertStringIncludes(error.message, hint);
+  }
 });
 
 Deno.test("refreshAccessToken returns new tokens and the old access token stops working", async () => {
   await using mock = await startMockTwitch();
   const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-  const token = await refreshAccessToken(
+  // A trailing slash on the base URL works too.
+  const token = await refreshOnMock(
+    mock,
     issued.refreshToken,
-    mock.clientId,
-    mock.clientSecret,
-    {
-      authBaseUrl: `${mock.authBaseUrl}/`, // a trailing slash works too
-    },
+    `${mock.authBaseUrl}/`,
   );
   assert(token.accessToken !== issued.accessToken);
   assertEquals(token.scopes, ["chat:read"]);
@@ -137,9 +145,7 @@ Deno.test("refreshAccessToken returns new tokens and the old access token stops 
     authBaseUrl: mock.authBaseUrl,
   });
   assert("status" in old);
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const request = lastRequest(mock, "/oauth2/token");
   assertEquals(request.form?.get("refresh_token"), issued.refreshToken);
   assertEquals([...request.query.keys()], []);
 });
@@ -173,9 +179,7 @@ Deno.test("refreshAccessToken for a public client sends no secret and gets a rot
     options,
   );
   assert(token.refreshToken && token.refreshToken !== issued.refreshToken);
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  const request = lastRequest(mock, "/oauth2/token");
   assertFalse(request.form?.has("client_secret"));
   await assertRejects(
     () =>
@@ -221,9 +225,7 @@ Deno.test("validateToken describes a valid token and answers 401 for an invalid 
   assertEquals(result.user_id, "141981764");
   assertEquals(result.scopes.toSorted(), ["bits:read", "chat:read"]);
   assert(result.expires_in > 14000 && result.expires_in <= 14400);
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/validate"
-  )!;
+  const request = lastRequest(mock, "/oauth2/validate");
   assertEquals(
     request.headers.get("Authorization"),
     `OAuth ${issued.accessToken}`,
@@ -249,9 +251,7 @@ Deno.test("revokeToken is true for a live token and false after, and the token s
       options,
     ),
   );
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/revoke"
-  )!;
+  const request = lastRequest(mock, "/oauth2/revoke");
   assertEquals(request.method, "POST");
   assertEquals([...request.query.keys()], []);
 });
@@ -267,9 +267,7 @@ Deno.test("getUserInfo reads the claims of an openid token, with the email when 
   assertEquals(info.preferred_username, "TwitchDev");
   assertEquals(info.aud, mock.clientId);
   assertEquals(info.email, "twitchdev@example.com");
-  const request = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/userinfo"
-  )!;
+  const request = lastRequest(mock, "/oauth2/userinfo");
   assertEquals(
     request.headers.get("Authorization"),
     `Bearer ${withEmail.accessToken}`,
@@ -324,11 +322,8 @@ Deno.test("a body that is not JSON is an InvalidResponseError", async () => {
 
 Deno.test("a short 429 is waited out and retried once", async () => {
   await using mock = await startMockTwitch();
-  mock.injectFault({
-    path: "/oauth2/token",
-    status: 429,
-    headers: { "Retry-After": "0" },
-  });
+  const tooMany = { status: 429, headers: { "Retry-After": "0" } };
+  mock.injectFault({ path: "/oauth2/token", ...tooMany });
   const token = await getAppAccessToken(mock.clientId, mock.clientSecret, {
     authBaseUrl: mock.authBaseUrl,
   });
@@ -459,14 +454,7 @@ Deno.test("revokeToken says false only when Twitch refuses; a 5xx is an error, n
 Deno.test("a token prints redacted and stores in full", async () => {
   await using mock = await startMockTwitch();
   const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-  const token = await refreshAccessToken(
-    issued.refreshToken,
-    mock.clientId,
-    mock.clientSecret,
-    {
-      authBaseUrl: mock.authBaseUrl,
-    },
-  );
+  const token = await refreshOnMock(mock, issued.refreshToken);
   const printed = Deno.inspect(token) +
     Deno.inspect({ nested: [token] }, { depth: 5 });
   assertFalse(printed.includes(token.accessToken), printed);

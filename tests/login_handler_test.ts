@@ -105,6 +105,24 @@ async function callbackUrl(app: App, client: CookieClient): Promise<URL> {
   return new URL(visit.url);
 }
 
+/** Options for a handler that is only created, never reaches Twitch. */
+const OFFLINE_OPTIONS = {
+  clientId: "app",
+  clientSecret: "secret",
+  cookieSecret: SECRET,
+  onSuccess: () => new Response("ok"),
+};
+
+/** The login cookie the client holds, its fields read (not checked) and its MAC. */
+function openLoginCookie(client: CookieClient) {
+  const held = loginCookie(client)!;
+  const [payload, mac] = held.value.split(".");
+  const fields = JSON.parse(
+    atob(payload.replaceAll("-", "+").replaceAll("_", "/")),
+  );
+  return { held, fields, mac };
+}
+
 function loginCookie(client: CookieClient) {
   return [...client.jar.values()].find((c) => c.name === "twitch_login");
 }
@@ -148,12 +166,7 @@ Deno.test("a login over real HTTP: redirect, cookie, code exchange, verified ID 
 });
 
 Deno.test("the login cookie: HttpOnly, SameSite=Lax, short-lived, on the callback path, Secure except on localhost", async () => {
-  const base = {
-    clientId: "app",
-    clientSecret: "secret",
-    cookieSecret: SECRET,
-    onSuccess: () => new Response("ok"),
-  };
+  const base = OFFLINE_OPTIONS;
   for (
     const [redirectUri, secure] of [
       ["http://localhost:8000/auth/twitch/callback", false],
@@ -215,26 +228,29 @@ Deno.test("a forged state is refused before any code exchange (403) and leaves t
   assertEquals(app.successes.length, 1);
 });
 
-Deno.test("a missing state is refused (403) and a missing code is a bad request (400)", async () => {
-  await using app = await startApp();
+Deno.test("the default error page: a missing state is refused (403), a missing code is a bad request (400)", async () => {
+  await using app = await startApp({ onError: undefined });
   const client = new CookieClient();
   const noState = await callbackUrl(app, client);
   noState.searchParams.delete("state");
   const refused = await client.visit(noState.href);
-  // onError's own response: no Referer leak, no caching, and (the state
-  // being no proof of this login) the login cookie left in place.
+  assertEquals(refused.status, 403);
+  assertStringIncludes(refused.text, "Login refused");
+  // No Referer leak, no caching, and (the state being no proof of this
+  // login) the login cookie left in place.
   assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
   assertEquals(refused.headers.get("Cache-Control"), "no-store");
   assertEquals(refused.headers.get("Set-Cookie"), null);
-  assertInstanceOf(app.failures[0], LoginStateError);
-  assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
+  assert(loginCookie(client), "a callback without state cleared the cookie");
 
   const noCode = await callbackUrl(app, client);
   noCode.searchParams.delete("code");
   const bad = await client.visit(noCode.href);
+  assertEquals(bad.status, 400);
+  assertStringIncludes(bad.text, "Login refused");
   assertStringIncludes(bad.headers.get("Set-Cookie")!, "twitch_login=;");
-  assertEquals(app.failures[1]?.name, "InvalidCallbackError");
   assertEquals(app.successes, []);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 0);
 });
 
 Deno.test("a replayed callback is refused: without the cookie (403), and with a captured cookie the used code fails at Twitch (400)", async () => {
@@ -263,11 +279,7 @@ Deno.test("a tampered login cookie is refused (403), even when its state is made
   await using app = await startApp();
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
-  const held = loginCookie(client)!;
-  const [payload, mac] = held.value.split(".");
-  const fields = JSON.parse(
-    atob(payload.replaceAll("-", "+").replaceAll("_", "/")),
-  );
+  const { held, fields, mac } = openLoginCookie(client);
   fields.s = "attacker-chosen-state-0123456789abcdefghijk";
   held.value = `${
     btoa(JSON.stringify(fields)).replaceAll("+", "-").replaceAll("/", "_")
@@ -285,11 +297,7 @@ Deno.test("an expired login is refused (403) though its cookie is validly signed
   await using app = await startApp();
   const client = new CookieClient();
   const callback = await callbackUrl(app, client);
-  const held = loginCookie(client)!;
-  const [payload] = held.value.split(".");
-  const fields = JSON.parse(
-    atob(payload.replaceAll("-", "+").replaceAll("_", "/")),
-  );
+  const { held, fields } = openLoginCookie(client);
   // What the cookie would hold had the login started eleven minutes ago.
   held.value = await sealLoginState(await hmacKey(secretBytes(SECRET)), {
     state: fields.s,
@@ -367,15 +375,31 @@ Deno.test("a forged error callback shows none of its text and leaves the login i
   assertEquals(app.successes.length, 1);
 });
 
-Deno.test("onError gets the typed error and the request", async () => {
+Deno.test("onError gets the typed error and the request; its response leaks no Referer and is not cached", async () => {
   await using app = await startApp();
+  const client = new CookieClient();
+  const noState = await callbackUrl(app, client);
+  noState.searchParams.delete("state");
+  const refused = await client.visit(noState.href);
+  assertEquals(refused.status, 418);
+  assertEquals(refused.headers.get("Referrer-Policy"), "no-referrer");
+  assertEquals(refused.headers.get("Cache-Control"), "no-store");
+  assertInstanceOf(app.failures[0], LoginStateError);
+  assertEquals((app.failures[0] as LoginStateError).reason, "mismatch");
+
+  const noCode = await callbackUrl(app, client);
+  noCode.searchParams.delete("code");
+  await client.visit(noCode.href);
+  assertEquals(app.failures[1]?.name, "InvalidCallbackError");
+
   app.mock.consent = "deny";
-  const visit = await new CookieClient().visit(`${app.base}/login`);
+  const visit = await client.visit(`${app.base}/login`);
   assertEquals(visit.status, 418);
-  assertInstanceOf(app.failures[0], AccessDeniedError);
-  const url = new URL(app.failedRequests[0].url);
+  assertInstanceOf(app.failures[2], AccessDeniedError);
+  const url = new URL(app.failedRequests[2].url);
   assertEquals(url.pathname, "/callback");
   assertEquals(url.searchParams.get("error"), "access_denied");
+  assertEquals(app.successes, []);
 });
 
 Deno.test("a failed code exchange answers 502", async () => {
@@ -383,6 +407,7 @@ Deno.test("a failed code exchange answers 502", async () => {
   app.mock.injectFault({ path: "/oauth2/token", status: 503, times: 1 });
   const visit = await new CookieClient().visit(`${app.base}/login`);
   assertEquals(visit.status, 502);
+  assertStringIncludes(visit.text, "Twitch login failed");
   assertEquals(app.successes, []);
 });
 
@@ -449,11 +474,8 @@ Deno.test("other paths answer 404 and other methods 405", async () => {
 
 Deno.test("bad options fail at creation with a typed error", () => {
   const good: TwitchLoginHandlerOptions = {
-    clientId: "app",
-    clientSecret: "secret",
+    ...OFFLINE_OPTIONS,
     redirectUri: "https://example.com/callback",
-    cookieSecret: SECRET,
-    onSuccess: () => new Response("ok"),
   };
   for (
     const [bad, says] of [

@@ -18,6 +18,7 @@ import {
   type MockUser,
   startMockTwitch,
 } from "../testing.ts";
+import { tempDir, USER_TOKEN_FIELDS } from "./_util.ts";
 
 const REDIRECT = "http://localhost:17563";
 const DEVICE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
@@ -504,13 +505,7 @@ Deno.test("code exchange: Twitch's response shape; codes are single-use", async 
   assertEquals(res.status, 200);
   assertEquals(res.headers.get("content-type"), "application/json");
   const body = await readJson(res);
-  assertEquals(Object.keys(body), [
-    "access_token",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "token_type",
-  ]);
+  assertEquals(Object.keys(body), USER_TOKEN_FIELDS);
   assertMatch(body.access_token as string, /^[a-z0-9]{30}$/);
   assertMatch(body.refresh_token as string, /^[a-z0-9]{50}$/);
   assertEquals(body.expires_in, 14400);
@@ -665,13 +660,7 @@ Deno.test("refresh (confidential): same refresh token, new access token, old one
   const res = await refresh(mock, first.refresh_token as string);
   assertEquals(res.status, 200);
   const second = await readJson(res);
-  assertEquals(Object.keys(second), [
-    "access_token",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "token_type",
-  ]);
+  assertEquals(Object.keys(second), USER_TOKEN_FIELDS);
   assertEquals(second.refresh_token, first.refresh_token);
   assertNotEquals(second.access_token, first.access_token);
   assertEquals(second.scope, ["user:read:email", "chat:read"]);
@@ -1151,13 +1140,7 @@ Deno.test("device flow: start, pending, slow_down, approve, then the code is use
   const ok = await pollDevice(mock, deviceCode);
   assertEquals(ok.status, 200);
   const token = await readJson(ok);
-  assertEquals(Object.keys(token), [
-    "access_token",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "token_type",
-  ]);
+  assertEquals(Object.keys(token), USER_TOKEN_FIELDS);
   assertEquals(token.scope, ["chat:read"]);
   assertEquals(
     (await readJson(await validate(mock, token.access_token as string))).login,
@@ -1410,16 +1393,13 @@ Deno.test("createMockTwitchHandler: the handler works without a server and uses 
 });
 
 Deno.test("createMockTwitchHandler's module bundles for the browser with no Deno API in it", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const out = `${dir}/mock_handler.js`;
-    await bundle("src/testing/mock_handler.ts", out);
-    const text = await Deno.readTextFile(out);
-    assertStringIncludes(text, "/oauth2/authorize");
-    assertEquals(text.match(/\bDeno\s*[.[]/g), null, "the bundle uses Deno");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const out = `${dir}/mock_handler.js`;
+  await bundle("src/testing/mock_handler.ts", out);
+  const text = await Deno.readTextFile(out);
+  assertStringIncludes(text, "/oauth2/authorize");
+  assertEquals(text.match(/\bDeno\s*[.[]/g), null, "the bundle uses Deno");
 });
 
 Deno.test("issueUserToken and approveDevice reject unknown clients and codes", () => {

@@ -3,14 +3,10 @@
 // honour Infinity and refuse what a timer cannot hold, without a warning.
 
 import { assertEquals } from "@std/assert";
-import { bundle } from "./_bundle.ts";
+import { bundleToTemp, commandWorks, runCommand } from "./_bundle.ts";
 import { startMockTwitch } from "../testing.ts";
 
-const node = await new Deno.Command("node", {
-  args: ["--version"],
-  stdout: "null",
-  stderr: "null",
-}).output().then((o) => o.success).catch(() => false);
+const node = await commandWorks("node");
 
 const SCRIPT = `
 const [bundle, authBaseUrl, token] = process.argv.slice(1);
@@ -32,34 +28,25 @@ Deno.test({
     "under Node, Infinity and 2^31-1 ms are honoured, larger and sub-millisecond timeouts refused, no TimeoutOverflowWarning",
   ignore: !node,
   async fn() {
-    const dir = await Deno.makeTempDir();
-    try {
-      const bundled = `${dir}/web.mjs`;
-      await bundle("web.ts", bundled);
-      await using mock = await startMockTwitch();
-      const token = mock.issueUserToken({ scopes: ["chat:read"] });
-      const run = await new Deno.Command("node", {
-        args: [
-          "--input-type=module",
-          "-e",
-          SCRIPT,
-          `file://${bundled}`,
-          mock.authBaseUrl,
-          token.accessToken,
-        ],
-      }).output();
-      const stderr = new TextDecoder().decode(run.stderr);
-      assertEquals(stderr, "");
-      assertEquals(run.code, 0);
-      assertEquals(JSON.parse(new TextDecoder().decode(run.stdout)), {
-        "Infinity": "ok",
-        "2147483647": "ok",
-        "2147483648": "InvalidArgumentError",
-        "1000000000000": "InvalidArgumentError",
-        "0.0001": "InvalidArgumentError",
-      });
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
+    await using web = await bundleToTemp("web.ts");
+    await using mock = await startMockTwitch();
+    const token = mock.issueUserToken({ scopes: ["chat:read"] });
+    const run = await runCommand("node", [
+      "--input-type=module",
+      "-e",
+      SCRIPT,
+      `file://${web.path}`,
+      mock.authBaseUrl,
+      token.accessToken,
+    ]);
+    assertEquals(run.stderr, "");
+    assertEquals(run.code, 0);
+    assertEquals(JSON.parse(run.stdout), {
+      "Infinity": "ok",
+      "2147483647": "ok",
+      "2147483648": "InvalidArgumentError",
+      "1000000000000": "InvalidArgumentError",
+      "0.0001": "InvalidArgumentError",
+    });
   },
 });

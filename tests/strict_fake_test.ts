@@ -2,6 +2,7 @@
 // default sanitizers, every body consumed.
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { startStrictFake } from "./_strict_fake_twitch.ts";
+import { USER_TOKEN_FIELDS } from "./_util.ts";
 
 const FORM = { "content-type": "application/x-www-form-urlencoded" };
 
@@ -56,13 +57,7 @@ Deno.test("strict fake: a correct client causes no violations", async () => {
   });
   assertEquals(exchanged.status, 200);
   const tokens = exchanged.body as Record<string, unknown>;
-  assertEquals(Object.keys(tokens), [
-    "access_token",
-    "expires_in",
-    "refresh_token",
-    "scope",
-    "token_type",
-  ]);
+  assertEquals(Object.keys(tokens), USER_TOKEN_FIELDS);
   assertMatch(tokens.access_token as string, /^[a-z0-9]{30}$/);
   assertMatch(tokens.refresh_token as string, /^[a-z0-9]{50}$/);
   assertEquals(tokens.scope, ["openid", "user:read:email"]);

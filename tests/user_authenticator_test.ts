@@ -20,27 +20,9 @@ import {
   Twitch,
   UserAuthenticator,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
 import { type Visit, visit } from "./_browser.ts";
-import { authorizeCode, closedPort } from "./_util.ts";
-
-async function setup(consent: "approve" | "deny" = "approve") {
-  const port = closedPort();
-  const redirect = `http://localhost:${port}`;
-  const mock = await startMockTwitch({
-    consent,
-    clients: [{
-      clientId: "app0client0id0000000000000000a",
-      clientSecret: "app0client0secret00000000000a",
-      redirectUris: [redirect],
-    }],
-  });
-  const twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  return { mock, twitch, port, redirect };
-}
+import { signInByHand, startSignInApp } from "./_sign_in.ts";
+import { authorizeCode, lastRequest } from "./_util.ts";
 
 /** Catches the authorize URL without opening it. */
 function catcher(): { open: (url: string) => void; url: Promise<string> } {
@@ -65,41 +47,37 @@ function assertPortFree(port: number): void {
 }
 
 Deno.test("authenticate: the browser follows Twitch's redirect, the code is exchanged, the server closes", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read", "bits:read"], {
-    url: redirect,
-  });
+  await using app = await startSignInApp();
+  const auth = app.authenticator(["chat:read", "bits:read"]);
   const b = browser();
-  const token = await auth.authenticate({
-    useBrowser: false,
+  const token = await signInByHand(auth, {
     authUrlCallback: b.open,
-  });
+  }).flow;
   const page = await b.visited;
   assertEquals(page.status, 200);
   assertStringIncludes(page.text, "Signed in");
   assert(token instanceof AccessToken);
   assertEquals(token.scopes, ["chat:read", "bits:read"]);
   assert(token.refreshToken);
-  assertPortFree(port);
+  assertPortFree(app.port);
   const url = new URL(await b.url);
-  assertEquals(url.searchParams.get("client_id"), mock.clientId);
-  assertEquals(url.searchParams.get("redirect_uri"), redirect);
+  assertEquals(url.searchParams.get("client_id"), app.mock.clientId);
+  assertEquals(url.searchParams.get("redirect_uri"), app.redirect);
   assertEquals(url.searchParams.get("response_type"), "code");
   assertEquals(url.searchParams.get("force_verify"), "false");
   assertStringIncludes(url.search, "scope=chat%3Aread%20bits%3Aread");
   assertMatch(url.searchParams.get("state")!, /^[A-Za-z0-9_-]{43}$/);
-  assertFalse(url.href.includes(mock.clientSecret), "the secret is in the URL");
-  const exchange = mock.requests.findLast((r) =>
-    r.pathname === "/oauth2/token"
-  )!;
+  assertFalse(
+    url.href.includes(app.mock.clientSecret),
+    "the secret is in the URL",
+  );
+  const exchange = lastRequest(app.mock, "/oauth2/token");
   assertEquals([...exchange.query.keys()], []);
 });
 
 Deno.test("authenticate: every run has a fresh state, and two runs in a row reuse the port", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const states: string[] = [];
   for (let run = 0; run < 2; run++) {
     const b = browser();
@@ -107,7 +85,7 @@ Deno.test("authenticate: every run has a fresh state, and two runs in a row reus
     await b.visited;
     states.push(new URL(await b.url).searchParams.get("state")!);
   }
-  const other = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  const other = app.authenticator();
   const b = browser();
   await other.authenticate({ useBrowser: false, authUrlCallback: b.open });
   await b.visited;
@@ -116,9 +94,8 @@ Deno.test("authenticate: every run has a fresh state, and two runs in a row reus
 });
 
 Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and shows why", async () => {
-  const { mock, twitch, port, redirect } = await setup("deny");
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp("deny");
+  const auth = app.authenticator();
   const b = browser();
   const error = await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
@@ -128,20 +105,19 @@ Deno.test("authenticate: Cancel on Twitch rejects with AccessDeniedError and sho
   const page = await b.visited;
   assertStringIncludes(page.text, "Sign-in cancelled");
   assertStringIncludes(page.text, "The user denied you access");
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 Deno.test("authenticate: an error description from the URL is HTML-escaped", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const b = catcher();
   const flow = assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
     AuthorizationError,
   );
   const state = new URL(await b.url).searchParams.get("state")!;
-  const attack = `${redirect}/?error=invalid_scope&error_description=${
+  const attack = `${app.redirect}/?error=invalid_scope&error_description=${
     encodeURIComponent("<script>alert(1)</script>\u001b[31m: red\u0007")
   }&state=${state}`;
   const page = await visit(attack);
@@ -157,43 +133,38 @@ Deno.test("authenticate: an error description from the URL is HTML-escaped", asy
 });
 
 Deno.test("authenticate: a wrong or missing state gets 400 and the flow waits for the real callback", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const b = catcher();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: b.open,
-  });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const b = signInByHand(auth);
+  const flow = b.flow;
   const real = await b.url;
-  const forgedCode = await authorizeCode(mock, ["chat:read"], redirect);
+  const forgedCode = await authorizeCode(app.mock, ["chat:read"], app.redirect);
   const forged = await visit(
-    `${redirect}/?code=${forgedCode}&scope=chat%3Aread&state=guessed`,
+    `${app.redirect}/?code=${forgedCode}&scope=chat%3Aread&state=guessed`,
   );
   assertEquals(forged.status, 400);
-  assertEquals((await visit(`${redirect}/?code=${forgedCode}`)).status, 400);
+  assertEquals(
+    (await visit(`${app.redirect}/?code=${forgedCode}`)).status,
+    400,
+  );
   const state = new URL(real).searchParams.get("state")!;
-  assertEquals((await visit(`${redirect}/?state=${state}`)).status, 400); // no code
-  assertEquals((await visit(`${redirect}/favicon.ico`)).status, 404);
-  assertEquals(mock.countRequests({ grantType: "authorization_code" }), 0);
+  assertEquals((await visit(`${app.redirect}/?state=${state}`)).status, 400); // no code
+  assertEquals((await visit(`${app.redirect}/favicon.ico`)).status, 404);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 0);
   assertEquals((await visit(real)).status, 200);
   assert((await flow)?.accessToken);
-  assertEquals(mock.countRequests({ grantType: "authorization_code" }), 1);
+  assertEquals(app.mock.countRequests({ grantType: "authorization_code" }), 1);
 });
 
 Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const b = catcher();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: b.open,
-  });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const b = signInByHand(auth);
+  const flow = b.flow;
   const state = new URL(await b.url).searchParams.get("state")!;
-  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port: app.port });
   await conn.write(new TextEncoder().encode(
-    `GET /?code=x&state=${state} HTTP/1.1\r\nHost: evil.example:${port}\r\nConnection: close\r\n\r\n`,
+    `GET /?code=x&state=${state} HTTP/1.1\r\nHost: evil.example:${app.port}\r\nConnection: close\r\n\r\n`,
   ));
   const reply = new TextDecoder().decode(
     await new Response(conn.readable).arrayBuffer(),
@@ -204,19 +175,15 @@ Deno.test("authenticate: a foreign Host header is refused (DNS rebinding)", asyn
 });
 
 Deno.test("authenticate: both loopback addresses answer, whichever localhost resolves to", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const b = catcher();
-  const flow = auth.authenticate({
-    useBrowser: false,
-    authUrlCallback: b.open,
-  });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
+  const b = signInByHand(auth);
+  const flow = b.flow;
   await b.url;
-  const v4 = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+  const v4 = await fetch(`http://127.0.0.1:${app.port}/favicon.ico`);
   await v4.body?.cancel();
   assertEquals(v4.status, 404);
-  const v6 = await fetch(`http://[::1]:${port}/favicon.ico`).catch(() =>
+  const v6 = await fetch(`http://[::1]:${app.port}/favicon.ico`).catch(() =>
     undefined
   );
   await v6?.body?.cancel();
@@ -226,12 +193,17 @@ Deno.test("authenticate: both loopback addresses answer, whichever localhost res
 });
 
 Deno.test("authenticate: a failed code exchange shows what to fix and rejects", async () => {
-  const { mock, redirect } = await setup();
-  await using _ = mock;
-  const twitch = new Twitch(mock.clientId, "wrong0secret000000000000000000", {
-    authBaseUrl: mock.authBaseUrl,
+  await using app = await startSignInApp();
+  const twitch = new Twitch(
+    app.mock.clientId,
+    "wrong0secret000000000000000000",
+    {
+      authBaseUrl: app.mock.authBaseUrl,
+    },
+  );
+  const auth = new UserAuthenticator(twitch, ["chat:read"], {
+    url: app.redirect,
   });
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
   const b = browser();
   await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
@@ -243,41 +215,32 @@ Deno.test("authenticate: a failed code exchange shows what to fix and rejects", 
 });
 
 Deno.test("authenticate: timeout rejects with TimeoutError and frees the port", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
-  const error = await assertRejects(
-    () =>
-      auth.authenticate({
-        useBrowser: false,
-        authUrlCallback: () => {},
-        timeout: 100,
-      }),
-    TimeoutError,
-  );
+  await using app = await startSignInApp();
+  const { flow } = signInByHand(app.authenticator(), {
+    authUrlCallback: () => {},
+    timeout: 100,
+  });
+  const error = await assertRejects(() => flow, TimeoutError);
   assertEquals(error.timeout, 100);
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 Deno.test("authenticate: a signal or stop() cancels, and the authenticator can run again", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const controller = new AbortController();
-  const cancelled = auth.authenticate({
-    useBrowser: false,
+  const cancelled = signInByHand(auth, {
     authUrlCallback: () => controller.abort(new Error("user quit")),
     signal: controller.signal,
-  });
+  }).flow;
   const error = await assertRejects(() => cancelled, CancelledError);
   assertEquals((error.cause as Error).message, "user quit");
-  assertPortFree(port);
-  const stopped = auth.authenticate({
-    useBrowser: false,
+  assertPortFree(app.port);
+  const stopped = signInByHand(auth, {
     authUrlCallback: () => auth.stop(),
-  });
+  }).flow;
   await assertRejects(() => stopped, CancelledError);
-  assertPortFree(port);
+  assertPortFree(app.port);
   await assertRejects(
     () => auth.authenticate({ signal: AbortSignal.abort() }),
     CancelledError,
@@ -290,24 +253,22 @@ Deno.test("authenticate: a signal or stop() cancels, and the authenticator can r
 });
 
 Deno.test("authenticate: a taken port rejects at once with PortInUseError naming it", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  using _listener = Deno.listen({ hostname: "127.0.0.1", port });
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  using _listener = Deno.listen({ hostname: "127.0.0.1", port: app.port });
+  const auth = app.authenticator();
   const error = await assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: () => {} }),
     PortInUseError,
   );
-  assertEquals(error.port, port);
-  assertStringIncludes(error.message, String(port));
+  assertEquals(error.port, app.port);
+  assertStringIncludes(error.message, String(app.port));
   assertStringIncludes(error.message, "--port");
 });
 
 Deno.test("authenticate: userToken exchanges a code without browser or server", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const code = await authorizeCode(mock, ["chat:read"], redirect);
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const code = await authorizeCode(app.mock, ["chat:read"], app.redirect);
+  const auth = app.authenticator();
   let called: AccessToken | undefined;
   const result = await auth.authenticate({
     userToken: code,
@@ -318,18 +279,16 @@ Deno.test("authenticate: userToken exchanges a code without browser or server", 
 });
 
 Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], {
-    url: redirect,
+  await using app = await startSignInApp();
+  const auth = new UserAuthenticator(app.twitch, ["chat:read"], {
+    url: app.redirect,
     forceVerify: true,
   });
   const url = auth.returnAuthUrl();
   assertEquals(new URL(url).searchParams.get("force_verify"), "true");
-  const flow = auth.authenticate({
-    useBrowser: false,
+  const flow = signInByHand(auth, {
     authUrlCallback: () => {},
-  });
+  }).flow;
   await new Promise((resolve) => setTimeout(resolve, 20));
   assertEquals(auth.returnAuthUrl(), url);
   assertEquals((await visit(url)).status, 200);
@@ -338,9 +297,8 @@ Deno.test("returnAuthUrl gives the URL the next authenticate() waits for", async
 });
 
 Deno.test("authenticate: the browser option runs that command with the URL", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const script = new URL("./_fetch_browser.ts", import.meta.url).pathname;
   const token = await auth.authenticate({
     browser: `"${Deno.execPath()}" run -A ${script}`,
@@ -350,39 +308,37 @@ Deno.test("authenticate: the browser option runs that command with the URL", asy
 });
 
 Deno.test("a redirect URL that is not http:// is refused up front, saying why", async () => {
-  const { mock, twitch } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
   const error = assertThrows(
-    () => new UserAuthenticator(twitch, [], { url: "https://localhost:17563" }),
+    () =>
+      new UserAuthenticator(app.twitch, [], { url: "https://localhost:17563" }),
     InvalidArgumentError,
   );
   assertStringIncludes(error.message, "http://");
   assertThrows(
-    () => new UserAuthenticator(twitch, [], { url: "not a url" }),
+    () => new UserAuthenticator(app.twitch, [], { url: "not a url" }),
     InvalidArgumentError,
   );
   assertThrows(
-    () => new UserAuthenticator(twitch, [], { port: 70000 }),
+    () => new UserAuthenticator(app.twitch, [], { port: 70000 }),
     InvalidArgumentError,
   );
 });
 
 Deno.test("authenticate: a throwing authUrlCallback ends the sign-in with its error", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const error = await assertRejects(
     () =>
-      auth.authenticate({
-        useBrowser: false,
+      signInByHand(auth, {
         authUrlCallback: () => {
           throw new Error("could not send the URL to the phone");
         },
-      }),
+      }).flow,
     Error,
   );
   assertEquals(error.message, "could not send the URL to the phone");
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 /** Fails instead of hanging when `promise` does not settle within `ms`. */
@@ -402,31 +358,26 @@ async function settlesWithin<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 Deno.test("authenticate: an authUrlCallback that never settles does not keep the sign-in from ending", async () => {
-  const { mock, twitch, port, redirect } = await setup();
-  await using _ = mock;
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  const auth = app.authenticator();
   const flow = assertRejects(
     () =>
-      auth.authenticate({
-        useBrowser: false,
+      signInByHand(auth, {
         authUrlCallback: () => new Promise(() => {}),
         timeout: 100,
-      }),
+      }).flow,
     TimeoutError,
   );
   await settlesWithin(flow, 10_000);
-  assertPortFree(port);
+  assertPortFree(app.port);
 });
 
 Deno.test("authenticate: a browser that stays open is left running, not waited for", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
+  await using app = await startSignInApp();
   const pidFile = await Deno.makeTempFile();
   const script = new URL("./_lingering_browser.ts", import.meta.url).pathname;
   try {
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    const auth = app.authenticator();
     const token = await settlesWithin(
       auth.authenticate({
         browser: `"${Deno.execPath()}" run -A ${script} ${pidFile}`,
@@ -448,16 +399,15 @@ Deno.test("authenticate: a browser that stays open is left running, not waited f
 });
 
 Deno.test("authenticate: stop() during the code exchange aborts the exchange too", async () => {
-  const { mock, twitch, redirect } = await setup();
-  await using _ = mock;
-  mock.injectFault({ path: "/oauth2/token", delay: 30_000 });
-  const auth = new UserAuthenticator(twitch, ["chat:read"], { url: redirect });
+  await using app = await startSignInApp();
+  app.mock.injectFault({ path: "/oauth2/token", delay: 30_000 });
+  const auth = app.authenticator();
   const b = browser();
   const flow = assertRejects(
     () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
     CancelledError,
   );
-  while (mock.countRequests({ grantType: "authorization_code" }) === 0) {
+  while (app.mock.countRequests({ grantType: "authorization_code" }) === 0) {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   auth.stop();
@@ -487,8 +437,7 @@ Deno.test({
   name: "authenticate: the callback server listens on loopback addresses only",
   ignore: Deno.build.os !== "linux",
   async fn() {
-    const { mock, twitch, port, redirect } = await setup();
-    await using _ = mock;
+    await using app = await startSignInApp();
     const hasIpv6Loopback = (() => {
       try {
         Deno.listen({ hostname: "::1", port: 0 }).close();
@@ -497,16 +446,14 @@ Deno.test({
         return false;
       }
     })();
-    const auth = new UserAuthenticator(twitch, ["chat:read"], {
-      url: redirect,
-    });
+    const auth = app.authenticator();
     const b = catcher();
     const flow = assertRejects(
       () => auth.authenticate({ useBrowser: false, authUrlCallback: b.open }),
       CancelledError,
     );
     await b.url;
-    const addresses = await listeningAddresses(port);
+    const addresses = await listeningAddresses(app.port);
     auth.stop();
     await flow;
     const IPV4_LOOPBACK = "0100007F"; // 127.0.0.1, little-endian hex

@@ -3,6 +3,7 @@
 
 import { assert, assertEquals } from "@std/assert";
 import { bundle } from "./_bundle.ts";
+import { tempDir } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url);
 const WEB = new URL("src/web/", ROOT);
@@ -98,17 +99,14 @@ Deno.test("the boundary check catches what it is there to catch", () => {
 });
 
 Deno.test("web.ts bundles for the browser platform with no Deno API in it", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const out = `${dir}/web.js`;
-    await bundle("web.ts", out, { minify: true });
-    const text = await Deno.readTextFile(out);
-    assert(text.includes("id.twitch.tv"), "the bundle lacks the helpers");
-    // The only "Deno." allowed is the name of the inspect symbol, a string.
-    const uses = text.replaceAll("Deno.customInspect", "").match(/Deno\./g);
-    assertEquals(uses, null, "the web bundle mentions Deno.");
-    assert(!/\bnode:/.test(text), "the web bundle imports node: modules");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  await using tmp = await tempDir();
+  const dir = tmp.path;
+  const out = `${dir}/web.js`;
+  await bundle("web.ts", out, { minify: true });
+  const text = await Deno.readTextFile(out);
+  assert(text.includes("id.twitch.tv"), "the bundle lacks the helpers");
+  // The only "Deno." allowed is the name of the inspect symbol, a string.
+  const uses = text.replaceAll("Deno.customInspect", "").match(/Deno\./g);
+  assertEquals(uses, null, "the web bundle mentions Deno.");
+  assert(!/\bnode:/.test(text), "the web bundle imports node: modules");
 });

@@ -5,6 +5,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
+import type { Command } from "./_options.ts";
 
 /** The program name shown in messages. */
 export const PROGRAM = "twitch-auth";
@@ -21,6 +22,83 @@ export function versionText(): string {
   return `${PROGRAM} ${denoJson.version}\n`;
 }
 
+/** Each option's lines in the help, in the order they are listed. */
+const OPTIONS = {
+  "client-id":
+    `  --client-id ID          The app's client id (env TWITCH_CLIENT_ID)`,
+  "client-secret":
+    `  --client-secret SECRET  The app's client secret. Better: set TWITCH_CLIENT_SECRET,
+                          or leave it out and type it at the hidden prompt, so it
+                          stays out of the shell history`,
+  "scopes":
+    `  -s, --scopes SCOPES     Scopes to ask for, separated by spaces or commas;
+                          repeatable (see the scopes command)`,
+  "for":
+    `  --for NEEDS             What the app calls, separated by commas; repeatable:
+                          endpoints ("POST /chat/messages", "Send Chat Message"),
+                          EventSub types ("channel.follow", "channel.follow@2") or
+                          tasks ("read chat", "moderate chat"; --for tasks lists
+                          them). token and device ask for their fewest scopes
+                          (with -s's), scopes shows them, validate checks a token`,
+  "force-verify":
+    `  --force-verify          Make Twitch ask again even if you approved before`,
+  "port":
+    `  --port PORT             Port of the local callback server (default 17563, or the
+                          redirect URL's port); for mock, the mock's port`,
+  "host":
+    `  --host HOST             Loopback address the callback server listens on
+                          (default 127.0.0.1 and ::1; never another machine's)`,
+  "redirect-url":
+    `  --redirect-url URL      The OAuth Redirect URL registered for the app
+                          (default http://localhost:PORT); for mock, one more
+                          redirect URL the demo app accepts (repeatable)`,
+  "token-lifetime":
+    `  --token-lifetime SECS   For mock: how long its access tokens live (default 14400)`,
+  "all":
+    `  --all                   For mock expire/revoke: every token the mock issued`,
+  "no-browser":
+    `  --no-browser            Print the sign-in URL instead of opening a browser`,
+  "browser":
+    `  --browser CMD           Command that opens the URL, such as "firefox --new-window"
+                          (default $BROWSER, else the system's)`,
+  "auth-base-url":
+    `  --auth-base-url URL     Twitch's OAuth base URL (env TWITCH_AUTH_BASE_URL;
+                          default https://id.twitch.tv/oauth2; a mock's to test)`,
+  "format":
+    `  --format FORMAT         text (default), json (Twitch's field names and
+                          obtained_at: the token file a bot reads) or env
+                          (TWITCH_ACCESS_TOKEN=... lines for a .env file)`,
+  "output":
+    `  --output FILE           Write the result to FILE, readable by you only (mode 0600),
+                          instead of stdout; checked before the sign-in starts.
+                          With --format env, updates its TWITCH_* lines and keeps
+                          the others; with json, replaces only a token file. If
+                          FILE cannot be written after all, the result goes to a
+                          file beside it (or stdout) and the exit code is 1`,
+  "force":
+    `  --force                 Let --output replace a file that is not a token file`,
+  "timeout":
+    `  --timeout SECONDS       Give up after this long (default: 600 for the sign-in,
+                          the code's lifetime for device, 30 per request to Twitch)`,
+  "demo":
+    `  --demo                  Try token, device or app with no Twitch account and no
+                          network: a mock Twitch with a demo app, just for this run
+                          (approves by itself with --no-browser or no browser)`,
+  "help": `  -h, --help              Show this help`,
+  "version": `  -V, --version           Show the version`,
+} as const;
+
+/** An option of {@linkcode OPTIONS}. */
+type OptionName = keyof typeof OPTIONS;
+
+const OPTION_NAMES = Object.keys(OPTIONS) as OptionName[];
+
+/** The lines of `names`, in the order of {@linkcode OPTIONS}. */
+function optionLines(names: readonly OptionName[]): string {
+  return OPTION_NAMES.filter((name) => names.includes(name))
+    .map((name) => OPTIONS[name]).join("\n");
+}
+
 /**
  * The help text: commands, options, examples and exit codes.
  *
@@ -33,6 +111,7 @@ the tokens are printed. No web site in between. No browser here? Use device.
 
 Usage:
   ${PROGRAM} [COMMAND] [OPTIONS]
+  ${PROGRAM} COMMAND --help    That command's options and examples
 
   Install it under that name:  ${INSTALL}
   or run it without installing: deno run -A jsr:${denoJson.name} [COMMAND] [OPTIONS]
@@ -45,7 +124,8 @@ Commands:
                            works with a public client (no secret)
   app                      App access token (client credentials)
   validate [TOKEN]         Show a token's client id, login, user id, scopes, expiry
-  refresh [REFRESH_TOKEN]  New access token from a refresh token
+  refresh [REFRESH_TOKEN]  New access token from a refresh token, or from a token
+                           file on stdin (refresh - < token.json), keeping its fields
   revoke [TOKEN]           Revoke a token
   scopes                   List every scope and what it grants; with --for, the
                            fewest scopes for what your app calls, and why
@@ -61,50 +141,7 @@ Commands:
   asked for (hidden) on a terminal.
 
 Options:
-  --client-id ID          The app's client id (env TWITCH_CLIENT_ID)
-  --client-secret SECRET  The app's client secret. Better: set TWITCH_CLIENT_SECRET,
-                          or leave it out and type it at the hidden prompt, so it
-                          stays out of the shell history
-  -s, --scopes SCOPES     Scopes to ask for, separated by spaces or commas;
-                          repeatable (see the scopes command)
-  --for NEEDS             What the app calls, separated by commas; repeatable:
-                          endpoints ("POST /chat/messages", "Send Chat Message"),
-                          EventSub types ("channel.follow", "channel.follow@2") or
-                          tasks ("read chat", "moderate chat"; --for tasks lists
-                          them). token and device ask for their fewest scopes
-                          (with -s's), scopes shows them, validate checks a token
-  --force-verify          Make Twitch ask again even if you approved before
-  --port PORT             Port of the local callback server (default 17563, or the
-                          redirect URL's port); for mock, the mock's port
-  --host HOST             Loopback address the callback server listens on
-                          (default 127.0.0.1 and ::1; never another machine's)
-  --redirect-url URL      The OAuth Redirect URL registered for the app
-                          (default http://localhost:PORT); for mock, one more
-                          redirect URL the demo app accepts (repeatable)
-  --token-lifetime SECS   For mock: how long its access tokens live (default 14400)
-  --all                   For mock expire/revoke: every token the mock issued
-  --no-browser            Print the sign-in URL instead of opening a browser
-  --browser CMD           Command that opens the URL, such as "firefox --new-window"
-                          (default $BROWSER, else the system's)
-  --auth-base-url URL     Twitch's OAuth base URL (env TWITCH_AUTH_BASE_URL;
-                          default https://id.twitch.tv/oauth2; a mock's to test)
-  --format FORMAT         text (default), json (Twitch's field names and
-                          obtained_at: the token file a bot reads) or env
-                          (TWITCH_ACCESS_TOKEN=... lines for a .env file)
-  --output FILE           Write the result to FILE, readable by you only (mode 0600),
-                          instead of stdout; checked before the sign-in starts.
-                          With --format env, updates its TWITCH_* lines and keeps
-                          the others; with json, replaces only a token file. If
-                          FILE cannot be written after all, the result goes to a
-                          file beside it (or stdout) and the exit code is 1
-  --force                 Let --output replace a file that is not a token file
-  --timeout SECONDS       Give up after this long (default: 600 for the sign-in,
-                          the code's lifetime for device, 30 per request to Twitch)
-  --demo                  Try token, device or app with no Twitch account and no
-                          network: a mock Twitch with a demo app, just for this run
-                          (approves by itself with --no-browser or no browser)
-  -h, --help              Show this help
-  -V, --version           Show the version
+${optionLines(OPTION_NAMES)}
 
 Examples:
   Try it without a Twitch account:
@@ -143,5 +180,182 @@ clients need no secret). The result goes to stdout, messages to stderr.
 
 Exit codes: 0 success, 1 the sign-in or Twitch refused or failed (or validate
 --for found scopes missing), 2 usage error, 130 interrupted (Ctrl+C).
+`;
+}
+
+/** What `COMMAND --help` shows beyond the options. */
+interface CommandHelp {
+  /** The arguments after the command. */
+  usage: string;
+  /** What the command does, a few lines. */
+  about: string;
+  /** The options it takes (`--help` is always added). */
+  options: readonly OptionName[];
+  /** Command lines to try, each after a line saying what it does. */
+  examples: readonly string[];
+}
+
+const SIGN_IN_OUTPUT = ["format", "output", "force", "timeout"] as const;
+
+const COMMAND_HELP: Record<Command, CommandHelp> = {
+  token: {
+    usage: "[OPTIONS]",
+    about:
+      `User token through the browser sign-in (the default command): the browser
+opens on Twitch's consent page (with no -s, first on a local page to pick the
+scopes), Twitch sends it back to the local callback server on
+http://localhost:17563, and the tokens are printed. Needs the client secret.`,
+    options: [
+      "client-id",
+      "client-secret",
+      "scopes",
+      "for",
+      "force-verify",
+      "port",
+      "host",
+      "redirect-url",
+      "no-browser",
+      "browser",
+      "auth-base-url",
+      ...SIGN_IN_OUTPUT,
+      "demo",
+    ],
+    examples: [
+      "Ask for the fewest scopes a chat bot needs:",
+      `${PROGRAM} --for "read chat,send chat,moderate chat"`,
+      "Pick the scopes on a page, keep the tokens for a bot:",
+      `${PROGRAM} --format json --output token.json`,
+      "Print the URL instead of opening a browser:",
+      `${PROGRAM} token -s chat:read --no-browser`,
+    ],
+  },
+  device: {
+    usage: "-s SCOPES [OPTIONS]",
+    about:
+      `User token on a machine without a browser: open the URL shown on any device
+(a QR code on a terminal) and type the code; the tokens are printed once you
+approve. Works with a public client (no secret).`,
+    options: [
+      "client-id",
+      "scopes",
+      "for",
+      "auth-base-url",
+      ...SIGN_IN_OUTPUT,
+      "demo",
+    ],
+    examples: [
+      "On a server or a Raspberry Pi:",
+      `${PROGRAM} device -s chat:read,chat:edit --format json --output token.json`,
+    ],
+  },
+  app: {
+    usage: "[OPTIONS]",
+    about: `App access token (client credentials): no user, no browser.`,
+    options: [
+      "client-id",
+      "client-secret",
+      "auth-base-url",
+      ...SIGN_IN_OUTPUT,
+      "demo",
+    ],
+    examples: [
+      "An app token as .env lines:",
+      `${PROGRAM} app --format env --output .env`,
+    ],
+  },
+  validate: {
+    usage: "[TOKEN] [OPTIONS]",
+    about:
+      `Show a token's client id, login, user id, scopes and expiry, as Twitch sees
+it; with --for, whether its scopes cover those needs. TOKEN "-" (or none, with
+stdin a pipe) is read from stdin; on a terminal it is asked for (hidden).
+Exit 1 when Twitch calls it invalid.`,
+    options: ["for", "auth-base-url", ...SIGN_IN_OUTPUT],
+    examples: [
+      "Check the token a bot keeps, without typing it:",
+      `jq -r .access_token token.json | ${PROGRAM} validate -`,
+      "Does it cover what the app calls?",
+      `jq -r .access_token token.json | ${PROGRAM} validate - --for "read chat,send chat"`,
+    ],
+  },
+  refresh: {
+    usage: "[REFRESH_TOKEN] [OPTIONS]",
+    about:
+      `New access token (and refresh token) from a refresh token, read like validate's
+TOKEN. A public client leaves the secret empty at the prompt.`,
+    options: [
+      "client-id",
+      "client-secret",
+      "auth-base-url",
+      ...SIGN_IN_OUTPUT,
+    ],
+    examples: [
+      "Refresh the tokens of a token file:",
+      `jq -r .refresh_token token.json | ${PROGRAM} refresh - --format json --output token.json`,
+    ],
+  },
+  revoke: {
+    usage: "[TOKEN] [OPTIONS]",
+    about:
+      `Revoke an access or refresh token of the app (read like validate's TOKEN).`,
+    options: ["client-id", "auth-base-url", ...SIGN_IN_OUTPUT],
+    examples: [
+      "Revoke the token a bot keeps:",
+      `jq -r .access_token token.json | ${PROGRAM} revoke -`,
+    ],
+  },
+  scopes: {
+    usage: "[OPTIONS]",
+    about:
+      `List every Twitch scope and what it grants; with --for, the fewest scopes for
+what your app calls, and why.`,
+    options: ["for", "format", "output", "force"],
+    examples: [
+      "Which scopes does a chat bot need?",
+      `${PROGRAM} scopes --for "read chat,send chat" --for channel.follow`,
+      "Find the chat scopes:",
+      `${PROGRAM} scopes | grep chat`,
+    ],
+  },
+  mock: {
+    usage: "[OPTIONS]  |  mock expire|revoke TOKEN|--all",
+    about:
+      `Run the mock Twitch on loopback until Ctrl+C, for offline development: it
+prints its URLs, the demo app and export lines to paste into another terminal,
+where the other commands, a bot or an example then talk to it, and one line
+per request it answers. From that other terminal, "mock expire" and
+"mock revoke" end tokens early (TOKEN is an access or refresh token, or "-").`,
+    options: ["port", "redirect-url", "token-lifetime", "all"],
+    examples: [
+      "On a fixed port, also accepting another redirect URL:",
+      `${PROGRAM} mock --port 8080 --redirect-url http://localhost:3000/callback`,
+      "Make every running bot take its refresh path now:",
+      `${PROGRAM} mock expire --all`,
+    ],
+  },
+};
+
+/**
+ * The help of one command: what it does, its options and examples.
+ *
+ * @param command The command.
+ * @returns The text for `COMMAND --help`.
+ */
+export function commandHelpText(command: Command): string {
+  const help = COMMAND_HELP[command];
+  const examples = help.examples.map((line, i) =>
+    i % 2 === 0 ? `  ${line}` : `    ${line}`
+  ).join("\n");
+  return `Usage: ${PROGRAM} ${command} ${help.usage}
+
+${help.about}
+
+Options:
+${optionLines([...help.options, "help"])}
+
+Examples:
+${examples}
+
+Run "${PROGRAM} --help" for every command and the exit codes.
 `;
 }

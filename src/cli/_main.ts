@@ -9,7 +9,7 @@
  */
 
 import { getAppAccessToken } from "../web/app_access_token.ts";
-import { helpText, PROGRAM, versionText } from "./_help.ts";
+import { commandHelpText, helpText, PROGRAM, versionText } from "./_help.ts";
 import {
   readTokenArgument,
   requireClientId,
@@ -32,12 +32,14 @@ import {
   CancelledError,
   InvalidArgumentError,
   InvalidTokenError,
+  MissingClientSecretError,
   TimeoutError,
   TwitchAuthError,
   UnknownScopeError,
 } from "../web/errors.ts";
 import { redact } from "../web/redact.ts";
 import { refreshAccessToken } from "../web/refresh_access_token.ts";
+import { carryOver, requireSecretFor } from "../web/_refresh_secret.ts";
 import { revokeToken } from "../web/revoke_token.ts";
 import { validateToken } from "../web/validate_token.ts";
 import {
@@ -90,14 +92,21 @@ export async function main(
   io: Partial<CliIo> = {},
 ): Promise<number> {
   const run = startRun({ ...denoIo(), ...io });
+  let command: Command | undefined;
   try {
     const cli: CliContext = {
       ...run,
       options: await withNeeds(parseCliArgs(args, run.io.env)),
     };
     const { options } = cli;
+    command = options.command;
     remember(cli, options.clientSecret);
-    if (options.help) return await print(cli, helpText());
+    if (options.help) {
+      return await print(
+        cli,
+        options.helpCommand ? commandHelpText(options.helpCommand) : helpText(),
+      );
+    }
     if (options.version) return await print(cli, versionText());
     if (options.output !== undefined) {
       const { checkOutputPath } = await import("./_output_file.ts");
@@ -105,7 +114,7 @@ export async function main(
     }
     return await COMMAND_RUNNERS[options.command](cli);
   } catch (error) {
-    return reportFailure(error, run);
+    return reportFailure(error, run, command);
   }
 }
 
@@ -169,17 +178,24 @@ async function runValidate(cli: CliContext): Promise<number> {
 }
 
 async function runRefresh(cli: CliContext): Promise<number> {
-  const refreshToken = await readSecretArgument(cli, "refresh token");
+  const { readRefreshInput } = await import("./_refresh_input.ts");
+  const given = readRefreshInput(
+    await readSecretArgument(cli, "refresh token"),
+  );
+  remember(cli, given.refreshToken, given.token?.accessToken);
   return await withTarget(cli, async (cli) => {
     const { clientId, clientSecret } = await appCredentials(cli, "optional");
+    // A token file from the browser sign-in needs the secret: say so now.
+    if (given.token) requireSecretFor(given.token, clientSecret, clientId);
     return await interruptible(cli, async () => {
       const token = await refreshAccessToken(
-        refreshToken,
+        given.refreshToken,
         clientId,
         clientSecret,
         requestOptions(cli),
       );
-      await emitToken(cli, token, clientId);
+      const kept = given.token ? carryOver(given.token, token) : token;
+      await emitToken(cli, kept, clientId);
       return EXIT_OK;
     });
   });
@@ -267,13 +283,21 @@ async function print(cli: CliContext, text: string): Promise<number> {
 
 // -- plumbing ----------------------------------------------------------------
 
-/** Prints one line for an expected failure and returns its exit code. */
-function reportFailure(error: unknown, run: Run): number {
+/**
+ * Prints one line for an expected failure and returns its exit code.
+ *
+ * @param error What was thrown.
+ * @param run The run.
+ * @param command The command that ran, once the arguments were read.
+ */
+function reportFailure(
+  error: unknown,
+  run: Run,
+  command: Command | undefined,
+): number {
   // Ctrl+C: SIGINT while a command runs, or typed at the hidden prompt.
   if (run.signal.aborted || error instanceof CancelledError) {
-    run.io.writeErr(
-      `${PROGRAM}: interrupted; nothing was kept and the callback server is closed.\n`,
-    );
+    run.io.writeErr(`${PROGRAM}: ${interruptedMessage(command)}\n`);
     return EXIT_INTERRUPTED;
   }
   if (isUsageError(error)) {
@@ -288,9 +312,22 @@ function reportFailure(error: unknown, run: Run): number {
   return EXIT_FAILED;
 }
 
+/** What Ctrl+C left behind, said for the command that ran. */
+function interruptedMessage(command: Command | undefined): string {
+  switch (command) {
+    case "token":
+      return "interrupted; nothing was kept and the callback server is closed.";
+    case "device":
+      return "interrupted; nothing was kept: run device again for a new code.";
+    default:
+      return "interrupted; nothing was kept.";
+  }
+}
+
 function isUsageError(error: unknown): boolean {
   return error instanceof UsageError || error instanceof UnknownScopeError ||
-    error instanceof InvalidArgumentError;
+    error instanceof InvalidArgumentError ||
+    error instanceof MissingClientSecretError;
 }
 
 /** A timeout told in the CLI's unit, seconds (`--timeout`), not milliseconds. */

@@ -46,6 +46,8 @@ export interface CliOptions {
   tokenArgument?: string;
   /** `-h/--help`. */
   help: boolean;
+  /** With `--help`, the command named before or after it: show its help. */
+  helpCommand?: Command;
   /** `-V/--version`. */
   version: boolean;
   /** `--client-id`, else `TWITCH_CLIENT_ID`. */
@@ -176,7 +178,10 @@ export function parseCliArgs(
     force: raw.force,
     demo: raw.demo,
   };
-  if (options.help || options.version) return options;
+  if (options.help) {
+    return { ...options, helpCommand: knownCommand(positionals[0]) };
+  }
+  if (options.version) return options;
   Object.assign(options, {
     ...readCommand(positionals),
     clientId: stringOption(raw, "client-id") ?? env("TWITCH_CLIENT_ID"),
@@ -361,6 +366,13 @@ function readCommand(
     );
   }
   return { command, tokenArgument: rest[0] };
+}
+
+/** `name` when it is one of {@linkcode COMMANDS}. */
+function knownCommand(name: string | undefined): Command | undefined {
+  return (COMMANDS as readonly (string | undefined)[]).includes(name)
+    ? name as Command
+    : undefined;
 }
 
 /** `mock expire [TOKEN]` and `mock revoke [TOKEN]`. */

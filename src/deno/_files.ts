@@ -174,18 +174,21 @@ export async function lockWithin(
  * is still the one `file` wrote: nobody swapped it for a link or another
  * file meanwhile.
  *
- * @throws {UnsafeFileError} when it was swapped.
+ * @returns `"gone"` when nothing is there any more (another writer took it
+ * for a stale one: write again), `"ours"` when it is the file written.
+ * @throws {UnsafeFileError} when something else was put in its place.
  */
 export async function checkStillOurs(
   temporary: string,
   file: Deno.FsFile,
-): Promise<void> {
-  if (WINDOWS) return;
+): Promise<"ours" | "gone"> {
+  if (WINDOWS) return "ours";
   const [there, ours] = await Promise.all([
     Deno.lstat(temporary).catch(() => undefined),
     file.stat(),
   ]);
-  if (there && !there.isSymlink && sameFile(there, ours)) return;
+  if (there === undefined) return "gone";
+  if (!there.isSymlink && sameFile(there, ours)) return "ours";
   throw new UnsafeFileError(
     temporary,
     "the temporary file was replaced while being written",

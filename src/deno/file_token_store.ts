@@ -7,7 +7,10 @@
 
 import type { AccessToken } from "../web/access_token.ts";
 import { InvalidArgumentError } from "../web/errors.ts";
-import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
+import {
+  CorruptTokenStoreError,
+  UnsafeFileError,
+} from "../web/errors_token_store.ts";
 import {
   isUserKey,
   type StoredToken,
@@ -406,7 +409,13 @@ export class FileTokenStore implements TokenStore {
     try {
       await writeAll(file, new TextEncoder().encode(serialize(contents)));
       await file.sync();
-      await checkStillOurs(temporary, file);
+      if (await checkStillOurs(temporary, file) === "gone") {
+        throw new UnsafeFileError(
+          temporary,
+          "the temporary file was removed while it was being written, under the store's lock",
+          "Find out who else writes to this folder, and keep tokens in a folder only you can write",
+        );
+      }
     } finally {
       file.close();
     }

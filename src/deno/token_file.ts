@@ -76,6 +76,8 @@ export async function writeSecretFile(
   const bytes = new TextEncoder().encode(text);
   for (let attempt = 1;; attempt++) {
     const temporary = temporaryPathBeside(path);
+    const name = baseName(temporary);
+    LIVE_TEMPORARIES.add(name);
     try {
       await writeAndRename(temporary, bytes, path);
       await syncFolderOf(path); // the rename itself survives a power cut
@@ -91,8 +93,23 @@ export async function writeSecretFile(
         "Find out who else writes to this folder, and keep secrets in a folder only you can write",
         { cause: error.cause },
       );
+    } finally {
+      LIVE_TEMPORARIES.delete(name);
     }
   }
+}
+
+/**
+ * The names of this process's temporaries being written. Another writer
+ * here skips them: between its creation and its lock a temporary looks
+ * stale, and taking it would make its writer start over.
+ */
+const LIVE_TEMPORARIES = new Set<string>();
+
+function baseName(path: string): string {
+  return path.slice(
+    Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\")) + 1,
+  );
 }
 
 /**
@@ -149,6 +166,7 @@ async function removeStaleTemporaries(path: string): Promise<void> {
     ) {
       continue;
     }
+    if (LIVE_TEMPORARIES.has(entry.name)) continue;
     const temporary = `${directory}/${entry.name}`;
     let file: Deno.FsFile;
     try {
@@ -196,7 +214,9 @@ async function writeAndRename(
     await file.sync();
     // Created new with mode 0600 (a umask only takes bits away), so no
     // chmod: one by path would follow whatever link was swapped in.
-    await checkStillOurs(temporary, file);
+    if (await checkStillOurs(temporary, file) === "gone") {
+      throw new TemporaryGone("temporary file removed");
+    }
     await Deno.rename(temporary, path).catch(async (error) => {
       if (!(error instanceof Deno.errors.NotFound)) throw error;
       const gone = await Deno.lstat(temporary).then(() => false, () => true);

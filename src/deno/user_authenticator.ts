@@ -28,11 +28,12 @@ import type { AppCredentials } from "../web/app_credentials.ts";
  * The redirect URL to register in the Twitch developer console: the
  * default `redirectUri` of the browser sign-in.
  *
- * @example Tell the user what to register
+ * @example Tell the user what to register before the first sign-in
  * ```ts
  * import { DEFAULT_REDIRECT_URI } from "@x/twitch-auth";
  *
- * console.log(`Add ${DEFAULT_REDIRECT_URI} as an OAuth Redirect URL of your app`);
+ * console.log(`In https://dev.twitch.tv/console/apps, add ${DEFAULT_REDIRECT_URI}
+ * as an OAuth Redirect URL of your app, exactly as written.`);
  * ```
  */
 export const DEFAULT_REDIRECT_URI = "http://localhost:17563";
@@ -53,11 +54,14 @@ export const DEFAULT_REDIRECT_URL: string = DEFAULT_REDIRECT_URI;
 /**
  * How long a sign-in may take by default: ten minutes, a code's lifetime.
  *
- * @example Use it
+ * @example Give the user longer than the default to sign in
  * ```ts ignore
- * import { DEFAULT_SIGN_IN_TIMEOUT } from "@x/twitch-auth";
+ * import { DEFAULT_SIGN_IN_TIMEOUT, Twitch, UserAuthenticator } from "@x/twitch-auth";
  *
- * console.log(`The sign-in gives up after ${DEFAULT_SIGN_IN_TIMEOUT / 60_000} minutes`);
+ * const auth = new UserAuthenticator(new Twitch("my_app_id", "my_app_secret"), ["chat:read"]);
+ * // Ten minutes may not do for a user who first has to create a Twitch account.
+ * const token = await auth.authenticate({ timeout: 2 * DEFAULT_SIGN_IN_TIMEOUT });
+ * console.log(token.scopes);
  * ```
  */
 export const DEFAULT_SIGN_IN_TIMEOUT = 600_000;
@@ -65,15 +69,20 @@ export const DEFAULT_SIGN_IN_TIMEOUT = 600_000;
 /**
  * Options of a {@linkcode UserAuthenticator}.
  *
- * @example Use it
+ * @example Sign in through a redirect URL of your own, with the consent page every time
  * ```ts ignore
- * import { Twitch, UserAuthenticator, type UserAuthenticatorOptions } from "@x/twitch-auth";
+ * import { UserAuthenticator } from "@x/twitch-auth";
  *
- * const options: UserAuthenticatorOptions = {
- *   redirectUri: "http://localhost:3000/callback",
- *   forceVerify: true,
- * };
- * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"], options);
+ * const auth = new UserAuthenticator(
+ *   { clientId: "my_app_id", clientSecret: "my_app_secret" },
+ *   ["chat:read"],
+ *   {
+ *     redirectUri: "http://localhost:3000/callback", // registered for the app; port 3000
+ *     forceVerify: true, // Twitch asks again, even if the user approved before
+ *   },
+ * );
+ * const token = await auth.authenticate();
+ * console.log(token.scopes);
  * ```
  */
 export interface UserAuthenticatorOptions {
@@ -100,13 +109,18 @@ export interface UserAuthenticatorOptions {
 /**
  * Receives the tokens of a finished sign-in.
  *
- * @example Use it
+ * @example Store the tokens as soon as the sign-in ends
  * ```ts ignore
- * import { type AuthenticateCallback, Twitch, UserAuthenticator } from "@x/twitch-auth";
+ * import { UserAuthenticator, writeSecretFile } from "@x/twitch-auth";
  *
- * const onToken: AuthenticateCallback = (token) => console.log(token.scopes);
- * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"]);
- * await auth.authenticate({ callback: onToken });
+ * const auth = new UserAuthenticator(
+ *   { clientId: "my_app_id", clientSecret: "my_app_secret" },
+ *   ["chat:read"],
+ * );
+ * // With a callback, authenticate() resolves once the callback has run.
+ * await auth.authenticate({
+ *   callback: (token) => writeSecretFile("token.json", JSON.stringify(token)),
+ * });
  * ```
  */
 export type AuthenticateCallback = (token: AccessToken) => void | Promise<void>;
@@ -114,17 +128,21 @@ export type AuthenticateCallback = (token: AccessToken) => void | Promise<void>;
 /**
  * Options of one {@linkcode UserAuthenticator.authenticate} call.
  *
- * @example Use it
+ * @example Sign in on a phone: send it the URL instead of opening a browser
  * ```ts ignore
- * import { type AuthenticateOptions, Twitch, UserAuthenticator } from "@x/twitch-auth";
+ * import { UserAuthenticator } from "@x/twitch-auth";
  *
- * const options: AuthenticateOptions = {
- *   browser: "firefox --new-window",
- *   timeout: 120_000,
- *   signal: AbortSignal.timeout(180_000),
- * };
- * const auth = new UserAuthenticator(new Twitch("my_app_id", "secret"), ["chat:read"]);
- * const token = await auth.authenticate(options);
+ * const auth = new UserAuthenticator(
+ *   { clientId: "my_app_id", clientSecret: "my_app_secret" },
+ *   ["chat:read"],
+ * );
+ * const token = await auth.authenticate({
+ *   useBrowser: false,
+ *   authUrlCallback: (url) => console.log(`Open on this machine: ${url}`),
+ *   timeout: 120_000, // give up after two minutes
+ *   signal: AbortSignal.timeout(180_000), // or when the app shuts down
+ * });
+ * console.log(token.scopes);
  * ```
  */
 export interface AuthenticateOptions {

@@ -194,13 +194,18 @@ export interface MockRequest {
 /**
  * Options of {@linkcode MockTwitchHandler.issueUserToken}.
  *
- * @example Use it
- * ```ts ignore
- * import { type IssueUserTokenOptions, startMockTwitch } from "@x/twitch-auth/testing";
+ * @example Test that a bot refreshes a token about to expire
+ * ```ts
+ * import { refreshAccessToken } from "@x/twitch-auth";
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
  *
  * await using mock = await startMockTwitch();
- * const options: IssueUserTokenOptions = { scopes: ["chat:read"], expiresIn: 30 };
- * const { accessToken } = mock.issueUserToken(options);
+ * // A token with 30 s left, as if the bot had been running for hours.
+ * const issued = mock.issueUserToken({ scopes: ["chat:read"], expiresIn: 30 });
+ * const fresh = await refreshAccessToken(issued.refreshToken, mock.clientId, mock.clientSecret, {
+ *   authBaseUrl: mock.authBaseUrl,
+ * });
+ * console.log(fresh.expiresIn); // a full lifetime again
  * ```
  */
 export interface IssueUserTokenOptions {
@@ -217,13 +222,15 @@ export interface IssueUserTokenOptions {
 /**
  * A user token made by {@linkcode MockTwitchHandler.issueUserToken}.
  *
- * @example Use it
- * ```ts ignore
- * import { type IssuedUserToken, startMockTwitch } from "@x/twitch-auth/testing";
+ * @example Hand a test a signed-in user without any browser
+ * ```ts
+ * import { validateToken } from "@x/twitch-auth";
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
  *
  * await using mock = await startMockTwitch();
- * const issued: IssuedUserToken = mock.issueUserToken({ scopes: ["chat:read"] });
- * console.log(issued.refreshToken.length); // 50
+ * const { accessToken, refreshToken } = mock.issueUserToken({ scopes: ["chat:read"] });
+ * const result = await validateToken(accessToken, { authBaseUrl: mock.authBaseUrl });
+ * console.log("status" in result ? "invalid" : result.login, refreshToken.length);
  * ```
  */
 export interface IssuedUserToken {
@@ -236,13 +243,30 @@ export interface IssuedUserToken {
 /**
  * The filter of {@linkcode MockTwitchHandler.countRequests}.
  *
- * @example Use it
- * ```ts ignore
- * import { type RequestFilter, startMockTwitch } from "@x/twitch-auth/testing";
+ * @example Assert that concurrent callers cause one refresh
+ * ```ts
+ * import { AccessToken, TokenProvider } from "@x/twitch-auth";
+ * import { startMockTwitch } from "@x/twitch-auth/testing";
  *
  * await using mock = await startMockTwitch();
- * const refreshes: RequestFilter = { grantType: "refresh_token" };
- * console.log(mock.countRequests(refreshes)); // 0
+ * const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+ * using provider = new TokenProvider({
+ *   clientId: mock.clientId,
+ *   clientSecret: mock.clientSecret,
+ *   authBaseUrl: mock.authBaseUrl,
+ * });
+ * // Stored as obtained four hours ago: expired, so callers must refresh it.
+ * await provider.setToken(
+ *   "me",
+ *   AccessToken.fromJSON({
+ *     access_token: issued.accessToken,
+ *     refresh_token: issued.refreshToken,
+ *     expires_in: 14_400,
+ *     obtained_at: Date.now() - 14_400_000,
+ *   }),
+ * );
+ * await Promise.all([1, 2, 3].map(() => provider.getAccessToken("me")));
+ * console.log(mock.countRequests({ grantType: "refresh_token" })); // 1
  * ```
  */
 export interface RequestFilter {

@@ -4,14 +4,18 @@
 // processes sharing the store share one through its lease. The new token is
 // written to the store before anything else happens (no listener first).
 // A refresh that fails for a reason that may pass is not tried again for
-// that version until a backoff has passed; a token Twitch gave whose write
+// that version until a backoff has passed; one that cannot pass (the refresh
+// token refused, the app's credentials wrong or its secret missing) is not
+// tried again for that version at all; a token Twitch gave whose write
 // failed is kept here (tied to the version it replaces), served, and written
 // again with backoff.
 
 import type { AccessToken } from "./access_token.ts";
 import {
+  InvalidClientError,
   InvalidRefreshTokenError,
   InvalidTokenError,
+  MissingClientSecretError,
   TimeoutError,
 } from "./errors.ts";
 import {
@@ -226,10 +230,7 @@ export class RefreshCoordinator {
     } catch (error) {
       const now = await this.reload(userId);
       if (now.version !== stored.version) return now; // replaced meanwhile: that one wins
-      if (
-        error instanceof InvalidRefreshTokenError ||
-        error instanceof InvalidTokenError
-      ) {
+      if (isFinal(error)) {
         this.#refused.set(userId, { version: stored.version, error });
       } else {
         this.#backOff(userId, stored.version, error as Error);
@@ -326,4 +327,16 @@ export class RefreshCoordinator {
     this.#unsaved.get(userId)?.cancel();
     this.#unsaved.delete(userId);
   }
+}
+
+/**
+ * Whether a failed refresh cannot pass by trying again: Twitch refused the
+ * token, or the app's credentials (a wrong or missing client secret, fixed
+ * only by starting with the right one).
+ */
+function isFinal(error: unknown): error is Error {
+  return error instanceof InvalidRefreshTokenError ||
+    error instanceof InvalidTokenError ||
+    error instanceof InvalidClientError ||
+    error instanceof MissingClientSecretError;
 }

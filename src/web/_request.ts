@@ -9,6 +9,7 @@ import {
   InvalidRefreshTokenError,
   InvalidResponseError,
   InvalidTokenError,
+  MissingClientSecretError,
   NetworkError,
   RateLimitError,
   RedirectRefusedError,
@@ -410,14 +411,22 @@ export function errorMessageOf(body: unknown): string {
 
 /**
  * Turns an error answer into the matching typed error: a refused refresh
- * token, a refused access token, refused app credentials, or a
+ * token, a refused access token, refused app credentials, a missing client
+ * secret (of `clientId`, when the caller knows it), or a
  * {@linkcode TwitchApiError} with a hint on what to fix.
  */
-export function twitchError(response: TwitchResponse, endpoint: string): Error {
+export function twitchError(
+  response: TwitchResponse,
+  endpoint: string,
+  clientId?: string,
+): Error {
   const message = errorMessageOf(response.body);
   const lower = message.toLowerCase();
   if (lower === "invalid refresh token") {
     return new InvalidRefreshTokenError(message);
+  }
+  if (lower === "missing client secret") {
+    return new MissingClientSecretError(clientId, true);
   }
   if (
     lower === "invalid client secret" || lower === "invalid client" ||

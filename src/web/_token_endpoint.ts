@@ -1,15 +1,20 @@
 // Internal: Twitch's token answer ({access_token, expires_in, ...}) to an AccessToken.
 
-import { AccessToken } from "./access_token.ts";
+import { AccessToken, type TokenGrantType } from "./access_token.ts";
 import { InvalidArgumentError, InvalidResponseError } from "./errors.ts";
 import { callTwitch, endpointUrl, twitchError } from "./_request.ts";
 import type { RequestOptions } from "./request_options.ts";
 
-/** Reads Twitch's token response; throws when it lacks the documented fields. */
+/**
+ * Reads Twitch's token response; throws when it lacks the documented fields.
+ * `grantType` records how a user token was first obtained (left out for a
+ * refresh, whose caller carries the old token's over).
+ */
 export function toAccessToken(
   body: unknown,
   endpoint: string,
   obtainedAt: number,
+  grantType?: TokenGrantType,
 ): AccessToken {
   const fields = (typeof body === "object" && body !== null ? body : {}) as {
     access_token?: unknown;
@@ -37,6 +42,7 @@ export function toAccessToken(
       : "bearer",
     obtainedAt,
     idToken: typeof fields.id_token === "string" ? fields.id_token : undefined,
+    grantType,
   });
 }
 
@@ -47,16 +53,22 @@ export function scopeList(scope: unknown): string[] {
   return [];
 }
 
-/** POSTs a grant to Twitch's `/token` and reads the token it answers. */
+/**
+ * POSTs a grant to Twitch's `/token` and reads the token it answers, noting
+ * `grantType` in it when given.
+ */
 export async function postToken(
   form: Record<string, string | undefined>,
   options: RequestOptions = {},
+  grantType?: TokenGrantType,
 ): Promise<AccessToken> {
   const url = endpointUrl("token", options.authBaseUrl);
   const obtainedAt = Date.now();
   const response = await callTwitch(url, { method: "POST", form }, options);
-  if (response.status !== 200) throw twitchError(response, url.pathname);
-  return toAccessToken(response.body, url.pathname, obtainedAt);
+  if (response.status !== 200) {
+    throw twitchError(response, url.pathname, form.client_id);
+  }
+  return toAccessToken(response.body, url.pathname, obtainedAt, grantType);
 }
 
 /** Throws an {@linkcode InvalidArgumentError} when a required string is empty. */

@@ -12,6 +12,7 @@ export const TOKEN_FIELDS: readonly string[] = [
   "token_type",
   "obtained_at",
   "id_token",
+  "grant_type",
   "accessToken",
   "refreshToken",
   "expiresIn",
@@ -19,12 +20,14 @@ export const TOKEN_FIELDS: readonly string[] = [
   "tokenType",
   "obtainedAt",
   "idToken",
+  "grantType",
 ];
 
 /**
  * Twitch's token answer (`access_token`, `expires_in`, `refresh_token`,
  * `scope`, `token_type`, `id_token`) plus `obtained_at` in epoch
- * milliseconds; absent tokens are left out.
+ * milliseconds and `grant_type` (how the token was first obtained, when
+ * known); absent fields are left out.
  */
 export function toTwitchJson(token: AccessToken): Record<string, unknown> {
   return {
@@ -35,5 +38,6 @@ export function toTwitchJson(token: AccessToken): Record<string, unknown> {
     token_type: token.tokenType,
     obtained_at: token.obtainedAt,
     ...(token.idToken ? { id_token: token.idToken } : {}),
+    ...(token.grantType ? { grant_type: token.grantType } : {}),
   };
 }

@@ -10,12 +10,22 @@ import { redact } from "./redact.ts";
 /**
  * The fields of an {@linkcode AccessToken}, as stored with `JSON.stringify`.
  *
- * @example Use it
- * ```ts ignore
+ * @example Build a token from what your own database keeps
+ * ```ts
  * import { AccessToken, type AccessTokenData } from "@x/twitch-auth";
  *
- * const data: AccessTokenData = JSON.parse(await Deno.readTextFile("token.json"));
+ * // A row as your app stores it; obtainedAt (epoch ms) dates expiresIn.
+ * const row = { token: "abc", refresh: "def", lifetime: 14_400, savedAt: Date.now() };
+ * const data: AccessTokenData = {
+ *   accessToken: row.token,
+ *   refreshToken: row.refresh,
+ *   expiresIn: row.lifetime,
+ *   scopes: ["chat:read"],
+ *   tokenType: "bearer",
+ *   obtainedAt: row.savedAt,
+ * };
  * const token = new AccessToken(data);
+ * console.log(token.isExpired(60_000) ? "refresh it first" : "use it");
  * ```
  */
 export interface AccessTokenData {
@@ -33,7 +43,33 @@ export interface AccessTokenData {
   obtainedAt: number;
   /** The OpenID Connect ID token (a JWT), when the `openid` scope was granted. */
   idToken?: string;
+  /**
+   * How the token was first obtained: `"authorization_code"` (a browser
+   * sign-in, which only a confidential client can make, so refreshing it
+   * needs the client secret) or `"device_code"` (the device flow). Kept
+   * through refreshes; absent when unknown (a token from before this field,
+   * or given as a string).
+   */
+  grantType?: TokenGrantType;
 }
+
+/**
+ * The grant a user token was obtained with, as {@linkcode AccessToken.grantType}
+ * records it (`grant_type` in the token file): the authorization code flow
+ * (browser sign-in; confidential clients only) or the device code flow.
+ *
+ * @example Tell whether refreshing needs the client secret
+ * ```ts
+ * import type { TokenGrantType } from "@x/twitch-auth";
+ *
+ * const grant: TokenGrantType = "authorization_code";
+ * console.log(grant === "authorization_code" ? "needs the client secret" : "may be public");
+ * ```
+ */
+export type TokenGrantType = "authorization_code" | "device_code";
+
+/** The values of {@linkcode TokenGrantType}. */
+const GRANT_TYPES: readonly string[] = ["authorization_code", "device_code"];
 
 /**
  * A Twitch access token with its refresh token, lifetime and scopes.
@@ -75,6 +111,12 @@ export class AccessToken implements AccessTokenData {
   readonly obtainedAt: number;
   /** The OpenID Connect ID token (a JWT), when the `openid` scope was granted. */
   readonly idToken?: string;
+  /**
+   * How the token was first obtained (kept through refreshes), when known:
+   * a token from `"authorization_code"` belongs to a confidential client,
+   * and refreshing it needs the client secret.
+   */
+  readonly grantType?: TokenGrantType;
 
   /**
    * Creates a token from its fields.
@@ -98,6 +140,8 @@ export class AccessToken implements AccessTokenData {
     this.obtainedAt = requireNumber(data.obtainedAt, "obtainedAt");
     const idToken = optionalToken(data.idToken, "idToken");
     if (idToken !== undefined) this.idToken = idToken;
+    const grantType = optionalGrant(data.grantType, "grantType");
+    if (grantType !== undefined) this.grantType = grantType;
   }
 
   /**
@@ -107,7 +151,9 @@ export class AccessToken implements AccessTokenData {
    * `obtained_at`, the time the token was obtained in epoch milliseconds, as
    * the CLI's `--format json` writes it. Without `obtained_at` (or
    * `obtainedAt`) the time is unknown and the token counts as expired, so it
-   * is validated or refreshed before use. Unknown fields are ignored.
+   * is validated or refreshed before use. `grant_type` (or `grantType`)
+   * records how the token was first obtained; a value this version does not
+   * know is left out. Unknown fields are ignored.
    *
    * @param value The parsed JSON, or the JSON text.
    * @returns The token.
@@ -150,6 +196,7 @@ export class AccessToken implements AccessTokenData {
           ? 0
           : requireNumber(f.obtained_at, "obtained_at"),
         idToken: optionalToken(f.id_token, "id_token"),
+        grantType: knownGrant(f.grant_type),
       });
     }
     if (!("accessToken" in f)) {
@@ -161,6 +208,7 @@ export class AccessToken implements AccessTokenData {
     return new AccessToken({
       ...f as unknown as AccessTokenData,
       obtainedAt: f.obtainedAt === undefined ? 0 : f.obtainedAt as number,
+      grantType: knownGrant(f.grantType),
     });
   }
 
@@ -192,6 +240,7 @@ export class AccessToken implements AccessTokenData {
       tokenType: this.tokenType,
       obtainedAt: this.obtainedAt,
       ...(this.idToken === undefined ? {} : { idToken: this.idToken }),
+      ...(this.grantType === undefined ? {} : { grantType: this.grantType }),
     };
   }
 
@@ -261,6 +310,28 @@ function optionalToken(value: unknown, field: string): string | undefined {
   return value === undefined || value === null || value === ""
     ? undefined
     : requireToken(value, field);
+}
+
+function optionalGrant(
+  value: unknown,
+  field: string,
+): TokenGrantType | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === "string" && GRANT_TYPES.includes(value)) {
+    return value as TokenGrantType;
+  }
+  throw new InvalidArgumentError(
+    `The token's ${field} must be one of ${GRANT_TYPES.join(", ")}, got ${
+      describe(value)
+    }`,
+  );
+}
+
+/** A stored grant type this version knows, else `undefined` (a newer file's). */
+function knownGrant(value: unknown): TokenGrantType | undefined {
+  return typeof value === "string" && GRANT_TYPES.includes(value)
+    ? value as TokenGrantType
+    : undefined;
 }
 
 function requireNumber(value: unknown, field: string): number {

@@ -11,18 +11,22 @@ import { toBase64Url } from "./_base64url.ts";
 /**
  * What goes into the authorize URL.
  *
- * @example Use it
- * ```ts ignore
- * import { type AuthorizeUrlOptions, buildAuthorizeUrl, generateState } from "@x/twitch-auth";
+ * @example Send the user to Twitch, and check the state when they come back
+ * ```ts
+ * import { buildAuthorizeUrl, generateState } from "@x/twitch-auth";
  *
- * const options: AuthorizeUrlOptions = {
+ * const state = generateState(); // keep it in the user's session
+ * const url = buildAuthorizeUrl({
  *   clientId: "my_app_id",
  *   redirectUri: "http://localhost:17563",
  *   scopes: ["chat:read"],
- *   state: generateState(),
- *   forceVerify: true,
- * };
- * console.log(buildAuthorizeUrl(options).href);
+ *   state,
+ *   forceVerify: true, // show the consent page even if they approved before
+ * });
+ * // ... after the redirect back, refuse a callback whose state differs:
+ * const callback = new URL("http://localhost:17563/?code=xyz&state=" + state);
+ * if (callback.searchParams.get("state") !== state) throw new Error("forged");
+ * console.log(url.href);
  * ```
  */
 export interface AuthorizeUrlOptions {

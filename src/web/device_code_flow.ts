@@ -222,7 +222,12 @@ export async function waitForDeviceToken(
       failures++;
     }
     if (response?.status === 200) {
-      return toAccessToken(response.body, url.pathname, obtainedAt);
+      return toAccessToken(
+        response.body,
+        url.pathname,
+        obtainedAt,
+        "device_code",
+      );
     }
     if (response) {
       failures = 0;

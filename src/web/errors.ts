@@ -159,6 +159,59 @@ export class InvalidClientError extends TwitchApiError {
 }
 
 /**
+ * Refreshing the token needs the app's client secret, and none was given.
+ * A token from the authorization code flow (browser sign-in,
+ * `grantType: "authorization_code"`) was made for a confidential client,
+ * and Twitch refreshes a confidential client's tokens only with its secret.
+ * `fromTwitch` is `false` when this was found before asking Twitch (when
+ * the token was added, validated at start, or before a refresh), `true`
+ * when Twitch answered `400 missing client secret` (a token that does not
+ * record its grant, or a confidential client's device-flow token). Not a
+ * failure that may pass: nothing is tried again; give the secret (the CLI
+ * and the examples read `TWITCH_CLIENT_SECRET`; the library takes
+ * `clientSecret`) and start again.
+ *
+ * @example Tell the operator which secret is missing
+ * ```ts
+ * import { MissingClientSecretError } from "@x/twitch-auth";
+ *
+ * const error: Error = new MissingClientSecretError("my_app_id", false);
+ * if (error instanceof MissingClientSecretError) console.error(error.message);
+ * ```
+ */
+export class MissingClientSecretError extends TwitchAuthError {
+  /** The app whose secret is missing, when known. */
+  readonly clientId: string | undefined;
+  /** Whether Twitch answered `missing client secret` (else: found before any request). */
+  readonly fromTwitch: boolean;
+
+  /**
+   * Creates the error.
+   *
+   * @param clientId The app whose secret is missing, when known.
+   * @param fromTwitch Whether Twitch said so (else: found before asking).
+   * @param options The standard error options (`cause`).
+   */
+  constructor(
+    clientId: string | undefined,
+    fromTwitch: boolean,
+    options?: ErrorOptions,
+  ) {
+    const app = clientId ? `app ${clientId}` : "the app";
+    super(
+      `${
+        fromTwitch
+          ? "Twitch refused to refresh the token without the client secret (HTTP 400: missing client secret)"
+          : "The token comes from the authorization code flow (a browser sign-in), which only a confidential client can make, so refreshing it needs the client secret, and none was given"
+      }: ${app} is a confidential client. Give its client secret (Twitch developer console, https://dev.twitch.tv/console/apps): set TWITCH_CLIENT_SECRET for the command line and the examples, or pass clientSecret in code (new Twitch(clientId, clientSecret), new TokenProvider({ clientId, clientSecret })). Without a secret, sign in with the device flow of a public client (twitch-auth device).`,
+      options,
+    );
+    this.clientId = clientId;
+    this.fromTwitch = fromTwitch;
+  }
+}
+
+/**
  * Twitch rate-limited the request (HTTP 429) for longer than this module
  * waits by itself. `retryAfter` says how many milliseconds to wait.
  *

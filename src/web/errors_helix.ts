@@ -10,12 +10,14 @@ import { TwitchApiError } from "./errors.ts";
 /**
  * Options of {@linkcode MissingScopeError}.
  *
- * @example Use it
+ * @example Say what the token has and what it lacks
  * ```ts
- * import { MissingScopeError, type MissingScopeErrorOptions } from "@x/twitch-auth";
+ * import { MissingScopeError } from "@x/twitch-auth";
  *
- * const options: MissingScopeErrorOptions = { tokenScopes: ["chat:read"] };
- * console.log(new MissingScopeError("GET /chat/chatters", "moderator:read:chatters", options).tokenScopes);
+ * const error = new MissingScopeError("GET /chat/chatters", "moderator:read:chatters", {
+ *   tokenScopes: ["chat:read"], // from the token's last validation
+ * });
+ * console.log(`has ${error.tokenScopes?.join(" ")}; sign in again with ${error.scope}`);
  * ```
  */
 export interface MissingScopeErrorOptions {

@@ -18,12 +18,18 @@ import { TwitchAuthError } from "./errors.ts";
  * - `"nonce"`: `nonce` is not the one this sign-in sent (a replayed or
  *   injected token).
  *
- * @example Use it
+ * @example Tell a replayed ID token from an expired one
  * ```ts
- * import type { IdTokenFailure } from "@x/twitch-auth/web";
+ * import { InvalidIdTokenError, verifyIdToken } from "@x/twitch-auth/web";
  *
- * const reason: IdTokenFailure = "nonce";
- * console.log(reason);
+ * try {
+ *   await verifyIdToken("an-id-token", { clientId: "my_app_id", nonce: "n" });
+ * } catch (error) {
+ *   if (!(error instanceof InvalidIdTokenError)) throw error;
+ *   // error.reason is an IdTokenFailure: a closed list to switch on.
+ *   if (error.reason === "nonce") console.log("from another login: refuse it");
+ *   else if (error.reason === "expired") console.log("too old: log in again");
+ * }
  * ```
  */
 export type IdTokenFailure =

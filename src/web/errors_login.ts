@@ -15,12 +15,21 @@ import { TwitchAuthError } from "./errors.ts";
  * - `"mismatch"`: the `state` in the URL is not the cookie's (a forged or
  *   foreign callback).
  *
- * @example Use it
+ * @example Answer each refused login in its own words
  * ```ts
- * import type { LoginStateFailure } from "@x/twitch-auth/web";
+ * import { LoginStateError, type LoginStateFailure } from "@x/twitch-auth/web";
  *
- * const reason: LoginStateFailure = "mismatch";
- * console.log(reason);
+ * const advice: Record<LoginStateFailure, string> = {
+ *   "missing-cookie": "Your login timed out or cookies are blocked: start again.",
+ *   mismatch: "This link belongs to another login: start again.",
+ *   tampered: "The login cookie was changed: start again.",
+ *   expired: "The login took too long: start again.",
+ * };
+ * const onError = (error: Error): Response =>
+ *   new Response(
+ *     error instanceof LoginStateError ? advice[error.reason] : "Login failed",
+ *     { status: 403 },
+ *   );
  * ```
  */
 export type LoginStateFailure =

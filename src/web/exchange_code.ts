@@ -44,7 +44,10 @@ export interface ExchangeCodeOptions extends RequestOptions {
 /**
  * Exchanges the `code` Twitch sent to the redirect URL for the user's access
  * and refresh tokens (grant `authorization_code`). The secret and the code
- * travel in the POST body, never in the URL.
+ * travel in the POST body, never in the URL. The token records
+ * `grantType: "authorization_code"`: only a confidential client can make it,
+ * so refreshing it needs the client secret (a `TokenProvider` without one
+ * says so when the token is added, not hours later at its first refresh).
  *
  * @param appId The app's client id.
  * @param appSecret The app's client secret.
@@ -113,11 +116,15 @@ export async function exchangeCode(
     code: code!,
     redirectUri: redirectUri!,
   };
-  return await postToken({
-    client_id: requireString(named.clientId, "clientId"),
-    client_secret: requireString(named.clientSecret, "clientSecret"),
-    code: requireString(named.code, "code"),
-    grant_type: "authorization_code",
-    redirect_uri: requireString(named.redirectUri, "redirectUri"),
-  }, requestPart(named));
+  return await postToken(
+    {
+      client_id: requireString(named.clientId, "clientId"),
+      client_secret: requireString(named.clientSecret, "clientSecret"),
+      code: requireString(named.code, "code"),
+      grant_type: "authorization_code",
+      redirect_uri: requireString(named.redirectUri, "redirectUri"),
+    },
+    requestPart(named),
+    "authorization_code",
+  );
 }

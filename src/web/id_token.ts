@@ -41,12 +41,14 @@ const KEY_SETS_KEPT = 8;
  * The claims of a verified Twitch ID token: the {@linkcode UserInfo} claims
  * plus `nonce` and `azp`.
  *
- * @example Use it
+ * @example Greet the user from the ID token of a sign-in
  * ```ts ignore
- * import { type IdTokenClaims, verifyIdToken } from "@x/twitch-auth/web";
+ * import { exchangeCode, verifyIdToken } from "@x/twitch-auth/web";
  *
- * const claims: IdTokenClaims = await verifyIdToken(token.idToken!, { clientId: "my_app_id" });
- * console.log(claims.sub, claims.preferred_username);
+ * const token = await exchangeCode("my_app_id", "my_app_secret", "the-code", "https://example.com/callback");
+ * // Only a sign-in with the openid scope brings an ID token.
+ * const claims = await verifyIdToken(token.idToken!, { clientId: "my_app_id" });
+ * console.log(`Hello ${claims.preferred_username} (user id ${claims.sub})`);
  * ```
  */
 export interface IdTokenClaims extends UserInfo {
@@ -59,12 +61,17 @@ export interface IdTokenClaims extends UserInfo {
 /**
  * Options of {@linkcode verifyIdToken}.
  *
- * @example Use it
+ * @example Accept the ID token only for the login that asked for it
  * ```ts ignore
- * import { verifyIdToken, type VerifyIdTokenOptions } from "@x/twitch-auth/web";
+ * import { verifyIdToken } from "@x/twitch-auth/web";
  *
- * const options: VerifyIdTokenOptions = { clientId: "my_app_id", nonce: "from-the-login-cookie" };
- * const claims = await verifyIdToken(token.idToken!, options);
+ * declare const idToken: string; // from the code exchange
+ * declare const nonceFromCookie: string; // what /login put in the authorize URL
+ * const claims = await verifyIdToken(idToken, {
+ *   clientId: "my_app_id",
+ *   nonce: nonceFromCookie, // another login's ID token is refused
+ * });
+ * console.log(claims.sub);
  * ```
  */
 export interface VerifyIdTokenOptions {

@@ -44,17 +44,19 @@ export interface LoginSuccess {
 /**
  * Options of {@linkcode createTwitchLoginHandler}.
  *
- * @example Use it
+ * @example Serve "Log in with Twitch" with Deno.serve
  * ```ts ignore
- * import type { TwitchLoginHandlerOptions } from "@x/twitch-auth/web";
+ * import { createTwitchLoginHandler } from "@x/twitch-auth/web";
  *
- * const options: TwitchLoginHandlerOptions = {
+ * const login = createTwitchLoginHandler({
  *   clientId: Deno.env.get("TWITCH_CLIENT_ID")!,
  *   clientSecret: Deno.env.get("TWITCH_CLIENT_SECRET")!,
- *   redirectUri: "https://example.com/callback",
- *   cookieSecret: Deno.env.get("COOKIE_SECRET")!,
+ *   redirectUri: "https://example.com/callback", // registered for the app
+ *   cookieSecret: Deno.env.get("COOKIE_SECRET")!, // 32+ random bytes
+ *   // Set your own session here; the user is verified from the ID token.
  *   onSuccess: ({ user }) => new Response(`hello ${user.preferred_username}`),
- * };
+ * });
+ * Deno.serve((request) => login(request));
  * ```
  */
 export interface TwitchLoginHandlerOptions {

@@ -41,7 +41,11 @@ export interface RefreshAccessTokenOptions extends RequestOptions {
 /**
  * Gets a new access token with a refresh token (grant `refresh_token`).
  * Twitch may answer with a NEW refresh token (always, for public clients,
- * whose refresh tokens are single-use): store the whole result.
+ * whose refresh tokens are single-use): store the whole result. The result
+ * does not know how the first token was obtained (`grantType`): carry it
+ * over when you keep the token yourself (`TokenProvider` does). Twitch's
+ * `missing client secret` answer (a confidential client's token refreshed
+ * without its secret) is a `MissingClientSecretError`.
  *
  * @param refreshToken The current refresh token.
  * @param appId The app's client id.

@@ -8,15 +8,21 @@
 /**
  * Options every helper takes as its last argument.
  *
- * @example Use it
+ * @example Give up on a slow Twitch, or when the user cancels
  * ```ts ignore
- * import { validateToken } from "@x/twitch-auth";
+ * import { TimeoutError, validateToken } from "@x/twitch-auth";
  *
- * const result = await validateToken("the-access-token", {
- *   authBaseUrl: "http://127.0.0.1:8080/oauth2", // a mock, say
- *   timeout: 5_000,
- *   signal: AbortSignal.timeout(10_000),
- * });
+ * const cancel = new AbortController(); // cancel.abort() from a Stop button
+ * try {
+ *   const result = await validateToken("the-access-token", {
+ *     timeout: 5_000,
+ *     signal: cancel.signal,
+ *   });
+ *   console.log("status" in result ? "invalid" : result.login);
+ * } catch (error) {
+ *   if (error instanceof TimeoutError) console.log("Twitch is slow: try again");
+ *   else throw error;
+ * }
  * ```
  */
 export interface RequestOptions {

@@ -32,6 +32,7 @@ import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
 import { DEFAULT_TIMEOUT } from "./_request.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { ValidationSchedule } from "./_validation_schedule.ts";
+import { carryOver, requireSecretFor } from "./_refresh_secret.ts";
 import { inspectAs } from "./_inspect.ts";
 
 /** The most lifetime left at which a token is refreshed, in milliseconds. */
@@ -147,6 +148,9 @@ export class TokenProvider {
    * @throws {InvalidTokenError} when Twitch refuses the token and it cannot
    * be refreshed, or it belongs to another app.
    * @throws {InvalidArgumentError} when it is an app token (no user).
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow and the provider has no
+   * `clientSecret` (it could never be refreshed).
    */
   async addUser(token: AccessToken): Promise<string> {
     const checked = await this.checkToken(token);
@@ -166,9 +170,12 @@ export class TokenProvider {
    * @param userId The Twitch user id the token belongs to.
    * @param token The user's token.
    * @returns The stored record.
+   * @throws {MissingClientSecretError} when the token comes from the
+   * authorization code flow and the provider has no `clientSecret`.
    */
   async setToken(userId: string, token: AccessToken): Promise<StoredToken> {
     requireAccessToken(token);
+    requireSecretFor(token, this.#clientSecret, this.clientId);
     if (typeof userId !== "string" || userId === "") {
       throw new InvalidArgumentError("userId must be a non-empty string");
     }
@@ -197,9 +204,12 @@ export class TokenProvider {
    * @throws {InvalidTokenError} when Twitch refuses the token and it cannot
    * be refreshed, or it belongs to another app.
    * @throws {InvalidArgumentError} when it is an app token (no user).
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow and there is no `clientSecret`.
    */
   async checkToken(token: AccessToken): Promise<CheckedToken> {
     let current = requireAccessToken(token);
+    requireSecretFor(current, this.#clientSecret, this.clientId);
     let refreshed = false;
     for (;;) {
       const result = await validateToken(
@@ -470,6 +480,7 @@ export class TokenProvider {
         "The access token expired or was refused, and there is no refresh token: sign in again",
       );
     }
+    requireSecretFor(token, this.#clientSecret, this.clientId);
     const fresh = await refreshAccessToken(
       token.refreshToken,
       this.clientId,
@@ -482,10 +493,7 @@ export class TokenProvider {
         ),
       },
     );
-    return fresh.refreshToken ? fresh : new AccessToken({
-      ...fresh.toJSON(),
-      refreshToken: token.refreshToken,
-    });
+    return carryOver(token, fresh);
   }
 
   async #tellRefreshed(userId: string, token: AccessToken): Promise<void> {

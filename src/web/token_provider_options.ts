@@ -10,11 +10,16 @@ import type { TokenStore } from "./token_store.ts";
 /**
  * Twitch's Helix API base URL.
  *
- * @example Use it
+ * @example Call a Helix endpoint with a user token
  * ```ts ignore
  * import { DEFAULT_HELIX_BASE_URL } from "@x/twitch-auth";
  *
- * console.log(`${DEFAULT_HELIX_BASE_URL}/users`);
+ * // Helix wants the token as Bearer and the app's client id beside it.
+ * const res = await fetch(`${DEFAULT_HELIX_BASE_URL}/users`, {
+ *   headers: { Authorization: "Bearer the-access-token", "Client-Id": "my_app_id" },
+ * });
+ * const { data } = await res.json();
+ * console.log(data[0].login);
  * ```
  */
 export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
@@ -23,11 +28,17 @@ export const DEFAULT_HELIX_BASE_URL = "https://api.twitch.tv/helix";
  * How often tokens are validated at Twitch by default: every hour, as
  * Twitch requires, in milliseconds.
  *
- * @example Use it
+ * @example Validate every 15 minutes instead of every hour
  * ```ts
- * import { DEFAULT_VALIDATE_INTERVAL } from "@x/twitch-auth";
+ * import { DEFAULT_VALIDATE_INTERVAL, TokenProvider } from "@x/twitch-auth";
  *
- * console.log(DEFAULT_VALIDATE_INTERVAL / 60_000); // 60
+ * // Twitch requires at least one /validate an hour per token; more often
+ * // notices a revoked token sooner, at one request each time.
+ * const provider = new TokenProvider({
+ *   clientId: "my_app_id",
+ *   validateInterval: DEFAULT_VALIDATE_INTERVAL / 4,
+ * });
+ * provider[Symbol.dispose](); // stops the validation timers
  * ```
  */
 export const DEFAULT_VALIDATE_INTERVAL = 3_600_000;
@@ -158,14 +169,16 @@ export type RefreshFailureListener = TokenRefreshFailureListener;
  * What `TokenProvider.checkToken` found: the token with its real
  * lifetime and scopes, and whose it is.
  *
- * @example Use it
+ * @example Find out whose token a user pasted, refreshing it if Twitch refuses it
  * ```ts ignore
- * import { type CheckedToken, TokenProvider } from "@x/twitch-auth";
+ * import { AccessToken, type CheckedToken, TokenProvider } from "@x/twitch-auth";
  *
- * declare const provider: TokenProvider;
- * declare const token: import("@x/twitch-auth").AccessToken;
- * const checked: CheckedToken = await provider.checkToken(token);
- * console.log(checked.userId, checked.refreshed);
+ * const provider = new TokenProvider({ clientId: "my_app_id", clientSecret: "my_app_secret" });
+ * const pasted = AccessToken.fromJSON(await Deno.readTextFile("token.json"));
+ * const { userId, token, refreshed }: CheckedToken = await provider.checkToken(pasted);
+ * // Keep it under the user id Twitch named, not under what the user claimed.
+ * await provider.setToken(userId, token);
+ * if (refreshed) console.log("the pasted token had expired; a fresh one is kept");
  * ```
  */
 export interface CheckedToken {

@@ -22,6 +22,7 @@ import type {
 } from "./token_provider_options.ts";
 import type { TokenStore } from "./token_store.ts";
 import { validateToken } from "./validate_token.ts";
+import { requireSecretFor } from "./_refresh_secret.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { inspectAs } from "./_inspect.ts";
@@ -288,6 +289,9 @@ export class Twitch {
    * @throws {InvalidTokenError} when Twitch refuses even the new token, or
    * the token belongs to another app.
    * @throws {MissingScopeError} when the token lacks some of `scopes`.
+   * @throws {MissingClientSecretError} before any request, when the token
+   * comes from the authorization code flow (a browser sign-in) and this app
+   * object has no client secret: it could not be refreshed.
    *
    * @example Check the stored token at start
    * ```ts ignore
@@ -303,6 +307,8 @@ export class Twitch {
   async validateUserToken(
     scopes: readonly string[] = [],
   ): Promise<AccessToken> {
+    const stored = await this.getUserToken();
+    if (stored) requireSecretFor(stored, this.#clientSecret, this.clientId);
     let token = await this.#userToken();
     for (let refreshed = false;; refreshed = true) {
       const result = await validateToken(

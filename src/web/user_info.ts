@@ -12,12 +12,13 @@ import { InvalidResponseError, InvalidTokenError } from "./errors.ts";
 /**
  * The claims Twitch's `/userinfo` gives about a token's user.
  *
- * @example Use it
+ * @example Show who signed in, and their email when the scope allows
  * ```ts ignore
- * import { getUserInfo, type UserInfo } from "@x/twitch-auth";
+ * import { getUserInfo } from "@x/twitch-auth";
  *
- * const user: UserInfo = await getUserInfo("a-token-with-openid");
- * console.log(user.sub, user.preferred_username, user.email);
+ * // The token must have the openid scope; the email needs user:read:email too.
+ * const user = await getUserInfo("a-token-with-openid");
+ * console.log(`${user.preferred_username} (${user.sub})`, user.email ?? "no email");
  * ```
  */
 export interface UserInfo {

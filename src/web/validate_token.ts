@@ -12,15 +12,14 @@ import { InvalidResponseError } from "./errors.ts";
 /**
  * What Twitch's `/validate` says of a valid token.
  *
- * @example Use it
+ * @example Check a token before a bot starts: whose it is, and for how long
  * ```ts ignore
- * import { type TokenValidation, validateToken } from "@x/twitch-auth";
+ * import { validateToken } from "@x/twitch-auth";
  *
- * const result = await validateToken("the-access-token");
- * if (!("status" in result)) {
- *   const valid: TokenValidation = result;
- *   console.log(valid.login, valid.expires_in);
- * }
+ * const result = await validateToken(Deno.env.get("TWITCH_ACCESS_TOKEN")!);
+ * if ("status" in result) throw new Error("sign in again: the token is invalid");
+ * if (!result.scopes.includes("chat:edit")) throw new Error("the bot needs chat:edit");
+ * console.log(`${result.login} for ${Math.round(result.expires_in / 60)} more minutes`);
  * ```
  */
 export interface TokenValidation {
@@ -39,14 +38,17 @@ export interface TokenValidation {
 /**
  * What Twitch's `/validate` says of an invalid token.
  *
- * @example Use it
+ * @example Tell an invalid token from a failure to ask
  * ```ts ignore
- * import { type InvalidTokenResponse, validateToken } from "@x/twitch-auth";
+ * import { TwitchAuthError, validateToken } from "@x/twitch-auth";
  *
- * const result = await validateToken("the-access-token");
- * if ("status" in result) {
- *   const invalid: InvalidTokenResponse = result;
- *   console.log(invalid.message); // "invalid access token"
+ * try {
+ *   const result = await validateToken("the-access-token");
+ *   // An InvalidTokenResponse is an answer, not an error: Twitch said 401.
+ *   if ("status" in result) console.log(`invalid: ${result.message}`);
+ * } catch (error) {
+ *   // Twitch could not be asked (network, timeout, 5xx): the token may be fine.
+ *   if (error instanceof TwitchAuthError) console.log(`try later: ${error.message}`);
  * }
  * ```
  */
