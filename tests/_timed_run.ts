@@ -8,6 +8,13 @@ export async function timeRun(
   args: string[],
 ): Promise<void> {
   b.start();
+  const code = await runDeno(args);
+  b.end();
+  if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
+}
+
+/** Runs `deno ARGS` in the repository to its end, output discarded; its exit code. */
+export async function runDeno(args: string[]): Promise<number> {
   const { code } = await new Deno.Command(Deno.execPath(), {
     args,
     cwd: ROOT,
@@ -15,6 +22,5 @@ export async function timeRun(
     stdout: "null",
     stderr: "null",
   }).output();
-  b.end();
-  if (code !== 0) throw new Error(`deno ${args.join(" ")} exited ${code}`);
+  return code;
 }

@@ -5,6 +5,7 @@
  */
 
 import denoJson from "../../deno.json" with { type: "json" };
+import { writeAll } from "../deno/_files.ts";
 import type { Command } from "./_options.ts";
 
 /** The program name shown in messages. */
@@ -12,6 +13,32 @@ export const PROGRAM = "twitch-auth";
 
 /** How to install the program under its name. */
 const INSTALL = `deno install -g -A -n ${PROGRAM} jsr:${denoJson.name}`;
+
+/**
+ * Answers `--help` or `--version`, given alone, without the option parser or
+ * the rest of the CLI: `mod.ts` loads only this module for them. Prints
+ * exactly what the full CLI (`_main.ts`) prints for them.
+ *
+ * @param args `["--help"]`, `["-h"]`, `["--version"]` or `["-V"]`.
+ * @returns The exit code: 0, or 1 when stdout is closed.
+ *
+ * @example
+ * ```ts ignore
+ * import { main } from "./_help.ts";
+ *
+ * Deno.exit(await main(["--version"])); // prints "twitch-auth 0.1.0"
+ * ```
+ */
+export async function main(args: string[]): Promise<number> {
+  const version = args[0] === "-V" || args[0] === "--version";
+  const text = version ? versionText() : helpText();
+  try {
+    await writeAll(Deno.stdout, new TextEncoder().encode(text));
+    return 0;
+  } catch {
+    return 1; // stdout closed (`| head`): nothing to say it on.
+  }
+}
 
 /**
  * The version line, from `deno.json`.
