@@ -76,3 +76,9 @@ export {
   type MockTwitchHandler,
 } from "./src/testing/mock_handler.ts";
 export { type MockTwitch, startMockTwitch } from "./src/testing/mock_server.ts";
+export {
+  testTokenStore,
+  type TokenStoreCase,
+  tokenStoreCases,
+  type TokenStoreFixture,
+} from "./src/testing/token_store_conformance.ts";

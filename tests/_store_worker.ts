@@ -1,6 +1,9 @@
 // A process that shares a token store with others, for the cross-process
 // tests in token_stores_process_test.ts. One JSON argument:
-//   { kind: "file" | "kv", path, authBaseUrl, clientId, mode, users? }
+//   { kind: "file" | "kv" | "redis" | "postgres", path, authBaseUrl, clientId,
+//     mode, users?, client?, url?, prefix?, table?, batch? }
+// (redis: client "node-redis" | "ioredis", url, prefix; postgres: client
+// "postgres.js" | "pg", url, table)
 // mode "all":    prints "ready", waits for a line on stdin, then asks a
 //                TokenProvider on the store for every user's token at once;
 //                prints {"tokens": {id: access}}.
@@ -10,16 +13,31 @@
 //                the store's write being durable.
 
 import {
+  type AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
   refreshAccessToken,
   TokenProvider,
   type TokenStore,
 } from "../mod.ts";
+import { PostgresTokenStore } from "../postgres.ts";
+import { RedisTokenStore } from "../redis.ts";
+import {
+  countingClient,
+  openPostgres,
+  openRedis,
+  type PostgresClientKind,
+  type RedisClientKind,
+} from "./_servers.ts";
 
 interface Job {
-  kind: "file" | "kv";
+  kind: "file" | "kv" | "redis" | "postgres";
   path: string;
+  client?: string;
+  url?: string;
+  prefix?: string;
+  table?: string;
+  batch?: number;
   authBaseUrl: string;
   clientId: string;
   mode: "all" | "rotate";
@@ -58,11 +76,42 @@ async function rotate(store: TokenStore, job: Job): Promise<never> {
   }
 }
 
+/** Requests the store sent to Redis or PostgreSQL (0 for the others). */
+let storeCalls = () => 0;
+
+/** The job's store, and how to close what it opened. */
+async function openStore(job: Job): Promise<[TokenStore, () => Promise<void>]> {
+  switch (job.kind) {
+    case "kv": {
+      const kv = await Deno.openKv(job.path);
+      return [new DenoKvTokenStore(kv), () => Promise.resolve(kv.close())];
+    }
+    case "redis": {
+      const redis = await openRedis(job.client as RedisClientKind, job.url);
+      const counting = countingClient(redis.client as object);
+      storeCalls = counting.calls;
+      const store = new RedisTokenStore(counting.client, {
+        prefix: job.prefix,
+        onWarning: () => {},
+      });
+      return [store, redis.close];
+    }
+    case "postgres": {
+      const sql = openPostgres(job.client as PostgresClientKind, job.url);
+      const counting = countingClient(sql.client as object);
+      storeCalls = counting.calls;
+      const store = new PostgresTokenStore(counting.client, {
+        table: job.table,
+      });
+      return [store, sql.close];
+    }
+    default:
+      return [new FileTokenStore(job.path), () => Promise.resolve()];
+  }
+}
+
 const job: Job = JSON.parse(Deno.args[0]);
-const kv = job.kind === "kv" ? await Deno.openKv(job.path) : undefined;
-const store: TokenStore = kv
-  ? new DenoKvTokenStore(kv)
-  : new FileTokenStore(job.path);
+const [store, close] = await openStore(job);
 try {
   if (job.mode === "rotate") await rotate(store, job);
   console.log("ready");
@@ -75,10 +124,20 @@ try {
     authBaseUrl: job.authBaseUrl,
     store,
   });
-  const tokens = await Promise.all(
-    users.map((id) => provider.getAccessToken(id)),
-  );
+  // All at once, or `batch` users at a time (a bot's tokens do not all
+  // expire in the same second; 10,000 at once outlast the provider's wait
+  // for another process's refresh).
+  const batch = job.batch ?? users.length;
+  const tokens: AccessToken[] = [];
+  for (let i = 0; i < users.length; i += batch) {
+    tokens.push(
+      ...await Promise.all(
+        users.slice(i, i + batch).map((id) => provider.getAccessToken(id)),
+      ),
+    );
+  }
   console.log(JSON.stringify({
+    storeCalls: storeCalls(),
     tokens: Object.fromEntries(
       users.map((id, i) => [id, tokens[i].accessToken]),
     ),
@@ -87,5 +146,8 @@ try {
   console.error(error);
   Deno.exitCode = 1;
 } finally {
-  kv?.close();
+  await close();
 }
+// Exit even when a failure left calls in flight (other users' refreshes,
+// a client's reconnect timer): the test reads the exit code, never a hang.
+Deno.exit();

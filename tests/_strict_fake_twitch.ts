@@ -254,6 +254,14 @@ export function startStrictFake(
     });
   }
 
+  /** The token response of a new sign-in by the fake's user to the app. */
+  function signInTokenBody(
+    scopes: UserGrant["scopes"],
+    confidential: boolean,
+  ): Response {
+    return userTokenBody({ kind: "user", clientId, scopes, confidential });
+  }
+
   function liveAccess(token: string): AccessRecord | undefined {
     const rec = accessTokens.get(token);
     if (!rec || rec.revoked || rec.expiresAt <= now()) return undefined;
@@ -427,6 +435,23 @@ export function startStrictFake(
 
   // ---------------------------------------------------------------- /authorize
 
+  /**
+   * The problem with `name` in the authorize query when it is not `expected`:
+   * `missing` when absent, `wrong(value)` when different; null when right.
+   */
+  function wrongParam(
+    q: URLSearchParams,
+    name: string,
+    expected: string,
+    error: string,
+    wrong: (got: string) => string,
+    missing = `missing ${name}`,
+  ): { error: string; text: string } | null {
+    const got = q.get(name);
+    if (got === expected) return null;
+    return { error, text: got === null ? missing : wrong(got) };
+  }
+
   function authorize(url: URL): Response {
     const where = "GET /oauth2/authorize";
     fake.authorizeUrlSeen = new URL(url.href);
@@ -462,35 +487,33 @@ export function startStrictFake(
         });
       }
     }
-    let canRedirect = true;
-    const gotClient = q.get("client_id");
-    if (gotClient !== clientId) {
-      canRedirect = false;
-      problems.push({
-        error: "invalid_client",
-        text: gotClient === null
-          ? "missing client_id"
-          : `unknown client_id "${gotClient}"`,
-      });
-    }
-    const gotRedirect = q.get("redirect_uri");
-    if (gotRedirect !== redirectUri) {
-      canRedirect = false;
-      problems.push({
-        error: "redirect_mismatch",
-        text: gotRedirect === null
-          ? "missing redirect_uri"
-          : `redirect_uri "${gotRedirect}" is not exactly the registered "${redirectUri}"`,
-      });
-    }
-    const responseType = q.get("response_type");
-    if (responseType !== "code") {
-      problems.push({
-        error: "unsupported_response_type",
-        text: responseType === null
-          ? "missing response_type (must be code)"
-          : `response_type "${responseType}": only the authorization code flow (code) is allowed`,
-      });
+    const wrongClient = wrongParam(
+      q,
+      "client_id",
+      clientId,
+      "invalid_client",
+      (got) => `unknown client_id "${got}"`,
+    );
+    const wrongRedirect = wrongParam(
+      q,
+      "redirect_uri",
+      redirectUri,
+      "redirect_mismatch",
+      (got) =>
+        `redirect_uri "${got}" is not exactly the registered "${redirectUri}"`,
+    );
+    const wrongType = wrongParam(
+      q,
+      "response_type",
+      "code",
+      "unsupported_response_type",
+      (got) =>
+        `response_type "${got}": only the authorization code flow (code) is allowed`,
+      "missing response_type (must be code)",
+    );
+    const canRedirect = !wrongClient && !wrongRedirect;
+    for (const problem of [wrongClient, wrongRedirect, wrongType]) {
+      if (problem) problems.push(problem);
     }
     const rawScope = q.get("scope");
     let scopes: string[] = [];
@@ -655,12 +678,7 @@ export function startStrictFake(
       );
     }
     rec.used = true;
-    return userTokenBody({
-      kind: "user",
-      clientId,
-      scopes: rec.scopes,
-      confidential: true,
-    });
+    return signInTokenBody(rec.scopes, true);
   }
 
   function refreshGrant(where: string, params: URLSearchParams): Response {
@@ -772,12 +790,7 @@ export function startStrictFake(
       return twitchError(400, "authorization_pending");
     }
     dev.used = true;
-    return userTokenBody({
-      kind: "user",
-      clientId,
-      scopes: dev.scopes,
-      confidential: usedSecret,
-    });
+    return signInTokenBody(dev.scopes, usedSecret);
   }
 
   // ---------------------------------------------------------------- /device
@@ -824,25 +837,14 @@ export function startStrictFake(
     const where = "GET /oauth2/validate";
     noQuery(where, url);
     const invalid = () => twitchError(401, "invalid access token");
-    const auth = req.headers.get("authorization");
-    if (auth === null) {
-      reject(
-        where,
-        'no Authorization header (expected "OAuth <token>")',
-        twitchError(401, "missing authorization token"),
-      );
-    }
-    const m = /^OAuth ([^\s]+)$/.exec(auth);
-    if (!m) {
-      reject(
-        where,
-        `Authorization is "${
-          scheme(auth)
-        } …", expected exactly "OAuth <token>"`,
-        invalid(),
-      );
-    }
-    const rec = liveAccess(m[1]);
+    const token = credential(
+      req,
+      where,
+      "OAuth",
+      twitchError(401, "missing authorization token"),
+      invalid(),
+    );
+    const rec = liveAccess(token);
     if (!rec) return invalid();
     const expiresIn = Math.max(0, Math.ceil((rec.expiresAt - now()) / 1000));
     return json(
@@ -870,21 +872,36 @@ export function startStrictFake(
     missing: Response,
     malformed: Response,
   ): string {
+    return credential(req, where, "Bearer", missing, malformed);
+  }
+
+  /**
+   * Reads `Authorization: <kind> <token>` exactly (Twitch wants "OAuth" on
+   * /validate and "Bearer" everywhere else); rejects with `missing` or
+   * `malformed` otherwise.
+   */
+  function credential(
+    req: Request,
+    where: string,
+    kind: "OAuth" | "Bearer",
+    missing: Response,
+    malformed: Response,
+  ): string {
     const auth = req.headers.get("authorization");
     if (auth === null) {
       reject(
         where,
-        'no Authorization header (expected "Bearer <token>")',
+        `no Authorization header (expected "${kind} <token>")`,
         missing,
       );
     }
-    const m = /^Bearer ([^\s]+)$/.exec(auth);
+    const m = new RegExp(`^${kind} ([^\\s]+)$`).exec(auth);
     if (!m) {
       reject(
         where,
         `Authorization is "${
           scheme(auth)
-        } …", expected exactly "Bearer <token>"`,
+        } …", expected exactly "${kind} <token>"`,
         malformed,
       );
     }

@@ -1,6 +1,7 @@
 // Shared test helpers: get codes the way a browser would, over real HTTP.
 
 import type { MockRequest, MockTwitch } from "../testing.ts";
+import { freeLoopbackPort } from "../src/cli/_free_port.ts";
 
 /** Follows Twitch's authorize redirect (consent "approve") and returns the code. */
 export async function authorizeCode(
@@ -31,22 +32,11 @@ export async function authorizeCode(
  * A loopback port nobody listens on, for a server the test starts later.
  * Picked below the kernel's ephemeral range (32768 and up on Linux), where
  * port-0 listeners and outgoing connections of parallel test runs never land,
- * so it stays free until the test binds it.
+ * so it stays free until the test binds it (the CLI's --demo picks its
+ * callback port the same way).
  */
 export function closedPort(): number {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    try {
-      Deno.listen({ hostname: "127.0.0.1", port }).close();
-      return port;
-    } catch {
-      // taken: try another
-    }
-  }
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
+  return freeLoopbackPort();
 }
 
 /** Narrows a `/validate` answer to a valid token's, failing the test otherwise. */
@@ -81,6 +71,24 @@ export async function tempDir(): Promise<TempDir> {
     path,
     [Symbol.asyncDispose]: () => Deno.remove(path, { recursive: true }),
   };
+}
+
+/**
+ * A test of file modes, links or signals, skipped on Windows (which has none
+ * of them): `fn` gets a fresh temporary folder, removed after it.
+ */
+export function posixTest(
+  name: string,
+  fn: (dir: string) => Promise<void>,
+): void {
+  Deno.test({
+    name,
+    ignore: Deno.build.os === "windows",
+    async fn() {
+      await using temp = await tempDir();
+      await fn(temp.path);
+    },
+  });
 }
 
 /** `Host` headers that are no host name or address with a valid port. */

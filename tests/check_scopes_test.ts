@@ -11,6 +11,7 @@ import {
 } from "@std/assert";
 import { AccessToken, MissingScopeError, TokenProvider } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { assertHelixUnauthorized } from "./_helpers_tokens.ts";
 
 function providerFor(mock: MockTwitch, checkScopes?: boolean): TokenProvider {
   return new TokenProvider({
@@ -100,12 +101,10 @@ Deno.test("without checkScopes the call reaches Helix, which answers 401 Missing
     userId,
     `chat/chatters?broadcaster_id=${userId}&moderator_id=${userId}`,
   );
-  assertEquals(response.status, 401);
-  assertEquals(await response.json(), {
-    error: "Unauthorized",
-    status: 401,
-    message: "Missing scope: moderator:read:chatters",
-  });
+  await assertHelixUnauthorized(
+    response,
+    "Missing scope: moderator:read:chatters",
+  );
   assertEquals(mock.countRequests({ pathname: "/helix/chat/chatters" }), 1);
   assertInstanceOf(
     new MissingScopeError("GET /chat/chatters", "moderator:read:chatters"),

@@ -11,25 +11,16 @@ import {
 } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import {
+  argv,
   followAuthorizeUrl,
   runCli,
   spawnCli,
   validateOnMock,
 } from "./_cli.ts";
-import { closedPort } from "./_util.ts";
+import { closedPort, posixTest, tempDir } from "./_util.ts";
 
 const CLIENT_ID = "cli0output0client0id0000000001";
 const CLIENT_SECRET = "cli0output0client0secret000001";
-
-async function tempDir(): Promise<AsyncDisposable & { dir: string }> {
-  const dir = await Deno.makeTempDir({ prefix: "cli_output_" });
-  return {
-    dir,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(dir, { recursive: true });
-    },
-  };
-}
 
 async function namesIn(dir: string): Promise<string[]> {
   const names = [];
@@ -55,25 +46,12 @@ async function signInThenSabotage(
       redirectUris: [redirect],
     }],
   });
-  const cli = spawnCli([
-    "--auth-base-url",
-    mock.authBaseUrl,
-    "--port",
-    String(port),
-    "--redirect-url",
-    redirect,
-    "--timeout",
-    "20",
-    "--no-browser",
-    "-s",
-    "chat:read",
-    "--format",
-    "json",
-    "--output",
-    file,
-  ], {
-    env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
-  });
+  const cli = spawnCli(
+    argv`--auth-base-url ${mock.authBaseUrl} --port ${port} --redirect-url ${redirect} --timeout 20 --no-browser -s chat:read --format json --output ${file}`,
+    {
+      env: { TWITCH_CLIENT_ID: CLIENT_ID, TWITCH_CLIENT_SECRET: CLIENT_SECRET },
+    },
+  );
   const [url] = await cli.waitForStderr(/http:\/\/127\.0\.0\.1:\d+\/\S+/);
   await sabotage();
   assertEquals(await followAuthorizeUrl(url), 200);
@@ -82,7 +60,7 @@ async function signInThenSabotage(
 
 Deno.test("token --output: a file that cannot be written after the sign-in leaves the tokens in a 0600 file beside it, and exit 1 says where", async () => {
   await using temp = await tempDir();
-  const file = `${temp.dir}/token.json`;
+  const file = `${temp.path}/token.json`;
   // someone makes the path a folder between the pre-check and the write
   const result = await signInThenSabotage(file, () => Deno.mkdir(file));
   await using _ = result.mock;
@@ -92,7 +70,7 @@ Deno.test("token --output: a file that cannot be written after the sign-in leave
   const saved = last.match(/saved to (\S+) instead/)?.[1] ?? "";
   assert(saved, last);
   assertStringIncludes(last, `Could not write ${file}`);
-  assertEquals((await namesIn(temp.dir)).length, 2); // the folder, the file
+  assertEquals((await namesIn(temp.path)).length, 2); // the folder, the file
   const token = JSON.parse(await Deno.readTextFile(saved));
   assertEquals((await Deno.stat(saved)).mode! & 0o777, 0o600);
   assertEquals(
@@ -102,13 +80,10 @@ Deno.test("token --output: a file that cannot be written after the sign-in leave
   assert(!result.stderr.includes(token.access_token), result.stderr);
 });
 
-Deno.test({
-  name:
-    "token --output: when no file beside it can be written either, the tokens go to stdout (not a terminal here), and exit 1 says so",
-  ignore: Deno.build.os === "windows",
-  async fn() {
-    await using temp = await tempDir();
-    const folder = `${temp.dir}/shared`;
+posixTest(
+  "token --output: when no file beside it can be written either, the tokens go to stdout (not a terminal here), and exit 1 says so",
+  async (dir) => {
+    const folder = `${dir}/shared`;
     await Deno.mkdir(folder);
     const file = `${folder}/token.json`;
     // the folder becomes writable by everyone: no secret file goes there
@@ -126,7 +101,7 @@ Deno.test({
     );
     assertEquals(await namesIn(folder), []);
   },
-});
+);
 
 /** A mock and the environment of `refresh` against it. */
 async function refreshSetup() {
@@ -154,7 +129,7 @@ Deno.test("--format env --output .env updates its TWITCH_* lines and keeps every
   await using temp = await tempDir();
   const setup = await refreshSetup();
   await using _ = setup.mock;
-  const file = `${temp.dir}/.env`;
+  const file = `${temp.path}/.env`;
   const before = [
     "# the app's settings",
     "DATABASE_URL=postgres://app@localhost/app",
@@ -185,7 +160,7 @@ Deno.test("--format json --output: a file that is not a token file is refused be
   await using temp = await tempDir();
   const setup = await refreshSetup();
   await using _ = setup.mock;
-  const file = `${temp.dir}/settings.json`;
+  const file = `${temp.path}/settings.json`;
   const settings = '{"name": "my bot", "channels": ["a", "b"]}\n';
   await Deno.writeTextFile(file, settings);
   const args = [
@@ -221,19 +196,16 @@ Deno.test("--format json --output: a file that is not a token file is refused be
   assert(second.access_token !== first.access_token);
 });
 
-Deno.test({
-  name:
-    "--output in a folder other users can write, or through a link, is refused before any request",
-  ignore: Deno.build.os === "windows",
-  async fn() {
-    await using temp = await tempDir();
+posixTest(
+  "--output in a folder other users can write, or through a link, is refused before any request",
+  async (dir) => {
     const setup = await refreshSetup();
     await using _ = setup.mock;
-    const shared = `${temp.dir}/shared`;
+    const shared = `${dir}/shared`;
     await Deno.mkdir(shared);
     await Deno.chmod(shared, 0o777);
-    const link = `${temp.dir}/link.json`;
-    await Deno.symlink(`${temp.dir}/elsewhere.json`, link);
+    const link = `${dir}/link.json`;
+    await Deno.symlink(`${dir}/elsewhere.json`, link);
     for (
       const [file, reason] of [
         [`${shared}/token.json`, "other users can write to the folder"],
@@ -250,6 +222,6 @@ Deno.test({
     }
     assertEquals(setup.mock.countRequests({ grantType: "refresh_token" }), 0);
     assertEquals(await namesIn(shared), []);
-    assertEquals(await namesIn(temp.dir), ["link.json", "shared"]);
+    assertEquals(await namesIn(dir), ["link.json", "shared"]);
   },
-});
+);

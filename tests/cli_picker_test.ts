@@ -186,6 +186,26 @@ async function pickerRunning(tasks: readonly PickerTask[] = []) {
   };
 }
 
+/**
+ * The picker's form as a browser without JavaScript sends it: the continue
+ * address (spelled out: it is what users see) with the page's state and
+ * `fields`.
+ */
+function continueUrl(pickerUrl: string, fields: [string, string][]): URL {
+  const go = new URL("/twitch-auth/scopes/continue", pickerUrl);
+  go.searchParams.set("state", new URL(pickerUrl).searchParams.get("state")!);
+  for (const [name, value] of fields) go.searchParams.append(name, value);
+  return go;
+}
+
+/** Sends the picker's form; asserts the 303 and returns where it sends the browser. */
+async function sendPicked(go: URL): Promise<URL> {
+  const answer = await fetch(go, { redirect: "manual" });
+  await answer.body?.cancel();
+  assertEquals(answer.status, 303);
+  return new URL(answer.headers.get("Location")!);
+}
+
 Deno.test("picker page: every scope by group with what it grants; only with the state, on a loopback Host, GET, once", async () => {
   await using picker = await pickerRunning();
   const url = new URL(picker.url);
@@ -232,15 +252,12 @@ Deno.test("picker page: every scope by group with what it grants; only with the 
   assertEquals(posted.status, 405);
   await posted.body?.cancel();
 
-  const go = new URL(`${SCOPE_PICKER_PATH}/continue`, url);
-  go.searchParams.set("state", state);
-  go.searchParams.append("scope", "chat:read");
-  go.searchParams.append("scope", "<script>alert(1)</script>");
-  go.searchParams.append("scope", "bits:read");
-  const answer = await fetch(go, { redirect: "manual" });
-  await answer.body?.cancel();
-  assertEquals(answer.status, 303);
-  const twitch = new URL(answer.headers.get("Location")!);
+  const go = continueUrl(picker.url, [
+    ["scope", "chat:read"],
+    ["scope", "<script>alert(1)</script>"],
+    ["scope", "bits:read"],
+  ]);
+  const twitch = await sendPicked(go);
   assertEquals(twitch.searchParams.get("scope"), "chat:read bits:read");
   assertEquals(twitch.searchParams.get("state"), state);
   assertEquals(picker.picked, [["chat:read", "bits:read"]]);
@@ -342,19 +359,15 @@ Deno.test("picker tasks without JavaScript: a ticked task sends its scopes; the 
   const nonce = /'nonce-([^']+)'/.exec(csp)![1];
   assertStringIncludes(html, `<script nonce="${nonce}">`);
   assert(WIDE_SELECTION_EXTRA > 1);
-  const next = new URL("/twitch-auth/scopes/continue", picker.url);
-  next.searchParams.set(
-    "state",
-    new URL(picker.url).searchParams.get("state")!,
+  const twitch = await sendPicked(
+    continueUrl(picker.url, [
+      ["task", "read chat"],
+      ["task", "send chat messages"],
+      ["scope", "bits:read"],
+    ]),
   );
-  next.searchParams.append("task", "read chat");
-  next.searchParams.append("task", "send chat messages");
-  next.searchParams.append("scope", "bits:read");
-  const redirect = await fetch(next, { redirect: "manual" });
-  await redirect.body?.cancel();
-  assertEquals(redirect.status, 303);
   assertEquals(
-    new URL(redirect.headers.get("Location")!).searchParams.get("scope"),
+    twitch.searchParams.get("scope"),
     "user:read:chat user:write:chat bits:read",
   );
 });

@@ -11,6 +11,7 @@ import {
 } from "@std/assert";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import {
+  argv,
   assertUsageError,
   followAuthorizeUrl,
   runCli,
@@ -151,21 +152,10 @@ Deno.test("token --for: the browser sign-in asks for exactly the needs' scopes, 
   const port = closedPort();
   const redirect = `http://localhost:${port}`;
   await using mock = await startMock([redirect]);
-  const cli = spawnCli([
-    "--for",
-    "polls and predictions,clips",
-    "--no-browser",
-    "--auth-base-url",
-    mock.authBaseUrl,
-    "--port",
-    String(port),
-    "--redirect-url",
-    redirect,
-    "--timeout",
-    "10",
-    "--format",
-    "json",
-  ], { env: ENV });
+  const cli = spawnCli(
+    argv`--for ${"polls and predictions,clips"} --no-browser --auth-base-url ${mock.authBaseUrl} --port ${port} --redirect-url ${redirect} --timeout 10 --format json`,
+    { env: ENV },
+  );
   const [url] = await cli.waitForStderr(/http:\/\/\S+\/oauth2\/authorize\S+/);
   assertEquals(await followAuthorizeUrl(url), 200);
   const result = await cli.finish();

@@ -19,6 +19,7 @@ import {
   DEMO_USER,
   type MockTwitch,
   startMockTwitch,
+  testTokenStore,
 } from "../testing.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import {
@@ -30,7 +31,6 @@ import {
   textBindings,
   waitForServer,
 } from "./_runtimes.ts";
-import { testTokenStoreConformance } from "./_token_store_conformance.ts";
 import { newKey, randomToken, secretsOf } from "./_token_keys.ts";
 
 const PUBLIC_CLIENT = "fleetpublicclient0000000000001";
@@ -199,11 +199,11 @@ if (fleet) {
     });
   };
   const key = newKey("do-key");
-  testTokenStoreConformance(
+  testTokenStore(
     "DurableObjectTokenStore in workerd",
     objectFixture((store) => store),
   );
-  testTokenStoreConformance(
+  testTokenStore(
     "encryptTokens(DurableObjectTokenStore)",
     objectFixture((store) => encryptTokens(store, key)),
   );
@@ -246,29 +246,6 @@ Deno.test({
       }
     }
     await store.delete("5001");
-  },
-});
-
-Deno.test({
-  name:
-    "DurableObjectTokenStore in workerd: one winner per live claim; app: keys are kept but not listed",
-  ...skip,
-  async fn() {
-    const name = `claims-${crypto.randomUUID()}`;
-    const store = new DurableObjectTokenStore(namespaceVia(fleet!.probe), {
-      name,
-    });
-    const won = await Promise.all(
-      Array.from({ length: 10 }, () => store.claim("validate:1", 300)),
-    );
-    assertEquals(won.filter(Boolean).length, 1);
-    assertEquals(await store.claim("validate:2", 300), true);
-    const app = await store.set("app:my_app_id", randomToken(), null);
-    assert(app);
-    assertEquals(await store.list(), []);
-    await new Promise((r) => setTimeout(r, 350));
-    assertEquals(await store.claim("validate:1", 300), true);
-    await store.delete("app:my_app_id");
   },
 });
 

@@ -22,10 +22,8 @@ import {
   TokenProvider,
   type TokenStore,
 } from "../mod.ts";
-import { startMockTwitch } from "../testing.ts";
+import { startMockTwitch, testTokenStore } from "../testing.ts";
 import { newKey, secretsOf } from "./_token_keys.ts";
-
-import { testTokenStoreConformance } from "./_token_store_conformance.ts";
 
 const KEY = newKey("k1");
 
@@ -42,7 +40,7 @@ function withId(n: number): AccessToken {
   });
 }
 
-testTokenStoreConformance(
+testTokenStore(
   "encryptTokens(MemoryTokenStore)",
   () =>
     Promise.resolve({
@@ -51,7 +49,7 @@ testTokenStoreConformance(
     }),
 );
 
-testTokenStoreConformance("encryptTokens(FileTokenStore)", async () => {
+testTokenStore("encryptTokens(FileTokenStore)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "encrypted_" });
   const path = `${dir}/tokens.json`;
   return {
@@ -62,7 +60,7 @@ testTokenStoreConformance("encryptTokens(FileTokenStore)", async () => {
   };
 });
 
-testTokenStoreConformance("encryptTokens(DenoKvTokenStore)", async () => {
+testTokenStore("encryptTokens(DenoKvTokenStore)", async () => {
   const dir = await Deno.makeTempDir({ prefix: "encrypted_" });
   const path = `${dir}/tokens.kv`;
   const opened: Deno.Kv[] = [await Deno.openKv(path)];

@@ -6,8 +6,9 @@
 // Timings on a shared machine are noisy: nothing here asserts speed, only
 // that every call got the answer it should.
 
-import { refreshAccessToken, validateToken } from "../mod.ts";
+import { validateToken } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { refreshChain } from "./_helpers_bench.ts";
 
 const mock = await startMockTwitch();
 // `deno bench` has no teardown hook: close the mock when the module unloads.
@@ -51,8 +52,6 @@ Deno.bench({
 // issued from that refresh token.
 let bareRefreshToken = mock.issueUserToken({ scopes: ["chat:read"] })
   .refreshToken;
-let helperRefreshToken = mock.issueUserToken({ scopes: ["chat:read"] })
-  .refreshToken;
 
 Deno.bench({
   name: "bare fetch POST /oauth2/token (refresh_token) + json()",
@@ -75,15 +74,11 @@ Deno.bench({
   bareRefreshToken = body.refresh_token ?? bareRefreshToken;
 });
 
-Deno.bench({
-  name: "refreshAccessToken()",
-  group: "refreshAccessToken",
-}, async () => {
-  const token = await refreshAccessToken(
-    helperRefreshToken,
-    mock.clientId,
+Deno.bench(
+  { name: "refreshAccessToken()", group: "refreshAccessToken" },
+  refreshChain(
+    mock,
+    mock.issueUserToken({ scopes: ["chat:read"] }).refreshToken,
     mock.clientSecret,
-    options,
-  );
-  helperRefreshToken = token.refreshToken ?? helperRefreshToken;
-});
+  ),
+);

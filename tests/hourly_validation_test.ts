@@ -11,6 +11,7 @@ import {
   Twitch,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { revoke } from "./_helpers_tokens.ts";
 
 const INTERVAL = 50;
 
@@ -20,15 +21,6 @@ async function until(done: () => boolean, what: string): Promise<void> {
     await new Promise((r) => setTimeout(r, 10));
   }
   assert(done(), `never happened: ${what}`);
-}
-
-async function revoke(mock: MockTwitch, token: string): Promise<void> {
-  const response = await fetch(`${mock.authBaseUrl}/revoke`, {
-    method: "POST",
-    body: new URLSearchParams({ client_id: mock.clientId, token }),
-  });
-  await response.body?.cancel();
-  assertEquals(response.status, 200);
 }
 
 const validations = (mock: MockTwitch) =>

@@ -15,6 +15,7 @@ import {
   type TokenStore,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { refreshChain } from "./_helpers_bench.ts";
 
 const mock = await startMockTwitch();
 globalThis.addEventListener("unload", () => void mock.close());
@@ -66,21 +67,10 @@ async function providerWith(
 
 // -- one refresh ------------------------------------------------------------------
 
-let bareRefreshToken = mock.issueUserToken().refreshToken;
-
-Deno.bench({
-  name: "bare refreshAccessToken()",
-  group: "one refresh",
-  baseline: true,
-}, async () => {
-  const token = await refreshAccessToken(
-    bareRefreshToken,
-    mock.clientId,
-    mock.clientSecret,
-    options,
-  );
-  bareRefreshToken = token.refreshToken ?? fail("no refresh token");
-});
+Deno.bench(
+  { name: "bare refreshAccessToken()", group: "one refresh", baseline: true },
+  refreshChain(mock, mock.issueUserToken().refreshToken, mock.clientSecret),
+);
 
 for (const [name, makeStore] of storeRows) {
   const { provider, userIds: [userId] } = await providerWith(

@@ -4,14 +4,10 @@
 // used up; a 429 comes only after Helix accepted the token, so every
 // answer here is a 200 or a 429, never a 401.
 
-import { assertEquals, assertNotEquals } from "@std/assert";
-import {
-  AccessToken,
-  refreshAccessToken,
-  TokenProvider,
-  Twitch,
-} from "../mod.ts";
+import { assertEquals } from "@std/assert";
+import { AccessToken, TokenProvider, Twitch } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { assertRefreshTokenLive, signedInTwitch } from "./_helpers_tokens.ts";
 
 const CALLERS = 1_000;
 const REPETITIONS = 20;
@@ -38,16 +34,8 @@ function mockWithClock(): Promise<MockTwitch & { tick(): void }> {
 
 Deno.test(`${CALLERS} concurrent twitch.fetch after a server-side expiry make one refresh, ${REPETITIONS} times`, async () => {
   await using mock = await mockWithClock();
-  using twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  const issued = mock.issueUserToken({ scopes: [] });
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  using user = await signedInTwitch(mock);
+  const { twitch } = user;
   let heard = 0;
   twitch.onUserAuthRefresh(() => void heard++);
   for (let round = 1; round <= REPETITIONS; round++) {
@@ -122,16 +110,8 @@ Deno.test(`a public client: ${CALLERS} concurrent twitch.fetch per expiry rotate
     }],
     now: () => Date.now() + offset,
   });
-  using twitch = new Twitch(mock.clientId, undefined, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  const issued = mock.issueUserToken();
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  using user = await signedInTwitch(mock, { publicClient: true });
+  const { twitch } = user;
   for (let round = 1; round <= 5; round++) {
     offset += 61_000;
     mock.expireAccessToken((await twitch.getUserToken())!.accessToken);
@@ -142,12 +122,8 @@ Deno.test(`a public client: ${CALLERS} concurrent twitch.fetch per expiry rotate
     );
     assertEquals(mock.countRequests({ grantType: "refresh_token" }), round);
   }
-  const kept = (await twitch.getUserToken())!;
-  const next = await refreshAccessToken(
-    kept.refreshToken!,
-    mock.clientId,
-    undefined,
-    { authBaseUrl: mock.authBaseUrl },
+  await assertRefreshTokenLive(
+    mock,
+    (await twitch.getUserToken())!.refreshToken!,
   );
-  assertNotEquals(next.refreshToken, kept.refreshToken);
 });

@@ -1,7 +1,7 @@
 import { MemoryTokenStore } from "../mod.ts";
-import { testTokenStoreConformance } from "./_token_store_conformance.ts";
+import { testTokenStore } from "../testing.ts";
 
-testTokenStoreConformance("MemoryTokenStore", () => {
+testTokenStore("MemoryTokenStore", () => {
   const store = new MemoryTokenStore();
   return Promise.resolve({
     store,

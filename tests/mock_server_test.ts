@@ -18,6 +18,7 @@ import {
   type MockUser,
   startMockTwitch,
 } from "../testing.ts";
+import { assertHelixUnauthorized } from "./_helpers_tokens.ts";
 import { tempDir, USER_TOKEN_FIELDS } from "./_util.ts";
 
 const REDIRECT = "http://localhost:17563";
@@ -1072,12 +1073,10 @@ Deno.test("helix users: Client-Id mismatch and invalid tokens -> 401 in Helix's 
       Authorization: `Bearer ${accessToken}`,
     },
   });
-  assertEquals(mismatch.status, 401);
-  assertEquals(await readJson(mismatch), {
-    error: "Unauthorized",
-    status: 401,
-    message: "Client ID and OAuth token do not match",
-  });
+  await assertHelixUnauthorized(
+    mismatch,
+    "Client ID and OAuth token do not match",
+  );
 
   mock.expireAccessToken(accessToken);
   const expired = await fetch(`${mock.helixBaseUrl}/users`, {
@@ -1086,12 +1085,7 @@ Deno.test("helix users: Client-Id mismatch and invalid tokens -> 401 in Helix's 
       Authorization: `Bearer ${accessToken}`,
     },
   });
-  assertEquals(expired.status, 401);
-  assertEquals(await readJson(expired), {
-    error: "Unauthorized",
-    status: 401,
-    message: "Invalid OAuth token",
-  });
+  await assertHelixUnauthorized(expired, "Invalid OAuth token");
 
   const oauthScheme = await fetch(`${mock.helixBaseUrl}/users`, {
     headers: {

@@ -10,8 +10,8 @@ import {
 
 Deno.test("AuthScope has every scope Twitch documents, each with a description", () => {
   const values = Object.values(AuthScope);
-  assertEquals(values.length, 82);
-  assertEquals(new Set(values).size, 82);
+  assertEquals(values.length, 85);
+  assertEquals(new Set(values).size, 85);
   assertEquals(Object.keys(SCOPE_DESCRIPTIONS).toSorted(), values.toSorted());
   for (const scope of values) {
     assertEquals(SCOPE_DESCRIPTIONS[scope].length > 10, true, scope);

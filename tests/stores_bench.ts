@@ -14,11 +14,12 @@ import {
   DenoKvTokenStore,
   FileTokenStore,
   MemoryTokenStore,
-  refreshAccessToken,
   TokenProvider,
   type TokenStore,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { refreshChain } from "./_helpers_bench.ts";
+import { expiredToken as expiredTokenAt } from "./_seed.ts";
 
 const mock = await startMockTwitch({
   clients: [{
@@ -34,8 +35,6 @@ globalThis.addEventListener("unload", () => {
   Deno.removeSync(dir, { recursive: true });
   void mock.close();
 });
-
-const options = { authBaseUrl: mock.authBaseUrl };
 
 async function openKvStore(name: string): Promise<DenoKvTokenStore> {
   const kv = await Deno.openKv(`${dir}/${name}.kv`);
@@ -55,17 +54,7 @@ const stores: [string, () => Promise<TokenStore>][] = [
 
 /** A token at the mock for `userId`, expired by the clock. */
 function expiredToken(userId: string): AccessToken {
-  const issued = mock.issueUserToken({
-    user: { id: userId, login: `user${userId}` },
-    scopes: ["chat:read"],
-  });
-  return new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: ["chat:read"],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - 5 * 3600_000,
-  });
+  return expiredTokenAt(mock, userId);
 }
 
 /** A TokenProvider (the refresh rule as the library runs it) on `store`. */
@@ -94,20 +83,10 @@ async function expireAll(store: TokenStore, users: string[]): Promise<void> {
 
 // -- one refresh ----------------------------------------------------------------
 
-let bareRefreshToken = expiredToken("1").refreshToken!;
-Deno.bench({
-  name: "bare refreshAccessToken()",
-  group: "one refresh",
-  baseline: true,
-}, async () => {
-  const fresh = await refreshAccessToken(
-    bareRefreshToken,
-    mock.clientId,
-    undefined,
-    options,
-  );
-  bareRefreshToken = fresh.refreshToken!;
-});
+Deno.bench(
+  { name: "bare refreshAccessToken()", group: "one refresh", baseline: true },
+  refreshChain(mock, expiredToken("1").refreshToken!, undefined),
+);
 
 for (const [name, open] of stores) {
   const store = await open();

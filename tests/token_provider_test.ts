@@ -8,18 +8,24 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import {
-  AccessToken,
   InvalidArgumentError,
   InvalidRefreshTokenError,
   InvalidTokenError,
   MemoryTokenStore,
-  refreshAccessToken,
   TokenProvider,
   Twitch,
   UnknownUserError,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
 import { byteStream, startHelixEcho, textStream } from "./_helix_echo.ts";
+import {
+  assertBearer,
+  assertRefreshTokenLive,
+  dueSoon,
+  held,
+  revoke,
+  signedInTwitch,
+} from "./_helpers_tokens.ts";
 
 function providerFor(
   mock: MockTwitch,
@@ -32,32 +38,6 @@ function providerFor(
     helixBaseUrl: options.helixBaseUrl ?? mock.helixBaseUrl,
     store: options.store,
   });
-}
-
-/** The token the mock issued, as a caller would hold it (lifetime unknown). */
-function held(issued: { accessToken: string; refreshToken: string }) {
-  return new AccessToken({
-    ...issued,
-    expiresIn: 0,
-    scopes: [],
-    tokenType: "bearer",
-    obtainedAt: 0,
-  });
-}
-
-/** The mock's token as held 30 s before its 4-hour lifetime ends: due for a refresh. */
-function dueSoon(issued: { accessToken: string; refreshToken: string }) {
-  const obtainedAt = Date.now() - (14_400 - 30) * 1000;
-  return new AccessToken({ ...held(issued), expiresIn: 14_400, obtainedAt });
-}
-
-async function revoke(mock: MockTwitch, token: string): Promise<void> {
-  const response = await fetch(`${mock.authBaseUrl}/revoke`, {
-    method: "POST",
-    body: new URLSearchParams({ client_id: mock.clientId, token }),
-  });
-  await response.body?.cancel();
-  assertEquals(response.status, 200);
 }
 
 Deno.test("addUser validates at Twitch, stores the real expiry and scopes, and returns the user id", async () => {
@@ -139,11 +119,7 @@ Deno.test("a 401 for a token another provider already replaced makes no refresh"
   const response = await second.fetch(userId, "users");
   assertEquals(response.status, 200);
   await response.body?.cancel();
-  const last = mock.requests.findLast((r) => r.pathname === "/helix/users")!;
-  assertEquals(
-    last.headers.get("Authorization"),
-    `Bearer ${fresh.accessToken}`,
-  );
+  assertBearer(mock, "/helix/users", fresh.accessToken);
   assertEquals(
     mock.requests.filter((r) =>
       r.headers.get("Authorization") === `Bearer ${before.accessToken}`
@@ -220,13 +196,7 @@ Deno.test("a public client's rotating refresh token: no extra refresh, and the s
   }
   // Each refresh rotated the refresh token; the stored one is the live one.
   const stored = (await provider.store.get(userId))!.token;
-  const next = await refreshAccessToken(
-    stored.refreshToken!,
-    mock.clientId,
-    undefined,
-    { authBaseUrl: mock.authBaseUrl },
-  );
-  assertNotEquals(next.refreshToken, stored.refreshToken);
+  await assertRefreshTokenLive(mock, stored.refreshToken!);
 });
 
 Deno.test("a refused refresh token is reported once with the user id and not tried again", async () => {
@@ -277,12 +247,32 @@ Deno.test("listeners see the stored token, and unsubscribe", async () => {
   assertEquals(seen, [true]);
 });
 
-Deno.test("a small ReadableStream body is buffered and sent whole on the retry after a 401", async () => {
-  await using mock = await startMockTwitch();
-  await using echo = startHelixEcho(mock);
-  using provider = providerFor(mock, { helixBaseUrl: echo.helixBaseUrl });
+/**
+ * A provider whose Helix is the echo server (tests/_helix_echo.ts) and whose
+ * one user's access token the mock has just expired: the next call gets a 401.
+ */
+async function expiredUserOnEcho() {
+  const mock = await startMockTwitch();
+  const echo = startHelixEcho(mock);
+  const provider = providerFor(mock, { helixBaseUrl: echo.helixBaseUrl });
   const userId = await provider.addUser(held(mock.issueUserToken()));
   mock.expireAccessToken((await provider.getAccessToken(userId)).accessToken);
+  return {
+    mock,
+    echo,
+    provider,
+    userId,
+    async [Symbol.asyncDispose]() {
+      provider[Symbol.dispose]();
+      await echo[Symbol.asyncDispose]();
+      await mock[Symbol.asyncDispose]();
+    },
+  };
+}
+
+Deno.test("a small ReadableStream body is buffered and sent whole on the retry after a 401", async () => {
+  await using setup = await expiredUserOnEcho();
+  const { mock, echo, provider, userId } = setup;
   const response = await provider.fetch(userId, "echo", {
     method: "POST",
     body: textStream("hello ", "streamed ", "world"),
@@ -302,11 +292,8 @@ Deno.test("a small ReadableStream body is buffered and sent whole on the retry a
 });
 
 Deno.test("a ReadableStream body over 1 MiB is sent once: its 401 comes back unretried, and the token is refreshed for the next call", async () => {
-  await using mock = await startMockTwitch();
-  await using echo = startHelixEcho(mock);
-  using provider = providerFor(mock, { helixBaseUrl: echo.helixBaseUrl });
-  const userId = await provider.addUser(held(mock.issueUserToken()));
-  mock.expireAccessToken((await provider.getAccessToken(userId)).accessToken);
+  await using setup = await expiredUserOnEcho();
+  const { mock, echo, provider, userId } = setup;
   const size = 1024 * 1024 + 1;
   const response = await provider.fetch(userId, "echo", {
     method: "POST",
@@ -327,16 +314,10 @@ Deno.test("a ReadableStream body over 1 MiB is sent once: its 401 comes back unr
 Deno.test("twitch.fetch retries a buffered stream body too", async () => {
   await using mock = await startMockTwitch();
   await using echo = startHelixEcho(mock);
-  using twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
+  using user = await signedInTwitch(mock, {
     helixBaseUrl: echo.helixBaseUrl,
   });
-  const issued = mock.issueUserToken();
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  const { twitch, issued } = user;
   mock.expireAccessToken(issued.accessToken);
   const response = await twitch.fetch("echo", {
     method: "POST",
@@ -376,17 +357,8 @@ Deno.test("TokenProvider checks its options and prints without secrets", async (
 
 Deno.test("a token set without validation (lifetime unknown) is used until Twitch refuses it, then refreshed", async () => {
   await using mock = await startMockTwitch();
-  using twitch = new Twitch(mock.clientId, mock.clientSecret, {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-  });
-  const issued = mock.issueUserToken();
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-    false,
-  );
+  using user = await signedInTwitch(mock, { validate: false });
+  const { twitch, issued } = user;
   assertEquals(await twitch.getUserAuthToken(), issued.accessToken);
   assertEquals(mock.countRequests({ pathname: "/oauth2/validate" }), 0);
   assertEquals(mock.countRequests({ grantType: "refresh_token" }), 0);

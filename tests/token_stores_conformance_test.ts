@@ -1,10 +1,10 @@
-// The shared TokenStore contract (tests/_token_store_conformance.ts, written
+// The shared TokenStore contract (testTokenStore from ./testing, written
 // against MemoryTokenStore) run on the two stores that processes share.
 
 import { DenoKvTokenStore, FileTokenStore } from "../mod.ts";
-import { testTokenStoreConformance } from "./_token_store_conformance.ts";
+import { testTokenStore } from "../testing.ts";
 
-testTokenStoreConformance("FileTokenStore", async () => {
+testTokenStore("FileTokenStore", async () => {
   const dir = await Deno.makeTempDir({ prefix: "conformance_" });
   const path = `${dir}/tokens.json`;
   return {
@@ -14,7 +14,7 @@ testTokenStoreConformance("FileTokenStore", async () => {
   };
 });
 
-testTokenStoreConformance("DenoKvTokenStore", async () => {
+testTokenStore("DenoKvTokenStore", async () => {
   const dir = await Deno.makeTempDir({ prefix: "conformance_" });
   const path = `${dir}/tokens.kv`;
   const opened: Deno.Kv[] = [await Deno.openKv(path)];

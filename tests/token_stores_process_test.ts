@@ -4,7 +4,6 @@
 
 import { assert, assertEquals } from "@std/assert";
 import {
-  AccessToken,
   DenoKvTokenStore,
   FileTokenStore,
   InvalidRefreshTokenError,
@@ -12,9 +11,10 @@ import {
   type TokenStore,
 } from "../mod.ts";
 import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { runWorkers, spawnWorker } from "./_fleet.ts";
+import { Lines, textOf } from "./_lines.ts";
+import { refreshStoredTokens, seedExpiredToken } from "./_seed.ts";
 
-const WORKER = new URL("./_store_worker.ts", import.meta.url).pathname;
-const ROOT = new URL("..", import.meta.url).pathname;
 type Kind = "file" | "kv";
 
 /** A public client: no secret, so the mock rotates its refresh tokens. */
@@ -47,74 +47,8 @@ async function setup(kind: Kind): Promise<Env> {
 }
 
 /** Issues a token at the mock and stores it, expired by the clock and at the mock. */
-async function seedExpired(env: Env, userId: string): Promise<void> {
-  const issued = env.mock.issueUserToken({
-    user: { id: userId, login: `user${userId}` },
-    scopes: ["chat:read"],
-  });
-  env.mock.expireAccessToken(issued.accessToken);
-  const token = new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: ["chat:read"],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - 5 * 3600_000,
-  });
-  const current = await env.store.get(userId);
-  assert(await env.store.set(userId, token, current?.version ?? null));
-}
-
-function spawnWorker(job: Record<string, unknown>): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-kv", WORKER, JSON.stringify(job)],
-    cwd: ROOT,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-}
-
-/** Reads a child's output line by line, then the rest. */
-class Lines {
-  #reader: ReadableStreamDefaultReader<string>;
-  #buffer = "";
-  #done = false;
-
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  }
-
-  async next(): Promise<string | null> {
-    for (;;) {
-      const newline = this.#buffer.indexOf("\n");
-      if (newline >= 0) {
-        const line = this.#buffer.slice(0, newline);
-        this.#buffer = this.#buffer.slice(newline + 1);
-        return line;
-      }
-      if (this.#done) return null;
-      const { value, done } = await this.#reader.read();
-      if (done) this.#done = true;
-      else this.#buffer += value;
-    }
-  }
-
-  async rest(): Promise<string[]> {
-    const lines: string[] = [];
-    for (
-      let line = await this.next();
-      line !== null;
-      line = await this.next()
-    ) {
-      lines.push(line);
-    }
-    if (this.#buffer) lines.push(this.#buffer);
-    return lines;
-  }
-}
-
-async function textOf(stream: ReadableStream<Uint8Array>): Promise<string> {
-  return await new Response(stream).text();
+function seedExpired(env: Env, userId: string): Promise<void> {
+  return seedExpiredToken(env.mock, env.store, userId);
 }
 
 for (const kind of ["file", "kv"] as const) {
@@ -130,25 +64,8 @@ for (const kind of ["file", "kv"] as const) {
       mode: "all",
       users,
     };
-    const children = Array.from({ length: 4 }, () => spawnWorker(job));
-    const outputs = children.map((child) => new Lines(child.stdout));
-    const errors = children.map((child) => textOf(child.stderr));
-    // Every process is started and has its store open: then all at once.
-    const ready = await Promise.all(outputs.map((lines) => lines.next()));
-    const writers = children.map((child) => child.stdin.getWriter());
-    await Promise.all(
-      writers.map((w) => w.write(new TextEncoder().encode("go\n"))),
-    );
-    await Promise.all(writers.map((w) => w.close()));
-    const results = await Promise.all(outputs.map((lines) => lines.rest()));
-    const statuses = await Promise.all(children.map((child) => child.status));
-    const stderr = await Promise.all(errors);
-    for (const [i, status] of statuses.entries()) {
-      assertEquals(ready[i], "ready", stderr[i]);
-      assert(status.success, `worker ${i} failed: ${stderr[i]}`);
-    }
+    const tokens = (await runWorkers(Array(4).fill(job))).map((r) => r.tokens);
     assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 100);
-    const tokens = results.map((lines) => JSON.parse(lines.at(-1)!).tokens);
     for (const id of users) {
       const stored = (await env.store.get(id))!;
       for (const seen of tokens) {
@@ -156,15 +73,7 @@ for (const kind of ["file", "kv"] as const) {
       }
     }
     // Each stored refresh token is the live one: it still refreshes.
-    for (const id of users) {
-      const stored = (await env.store.get(id))!;
-      await refreshAccessToken(
-        stored.token.refreshToken!,
-        env.mock.clientId,
-        undefined,
-        { authBaseUrl: env.mock.authBaseUrl },
-      );
-    }
+    await refreshStoredTokens(env.mock, env.store, users);
     assertEquals(env.mock.countRequests({ grantType: "refresh_token" }), 200);
   });
 

@@ -7,7 +7,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import {
-  AccessToken,
+  type AccessToken,
   DEFAULT_USER_KEY,
   InvalidArgumentError,
   InvalidRefreshTokenError,
@@ -19,17 +19,8 @@ import {
   UnknownScopeError,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
-
-/** A token 30 s before the end of its 4-hour lifetime: due for a refresh. */
-function dueSoon(issued: { accessToken: string; refreshToken: string }) {
-  return new AccessToken({
-    ...issued,
-    expiresIn: 14_400,
-    scopes: ["chat:read"],
-    tokenType: "bearer",
-    obtainedAt: Date.now() - (14_400 - 30) * 1000,
-  });
-}
+import { assertBearer, dueSoon, signedInTwitch } from "./_helpers_tokens.ts";
+import { lastRequest } from "./_util.ts";
 
 async function setup() {
   const mock = await startMockTwitch();
@@ -38,6 +29,19 @@ async function setup() {
     helixBaseUrl: mock.helixBaseUrl,
   });
   return { mock, twitch };
+}
+
+/** The mock, and a `Twitch` given a chat:read token unvalidated 30 s before its end. */
+async function setupDueSoon() {
+  const { mock, twitch } = await setup();
+  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
+  await twitch.setUserAuthentication(
+    dueSoon(issued, ["chat:read"]),
+    ["chat:read"],
+    undefined,
+    false,
+  ); // inside the 60 s margin
+  return { mock, twitch, issued };
 }
 
 Deno.test("setUserAuthentication validates the token and reads its real expiry and scopes", async () => {
@@ -110,15 +114,8 @@ Deno.test("setUserAuthentication refuses another app's token", async () => {
 });
 
 Deno.test("50 concurrent getUserAuthToken during expiry share exactly one refresh", async () => {
-  const { mock, twitch } = await setup();
+  const { mock, twitch, issued } = await setupDueSoon();
   await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-  await twitch.setUserAuthentication(
-    dueSoon(issued),
-    ["chat:read"],
-    undefined,
-    false,
-  ); // inside the 60 s margin
   let calls = 0;
   twitch.onUserAuthRefresh(() => void calls++);
   const tokens = await Promise.all(
@@ -133,15 +130,8 @@ Deno.test("50 concurrent getUserAuthToken during expiry share exactly one refres
 });
 
 Deno.test("a refused refresh token rejects every waiter once and is not retried in a loop", async () => {
-  const { mock, twitch } = await setup();
+  const { mock, twitch, issued } = await setupDueSoon();
   await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["chat:read"] });
-  await twitch.setUserAuthentication(
-    dueSoon(issued),
-    ["chat:read"],
-    undefined,
-    false,
-  );
   await fetch(`${mock.authBaseUrl}/revoke`, {
     method: "POST",
     body: new URLSearchParams({
@@ -181,23 +171,15 @@ Deno.test("getUserAuthToken without a user says what to call", async () => {
 });
 
 Deno.test("twitch.fetch calls Helix with Client-Id and Bearer, and retries once after a 401", async () => {
-  const { mock, twitch } = await setup();
-  await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: ["user:read:email"] });
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  await using mock = await startMockTwitch();
+  using user = await signedInTwitch(mock, { scopes: ["user:read:email"] });
+  const { twitch, issued } = user;
   const response = await twitch.fetch("users");
   const body = await response.json();
   assertEquals(body.data[0].login, "twitchdev");
-  const request = mock.requests.findLast((r) => r.pathname === "/helix/users")!;
+  const request = lastRequest(mock, "/helix/users");
   assertEquals(request.headers.get("Client-Id"), mock.clientId);
-  assertEquals(
-    request.headers.get("Authorization"),
-    `Bearer ${issued.accessToken}`,
-  );
+  assertBearer(mock, "/helix/users", issued.accessToken);
   mock.expireAccessToken(issued.accessToken);
   const retried = await twitch.fetch(
     `${mock.helixBaseUrl}/users?login=twitchdev`,
@@ -209,14 +191,9 @@ Deno.test("twitch.fetch calls Helix with Client-Id and Bearer, and retries once 
 });
 
 Deno.test("twitch.fetch refuses any address outside Helix, so the token stays home", async () => {
-  const { mock, twitch } = await setup();
-  await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: [] });
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  await using mock = await startMockTwitch();
+  using user = await signedInTwitch(mock);
+  const { twitch } = user;
   for (
     const target of [
       "https://evil.example/helix/users",
@@ -238,11 +215,7 @@ Deno.test("authenticateApp gets an app token that twitch.fetch uses without a us
   const response = await twitch.fetch("users?login=twitchdev");
   assertEquals(response.status, 200);
   await response.body?.cancel();
-  const request = mock.requests.findLast((r) => r.pathname === "/helix/users")!;
-  assertEquals(
-    request.headers.get("Authorization"),
-    `Bearer ${token.accessToken}`,
-  );
+  assertBearer(mock, "/helix/users", token.accessToken);
   assertEquals(mock.countRequests({ grantType: "client_credentials" }), 1);
   await twitch.authenticateApp(["chat:read"]); // pyTwitchAPI's authenticate_app(scope)
   await assertRejects(
@@ -254,14 +227,9 @@ Deno.test("authenticateApp gets an app token that twitch.fetch uses without a us
 });
 
 Deno.test("Twitch prints without its secret or tokens, and needs an app id", async () => {
-  const { mock, twitch } = await setup();
-  await using _ = mock;
-  const issued = mock.issueUserToken({ scopes: [] });
-  await twitch.setUserAuthentication(
-    issued.accessToken,
-    [],
-    issued.refreshToken,
-  );
+  await using mock = await startMockTwitch();
+  using user = await signedInTwitch(mock);
+  const { twitch, issued } = user;
   const printed = Deno.inspect(twitch) +
     Deno.inspect(await twitch.getUserToken());
   assertFalse(printed.includes(mock.clientSecret));

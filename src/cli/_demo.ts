@@ -91,29 +91,6 @@ export async function startDemo(redirectUrl: string): Promise<Demo> {
   };
 }
 
-/**
- * A free port on loopback for the demo's callback server, picked below the
- * usual ephemeral range (32768 and up) so that no outgoing connection or
- * port-0 listener takes it before the callback server binds it.
- *
- * @returns The port number.
- */
-export function freeLoopbackPort(): number {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 12_000);
-    try {
-      Deno.listen({ hostname: "127.0.0.1", port }).close();
-      return port;
-    } catch {
-      // taken: try another
-    }
-  }
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr;
-  listener.close();
-  return port;
-}
-
 async function approveOnMock(mock: MockTwitch, url: string): Promise<void> {
   mock.consent = "approve";
   const authorize = await fetch(url, { redirect: "manual" });

@@ -11,7 +11,7 @@
 import { TwitchAuthError } from "../web/errors.ts";
 import { UnsafeFileError } from "../web/errors_token_store.ts";
 import { checkFolder, checkOwnFile } from "../deno/_files.ts";
-import { hasTokenFields, isObject } from "../deno/_token_record.ts";
+import { hasTokenFields, isObject } from "../web/_token_record.ts";
 import { writeSecretFile } from "../deno/token_file.ts";
 import { type CliOptions, type Format, UsageError } from "./_options.ts";
 import type { CliContext } from "./_run.ts";

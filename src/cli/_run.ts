@@ -9,6 +9,7 @@
 import type { CliIo } from "./_io.ts";
 import type { CliOptions } from "./_options.ts";
 import type { Demo } from "./_demo.ts";
+import { freeLoopbackPort } from "./_free_port.ts";
 import { CancelledError } from "../web/errors.ts";
 import { redact } from "../web/redact.ts";
 import type { RequestOptions } from "../web/request_options.ts";
@@ -124,7 +125,7 @@ export async function withTarget<T>(
       },
     });
   }
-  const { freeLoopbackPort, startDemo } = await import("./_demo.ts");
+  const { startDemo } = await import("./_demo.ts");
   const redirectUrl = options.redirectUrl ??
     `http://localhost:${options.port ?? freeLoopbackPort()}`;
   const demo = await startDemo(redirectUrl);

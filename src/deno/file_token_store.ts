@@ -23,7 +23,7 @@ import {
   checkTtl,
   checkUserId,
   randomHex,
-} from "./_store_checks.ts";
+} from "../web/_store_checks.ts";
 import {
   checkFolder,
   checkOwnFile,
@@ -33,7 +33,11 @@ import {
   syncFolderOf,
   writeAll,
 } from "./_files.ts";
-import { hasTokenFields, isObject, tokenFromRecord } from "./_token_record.ts";
+import {
+  hasTokenFields,
+  isObject,
+  tokenFromRecord,
+} from "../web/_token_record.ts";
 import { TOKEN_FIELDS, toTwitchJson } from "../web/_token_json.ts";
 
 /** The key of the token a file holds at its top level (no user id). */
@@ -412,7 +416,7 @@ export class FileTokenStore implements TokenStore {
       if (await checkStillOurs(temporary, file) === "gone") {
         throw new UnsafeFileError(
           temporary,
-          "the temporary file was removed while it was being written, under the store's lock",
+          "the temporary file was removed or replaced while it was being written, under the store's lock",
           "Find out who else writes to this folder, and keep tokens in a folder only you can write",
         );
       }

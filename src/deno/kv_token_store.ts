@@ -23,8 +23,8 @@ import {
   checkTtl,
   checkUserId,
   randomHex,
-} from "./_store_checks.ts";
-import { isObject, tokenFromRecord } from "./_token_record.ts";
+} from "../web/_store_checks.ts";
+import { isObject, tokenFromRecord } from "../web/_token_record.ts";
 
 /**
  * Options of a {@linkcode DenoKvTokenStore}.

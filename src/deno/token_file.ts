@@ -89,7 +89,7 @@ export async function writeSecretFile(
       if (!(error instanceof TemporaryGone)) throw error;
       throw new UnsafeFileError(
         temporary,
-        "another process removed the temporary file before its rename, 5 times in a row",
+        "another process removed or replaced the temporary file before its rename, 5 times in a row",
         "Find out who else writes to this folder, and keep secrets in a folder only you can write",
         { cause: error.cause },
       );

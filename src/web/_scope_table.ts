@@ -25,13 +25,14 @@
 
 /** The Helix endpoints, in the reference's order. */
 export const HELIX =
-  `Start Commercial|POST /channels/commercial|u|channel:edit:commercial
-Get Ad Schedule|GET /channels/ads|u|channel:read:ads
-Snooze Next Ad|POST /channels/ads/schedule/snooze|u|channel:manage:ads
+  `Start Commercial|POST /channels/commercial|e|channel:edit:commercial||with an app token, the broadcaster must have authorized channel:edit:commercial for the app
+Get Ad Schedule|GET /channels/ads|e|channel:read:ads||with an app token, the broadcaster must have authorized channel:read:ads for the app
+Snooze Next Ad|POST /channels/ads/schedule/snooze|e|channel:manage:ads||with an app token, the broadcaster must have authorized channel:manage:ads for the app
 Get Extension Analytics|GET /analytics/extensions|u|analytics:read:extensions
 Get Game Analytics|GET /analytics/games|u|analytics:read:games
 Get Bits Leaderboard|GET /bits/leaderboard|u|bits:read
 Get Cheermotes|GET /bits/cheermotes|e|
+Get Custom Power-up|GET /bits/custom_power_ups|u|bits:read
 Get Extension Transactions|GET /extensions/transactions|a|
 Get Channel Information|GET /channels|e|
 Modify Channel Information|PATCH /channels|u|channel:manage:broadcast
@@ -46,7 +47,7 @@ Update Custom Reward|PATCH /channel_points/custom_rewards|u|channel:manage:redem
 Update Redemption Status|PATCH /channel_points/custom_rewards/redemptions|u|channel:manage:redemptions
 Get Charity Campaign|GET /charity/campaigns|u|channel:read:charity
 Get Charity Campaign Donations|GET /charity/donations|u|channel:read:charity
-Get Chatters|GET /chat/chatters|u|moderator:read:chatters
+Get Chatters|GET /chat/chatters|e|moderator:read:chatters||with an app token, the moderator must have authorized moderator:read:chatters for the app
 Get Channel Emotes|GET /chat/emotes|e|
 Get Global Emotes|GET /chat/emotes/global|e|
 Get Emote Sets|GET /chat/emotes/set|e|
@@ -55,14 +56,20 @@ Get Global Chat Badges|GET /chat/badges/global|e|
 Get Chat Settings|GET /chat/settings|e||moderator:read:chat_settings/moderator:manage:chat_settings|the non-moderator chat delay fields come back only to a moderator's user token with the scope
 Get Shared Chat Session|GET /shared_chat/session|e|
 Get User Emotes|GET /chat/emotes/user|u|user:read:emotes
-Update Chat Settings|PATCH /chat/settings|u|moderator:manage:chat_settings
-Send Chat Announcement|POST /chat/announcements|u|moderator:manage:announcements
-Send a Shoutout|POST /chat/shoutouts|u|moderator:manage:shoutouts
+Update Chat Settings|PATCH /chat/settings|e|moderator:manage:chat_settings||with an app token, the moderator must have authorized moderator:manage:chat_settings for the app
+Send Chat Announcement|POST /chat/announcements|e|moderator:manage:announcements||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Send a Shoutout|POST /chat/shoutouts|e|moderator:manage:shoutouts||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
 Send Chat Message|POST /chat/messages|e|user:write:chat||with an app token, the sender must have authorized user:bot and the broadcaster channel:bot (unless the sender is a moderator)
+Get Pinned Chat Message|GET /chat/pins|e|moderator:read:chat_messages/moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Pin Chat Message|PUT /chat/pins|e|moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Update Pinned Chat Message|PATCH /chat/pins|e|moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
+Unpin Chat Message|DELETE /chat/pins|e|moderator:manage:chat_messages||with an app token, the app needs, from prior authorizations, these scopes plus user:bot from the moderator and channel:bot from the broadcaster
 Get User Chat Color|GET /chat/color|e|
 Update User Chat Color|PUT /chat/color|u|user:manage:chat_color
 Create Clip|POST /clips|u|clips:edit
+Create Clip From VOD|POST /videos/clips|e|editor:manage:clips/channel:manage:clips
 Get Clips|GET /clips|e|
+Get Clips Download|GET /clips/downloads|e|editor:manage:clips/channel:manage:clips
 Get Conduits|GET /eventsub/conduits|a|
 Create Conduits|POST /eventsub/conduits|a|
 Update Conduits|PATCH /eventsub/conduits|a|
@@ -102,31 +109,32 @@ Assign Guest Star Slot|POST /guest_star/slot|u|channel:manage:guest_star/moderat
 Update Guest Star Slot|PATCH /guest_star/slot|u|channel:manage:guest_star/moderator:manage:guest_star
 Delete Guest Star Slot|DELETE /guest_star/slot|u|channel:manage:guest_star/moderator:manage:guest_star
 Update Guest Star Slot Settings|PATCH /guest_star/slot_settings|u|channel:manage:guest_star/moderator:manage:guest_star
-Get Hype Train Events|GET /hypetrain/events|u|channel:read:hype_train
 Get Hype Train Status|GET /hypetrain/status|u|channel:read:hype_train
-Check AutoMod Status|POST /moderation/enforcements/status|u|moderation:read
-Manage Held AutoMod Messages|POST /moderation/automod/message|u|moderator:manage:automod
-Get AutoMod Settings|GET /moderation/automod/settings|u|moderator:read:automod_settings
-Update AutoMod Settings|PUT /moderation/automod/settings|u|moderator:manage:automod_settings
-Get Banned Users|GET /moderation/banned|u|moderation:read/moderator:manage:banned_users
-Ban User|POST /moderation/bans|u|moderator:manage:banned_users
-Unban User|DELETE /moderation/bans|u|moderator:manage:banned_users
+Check AutoMod Status|POST /moderation/enforcements/status|e|moderation:read||with an app token, the broadcaster must have authorized moderation:read for the app
+Manage Held AutoMod Messages|POST /moderation/automod/message|e|moderator:manage:automod||with an app token, the moderator must have authorized moderator:manage:automod for the app
+Get AutoMod Settings|GET /moderation/automod/settings|e|moderator:read:automod_settings/moderator:manage:automod_settings||with an app token, the moderator must have authorized one of these scopes for the app
+Update AutoMod Settings|PUT /moderation/automod/settings|e|moderator:manage:automod_settings||with an app token, the moderator must have authorized moderator:manage:automod_settings for the app
+Get Banned Users|GET /moderation/banned|e|moderation:read/moderator:manage:banned_users||with an app token, the broadcaster must have authorized one of these scopes for the app
+Ban User|POST /moderation/bans|e|moderator:manage:banned_users||with an app token, the moderator must have authorized moderator:manage:banned_users and user:bot for the app
+Unban User|DELETE /moderation/bans|e|moderator:manage:banned_users||with an app token, the moderator must have authorized moderator:manage:banned_users and user:bot for the app
 Get Unban Requests|GET /moderation/unban_requests|u|moderator:read:unban_requests/moderator:manage:unban_requests
 Resolve Unban Requests|PATCH /moderation/unban_requests|u|moderator:manage:unban_requests
-Get Blocked Terms|GET /moderation/blocked_terms|u|moderator:read:blocked_terms/moderator:manage:blocked_terms
-Add Blocked Term|POST /moderation/blocked_terms|u|moderator:manage:blocked_terms
-Remove Blocked Term|DELETE /moderation/blocked_terms|u|moderator:manage:blocked_terms
-Delete Chat Messages|DELETE /moderation/chat|u|moderator:manage:chat_messages
-Get Moderated Channels|GET /moderation/channels|u|user:read:moderated_channels
+Get Blocked Terms|GET /moderation/blocked_terms|e|moderator:read:blocked_terms/moderator:manage:blocked_terms||with an app token, the moderator must have authorized one of these scopes for the app
+Add Blocked Term|POST /moderation/blocked_terms|e|moderator:manage:blocked_terms||with an app token, the moderator must have authorized moderator:manage:blocked_terms for the app
+Remove Blocked Term|DELETE /moderation/blocked_terms|e|moderator:manage:blocked_terms||with an app token, the moderator must have authorized moderator:manage:blocked_terms for the app
+Delete Chat Messages|DELETE /moderation/chat|e|moderator:manage:chat_messages||with an app token, the moderator must have authorized moderator:manage:chat_messages for the app
+Get Moderated Channels|GET /moderation/channels|e|user:read:moderated_channels||with an app token, the user must have authorized user:read:moderated_channels for the app
 Get Moderators|GET /moderation/moderators|u|moderation:read/channel:manage:moderators
 Add Channel Moderator|POST /moderation/moderators|u|channel:manage:moderators
 Remove Channel Moderator|DELETE /moderation/moderators|u|channel:manage:moderators
 Get VIPs|GET /channels/vips|u|channel:read:vips/channel:manage:vips
 Add Channel VIP|POST /channels/vips|u|channel:manage:vips
 Remove Channel VIP|DELETE /channels/vips|u|channel:manage:vips
-Update Shield Mode Status|PUT /moderation/shield_mode|u|moderator:manage:shield_mode
-Get Shield Mode Status|GET /moderation/shield_mode|u|moderator:read:shield_mode/moderator:manage:shield_mode
-Warn Chat User|POST /moderation/warnings|u|moderator:manage:warnings
+Update Shield Mode Status|PUT /moderation/shield_mode|e|moderator:manage:shield_mode||with an app token, the moderator must have authorized moderator:manage:shield_mode for the app
+Get Shield Mode Status|GET /moderation/shield_mode|e|moderator:read:shield_mode/moderator:manage:shield_mode||with an app token, the moderator must have authorized one of these scopes for the app
+Warn Chat User|POST /moderation/warnings|e|moderator:manage:warnings||with an app token, the moderator must have authorized moderator:manage:warnings for the app
+Add Suspicious Status to Chat User|POST /moderation/suspicious_users|e|moderator:manage:suspicious_users
+Remove Suspicious Status From Chat User|DELETE /moderation/suspicious_users|e|moderator:manage:suspicious_users
 Get Polls|GET /polls|u|channel:read:polls/channel:manage:polls
 Create Poll|POST /polls|u|channel:manage:polls
 End Poll|PATCH /polls|u|channel:manage:polls
@@ -150,6 +158,8 @@ Create Stream Marker|POST /streams/markers|u|channel:manage:broadcast
 Get Stream Markers|GET /streams/markers|u|user:read:broadcast/channel:manage:broadcast
 Get Broadcaster Subscriptions|GET /subscriptions|u|channel:read:subscriptions
 Check User Subscription|GET /subscriptions/user|u|user:read:subscriptions
+Get All Stream Tags|GET /tags/streams|e|||deprecated by Twitch: returns an empty list (a 410 response from July 13, 2023); read tags with Get Channel Information
+Get Stream Tags|GET /streams/tags|e|||deprecated by Twitch: returns an empty list (a 410 response from July 13, 2023); read tags with Get Channel Information
 Get Channel Teams|GET /teams/channel|e|
 Get Teams|GET /teams|e|
 Get Users|GET /users|e||user:read:email|the email address comes back only with user:read:email
@@ -212,6 +222,7 @@ channel.channel_points_custom_reward.update|1|e|channel:read:redemptions/channel
 channel.channel_points_custom_reward.remove|1|e|channel:read:redemptions/channel:manage:redemptions
 channel.channel_points_custom_reward_redemption.add|1|e|channel:read:redemptions/channel:manage:redemptions
 channel.channel_points_custom_reward_redemption.update|1|e|channel:read:redemptions/channel:manage:redemptions
+channel.custom_power_up_redemption.add|1|e|bits:read
 channel.poll.begin|1|e|channel:read:polls/channel:manage:polls
 channel.poll.progress|1|e|channel:read:polls/channel:manage:polls
 channel.poll.end|1|e|channel:read:polls/channel:manage:polls
@@ -235,9 +246,6 @@ extension.bits_transaction.create|1|a|
 channel.goal.begin|1|e|channel:read:goals
 channel.goal.progress|1|e|channel:read:goals
 channel.goal.end|1|e|channel:read:goals
-channel.hype_train.begin|1|e|channel:read:hype_train
-channel.hype_train.progress|1|e|channel:read:hype_train
-channel.hype_train.end|1|e|channel:read:hype_train
 channel.hype_train.begin|2|e|channel:read:hype_train
 channel.hype_train.progress|2|e|channel:read:hype_train
 channel.hype_train.end|2|e|channel:read:hype_train

@@ -126,6 +126,50 @@ export class UnsafeFileError extends TwitchAuthError {
 }
 
 /**
+ * A token store's server (Redis, PostgreSQL) did not answer in time, or the
+ * call failed on the way: the server is down, unreachable, or refused the
+ * command. Nothing was written by the failed call unless the server ran it
+ * after giving up on it here; read again before writing. The message names
+ * the server kind and the operation, never a token.
+ *
+ * @example Tell an outage apart from other errors
+ * ```ts
+ * import { TokenStoreUnavailableError } from "@x/twitch-auth";
+ *
+ * const error = new TokenStoreUnavailableError("Redis", "get", "did not answer within 5000 ms");
+ * console.log(error instanceof TokenStoreUnavailableError, error.server, error.operation);
+ * ```
+ */
+export class TokenStoreUnavailableError extends TwitchAuthError {
+  /** The kind of server: `"Redis"` or `"PostgreSQL"`. */
+  readonly server: string;
+  /** The store method that failed, such as `"set"`. */
+  readonly operation: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param server The kind of server, such as `"Redis"`.
+   * @param operation The store method that failed, such as `"set"`.
+   * @param problem What happened, such as `"did not answer within 5000 ms"`.
+   * @param options The standard error options (`cause`: the client's error).
+   */
+  constructor(
+    server: string,
+    operation: string,
+    problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The ${server} token store's ${operation} failed: ${problem}. Check that ${server} is up and reachable; the call can be retried`,
+      options,
+    );
+    this.server = server;
+    this.operation = operation;
+  }
+}
+
+/**
  * A token in the store was encrypted (by `encryptTokens`) with a key this
  * process was not given, or the key with its id is not the one that
  * encrypted it (or the stored bytes were changed). The message names the

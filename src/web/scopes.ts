@@ -31,6 +31,8 @@ export const AuthScope = {
   CHANNEL_MANAGE_ADS: "channel:manage:ads",
   /** `channel:manage:broadcast`: Manage a channel's broadcast configuration, including stream markers and stream tags. */
   CHANNEL_MANAGE_BROADCAST: "channel:manage:broadcast",
+  /** `channel:manage:clips`: Manage Clips for a channel. */
+  CHANNEL_MANAGE_CLIPS: "channel:manage:clips",
   /** `channel:manage:extensions`: Manage a channel's Extension configuration, including activating Extensions. */
   CHANNEL_MANAGE_EXTENSIONS: "channel:manage:extensions",
   /** `channel:manage:guest_star`: Manage Guest Star for your channel. */
@@ -79,6 +81,8 @@ export const AuthScope = {
   CHANNEL_READ_VIPS: "channel:read:vips",
   /** `clips:edit`: Manage Clips for a channel. */
   CLIPS_EDIT: "clips:edit",
+  /** `editor:manage:clips`: Manage Clips as an editor. */
+  EDITOR_MANAGE_CLIPS: "editor:manage:clips",
   /** `moderation:read`: View a channel's moderation data: moderators, bans, timeouts and AutoMod settings. */
   MODERATION_READ: "moderation:read",
   /** `moderator:manage:announcements`: Send announcements in channels where you have the moderator role. */
@@ -101,6 +105,8 @@ export const AuthScope = {
   MODERATOR_MANAGE_SHIELD_MODE: "moderator:manage:shield_mode",
   /** `moderator:manage:shoutouts`: Manage a broadcaster's shoutouts. */
   MODERATOR_MANAGE_SHOUTOUTS: "moderator:manage:shoutouts",
+  /** `moderator:manage:suspicious_users`: Manage suspicious user statuses in channels where the user has the moderator role. */
+  MODERATOR_MANAGE_SUSPICIOUS_USERS: "moderator:manage:suspicious_users",
   /** `moderator:manage:unban_requests`: Manage a broadcaster's unban requests. */
   MODERATOR_MANAGE_UNBAN_REQUESTS: "moderator:manage:unban_requests",
   /** `moderator:manage:warnings`: Warn users in channels where you have the moderator role. */
@@ -209,6 +215,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<AuthScope, string>> = {
   "channel:manage:ads": "Manage the ads schedule on a channel.",
   "channel:manage:broadcast":
     "Manage a channel's broadcast configuration, including stream markers and stream tags.",
+  "channel:manage:clips": "Manage Clips for a channel.",
   "channel:manage:extensions":
     "Manage a channel's Extension configuration, including activating Extensions.",
   "channel:manage:guest_star": "Manage Guest Star for your channel.",
@@ -243,6 +250,7 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<AuthScope, string>> = {
     "View a channel's subscribers and check whether a user is subscribed to it.",
   "channel:read:vips": "Read the list of VIPs in your channel.",
   "clips:edit": "Manage Clips for a channel.",
+  "editor:manage:clips": "Manage Clips as an editor.",
   "moderation:read":
     "View a channel's moderation data: moderators, bans, timeouts and AutoMod settings.",
   "moderator:manage:announcements":
@@ -262,6 +270,8 @@ export const SCOPE_DESCRIPTIONS: Readonly<Record<AuthScope, string>> = {
     "Manage Guest Star for channels where you are a Guest Star moderator.",
   "moderator:manage:shield_mode": "Manage a broadcaster's Shield Mode status.",
   "moderator:manage:shoutouts": "Manage a broadcaster's shoutouts.",
+  "moderator:manage:suspicious_users":
+    "Manage suspicious user statuses in channels where the user has the moderator role.",
   "moderator:manage:unban_requests": "Manage a broadcaster's unban requests.",
   "moderator:manage:warnings":
     "Warn users in channels where you have the moderator role.",

@@ -1,17 +1,9 @@
-// The contract of src/web/token_store.ts as tests, for every TokenStore:
-//
-//   import { testTokenStoreConformance } from "./_token_store_conformance.ts";
-//   testTokenStoreConformance("FileTokenStore", async () => {
-//     const dir = await Deno.makeTempDir();
-//     const store = new FileTokenStore(`${dir}/tokens.json`);
-//     return {
-//       store,
-//       openAnother: () => Promise.resolve(new FileTokenStore(`${dir}/tokens.json`)),
-//       [Symbol.asyncDispose]: () => Deno.remove(dir, { recursive: true }),
-//     };
-//   });
-//
-// MemoryTokenStore is the reference (tests/memory_token_store_test.ts).
+/**
+ * The contract of `TokenStore` as tests, for any store: the one in this
+ * package, and a store of your own.
+ *
+ * @module
+ */
 
 import {
   assert,
@@ -19,9 +11,29 @@ import {
   assertNotEquals,
   assertStrictEquals,
 } from "@std/assert";
-import { AccessToken, type TokenStore } from "../mod.ts";
+import { AccessToken } from "../web/access_token.ts";
+import type { TokenLease, TokenStore } from "../web/token_store.ts";
 
-/** A store under test, and how to clean it up. */
+/**
+ * A store under test, and how to clean it up: what `makeStore` gives
+ * {@linkcode testTokenStore} for each case.
+ *
+ * @example A fixture on a fresh database table
+ * ```ts ignore
+ * import type { TokenStoreFixture } from "@x/twitch-auth/testing";
+ *
+ * declare function openMyStore(table: string): MyStore;
+ * async function makeStore(): Promise<TokenStoreFixture> {
+ *   const table = `tokens_${crypto.randomUUID().replaceAll("-", "")}`;
+ *   const store = openMyStore(table);
+ *   return {
+ *     store,
+ *     openAnother: () => Promise.resolve(openMyStore(table)),
+ *     [Symbol.asyncDispose]: () => store.drop(),
+ *   };
+ * }
+ * ```
+ */
 export interface TokenStoreFixture extends AsyncDisposable {
   /** The store, empty. */
   store: TokenStore;
@@ -35,7 +47,7 @@ export interface TokenStoreFixture extends AsyncDisposable {
 }
 
 /** A distinct token per `n`, with every field set. */
-export function sampleToken(n: number, refresh = true): AccessToken {
+function sampleToken(n: number, refresh = true): AccessToken {
   return new AccessToken({
     accessToken: `access${String(n).padStart(24, "0")}`,
     ...(refresh
@@ -54,23 +66,65 @@ function present<T>(value: T | null | undefined, what: string): T {
   return value as T;
 }
 
+/** A 30 s lease on user "1" at `version`, which the store must grant (`what` if it does not). */
+async function leaseOn(
+  store: TokenStore,
+  version: string,
+  what: string,
+): Promise<TokenLease> {
+  return present(await store.acquireLease("1", version, 30_000), what);
+}
+
 const delay = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Registers one Deno test per rule of the TokenStore contract, each on a
- * fresh store from `makeStore`.
+ * One case of the {@linkcode TokenStore} contract, for any test runner.
+ *
+ * @example Run the cases under another runner
+ * ```ts ignore
+ * import { tokenStoreCases } from "@x/twitch-auth/testing";
+ *
+ * for (const { name, fn } of tokenStoreCases(makeStore)) it(name, fn);
+ * ```
  */
-export function testTokenStoreConformance(
-  name: string,
+export interface TokenStoreCase {
+  /** What the case checks, such as "compare-and-set refuses a stale or missing version". */
+  readonly name: string;
+  /** Runs the case on a fresh store from `makeStore`; rejects when it fails. */
+  readonly fn: () => Promise<void>;
+}
+
+/**
+ * The rules of the {@linkcode TokenStore} contract as test cases, each on a
+ * fresh store from `makeStore`, for any test runner (Node's `node:test`,
+ * Vitest, Bun): the same cases {@linkcode testTokenStore} registers with
+ * `Deno.test`.
+ *
+ * @param makeStore Makes an empty store for one case, and its clean-up.
+ * @returns The cases, in order.
+ *
+ * @example Run them with node:test
+ * ```ts ignore
+ * import { test } from "node:test";
+ * import { tokenStoreCases } from "@x/twitch-auth/testing";
+ *
+ * for (const { name, fn } of tokenStoreCases(makeStore)) test(name, fn);
+ * ```
+ */
+export function tokenStoreCases(
   makeStore: () => Promise<TokenStoreFixture>,
-): void {
+): TokenStoreCase[] {
+  const cases: TokenStoreCase[] = [];
   const test = (
-    title: string,
-    fn: (store: TokenStore, fixture: TokenStoreFixture) => Promise<void>,
+    name: string,
+    run: (store: TokenStore, fixture: TokenStoreFixture) => Promise<void>,
   ) =>
-    Deno.test(`${name}: ${title}`, async () => {
-      await using fixture = await makeStore();
-      await fn(fixture.store, fixture);
+    cases.push({
+      name,
+      fn: async () => {
+        await using fixture = await makeStore();
+        await run(fixture.store, fixture);
+      },
     });
 
   test("an empty store has no tokens and no users", async (store) => {
@@ -143,10 +197,7 @@ export function testTokenStoreConformance(
   test("one live lease per user; another version is refused", async (store) => {
     const v1 = (await store.set("1", sampleToken(1), null))!.version;
     await store.set("2", sampleToken(2), null);
-    const lease = present(
-      await store.acquireLease("1", v1, 30_000),
-      "the first lease was refused",
-    );
+    const lease = await leaseOn(store, v1, "the first lease was refused");
     assertEquals(await store.acquireLease("1", v1, 30_000), null);
     const v2 = (await store.get("2"))!.version;
     const other = await store.acquireLease("2", v2, 30_000); // other users are free
@@ -181,10 +232,7 @@ export function testTokenStoreConformance(
       assertEquals(await store.acquireLease("1", v1, ttl), null);
     }
     await delay(Math.max(0, started + ttl + 100 - Date.now()));
-    const second = present(
-      await store.acquireLease("1", v1, 30_000),
-      "the lease did not expire",
-    );
+    const second = await leaseOn(store, v1, "the lease did not expire");
     await first.release(); // an expired lease's release leaves the new one alone
     assertEquals(await store.acquireLease("1", v1, 30_000), null);
     await second.release();
@@ -192,15 +240,9 @@ export function testTokenStoreConformance(
 
   test("release frees the lease; releasing twice does nothing", async (store) => {
     const v1 = (await store.set("1", sampleToken(1), null))!.version;
-    const first = present(
-      await store.acquireLease("1", v1, 30_000),
-      "first is missing",
-    );
+    const first = await leaseOn(store, v1, "first is missing");
     await first.release();
-    const second = present(
-      await store.acquireLease("1", v1, 30_000),
-      "release did not free the lease",
-    );
+    const second = await leaseOn(store, v1, "release did not free the lease");
     await first.release();
     assertEquals(await store.acquireLease("1", v1, 30_000), null);
     await second.release();
@@ -209,15 +251,13 @@ export function testTokenStoreConformance(
 
   test("delete removes the token and its lease", async (store) => {
     const v1 = (await store.set("1", sampleToken(1), null))!.version;
-    const lease = present(
-      await store.acquireLease("1", v1, 30_000),
-      "lease is missing",
-    );
+    const lease = await leaseOn(store, v1, "lease is missing");
     await store.delete("1");
     assertEquals(await store.get("1"), null);
     const v2 = (await store.set("1", sampleToken(2), null))!.version;
-    const again = present(
-      await store.acquireLease("1", v2, 30_000),
+    const again = await leaseOn(
+      store,
+      v2,
       "the deleted user's lease still blocks",
     );
     await lease.release();
@@ -259,4 +299,101 @@ export function testTokenStoreConformance(
       assertEquals(results.filter((r) => r !== null).length, 1);
     },
   );
+  // `claim` is optional: a store without it skips these.
+  const claimOf = (store: TokenStore) =>
+    (store as { claim?: (key: string, ttl: number) => Promise<boolean> })
+      .claim?.bind(store);
+
+  test("of concurrent claims on a key exactly one wins", async (store) => {
+    const claim = claimOf(store);
+    if (!claim) return;
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => claim("validate:1", 30_000)),
+    );
+    assertEquals(results.filter((won) => won).length, 1);
+    assertEquals(await claim("validate:2", 30_000), true); // other keys are free
+  });
+
+  test(
+    "a claim ends after its ttl, and lives apart from tokens",
+    async (store, fixture) => {
+      const claim = claimOf(store);
+      if (!claim) return;
+      await store.set("1", sampleToken(1), null);
+      const ttl = 200;
+      const started = Date.now();
+      assertEquals(await claim("1", ttl), true);
+      if (Date.now() - started < ttl / 2) {
+        assertEquals(await claim("1", ttl), false);
+        const other = fixture.openAnother ? await fixture.openAnother() : store;
+        assertEquals(await claimOf(other)?.("1", ttl), false);
+      }
+      assertEquals(await store.list(), ["1"]); // a claim is not a user
+      const v1 = (await store.get("1"))!.version;
+      const lease = present(
+        await store.acquireLease("1", v1, 30_000),
+        "a claim blocked the user's lease",
+      );
+      await lease.release();
+      await store.delete("1"); // leaves the claim
+      if (Date.now() - started < ttl / 2) {
+        assertEquals(await claim("1", ttl), false);
+      }
+      await delay(Math.max(0, started + ttl + 100 - Date.now()));
+      assertEquals(await claim("1", 30_000), true, "the claim did not expire");
+    },
+  );
+
+  // The reserved app-token keys (`app:<clientId>`): kept, versioned and
+  // leased like a user's token, never listed.
+  test("app: keys hold tokens but are not listed", async (store) => {
+    const written = present(
+      await store.set("app:my_app_id", sampleToken(2, false), null),
+      "the app token was not written",
+    );
+    const lease = present(
+      await store.acquireLease("app:my_app_id", written.version, 1_000),
+      "no lease on the app token",
+    );
+    await lease.release();
+    await store.set("141981764", sampleToken(1), null);
+    assertEquals(await store.list(), ["141981764"]);
+    assertEquals((await store.get("app:my_app_id"))?.version, written.version);
+  });
+
+  return cases;
+}
+
+/**
+ * Registers one `Deno.test` per rule of the {@linkcode TokenStore} contract,
+ * named `"<name>: <rule>"`, each on a fresh store from `makeStore`: check a
+ * store of your own against the rules `TokenProvider` relies on
+ * (compare-and-set, versions never reused, one live lease per user, lease
+ * expiry and release, two handles on the same data).
+ *
+ * @param name The store's name, the first part of each test's name.
+ * @param makeStore Makes an empty store for one case, and its clean-up.
+ *
+ * @example Check a store of your own
+ * ```ts
+ * import { MemoryTokenStore } from "@x/twitch-auth";
+ * import { testTokenStore } from "@x/twitch-auth/testing";
+ *
+ * testTokenStore("MemoryTokenStore", () => {
+ *   const store = new MemoryTokenStore();
+ *   return Promise.resolve({
+ *     store,
+ *     openAnother: () => Promise.resolve(store),
+ *     [Symbol.asyncDispose]: () => Promise.resolve(),
+ *   });
+ * });
+ * ```
+ */
+export function testTokenStore(
+  name: string,
+  makeStore: () => Promise<TokenStoreFixture>,
+): void {
+  for (const { name: rule, fn } of tokenStoreCases(makeStore)) {
+    Deno.test(`${name}: ${rule}`, fn);
+  }
 }

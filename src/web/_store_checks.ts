@@ -4,8 +4,8 @@
  * @module
  */
 
-import type { AccessToken } from "../web/access_token.ts";
-import { InvalidArgumentError } from "../web/errors.ts";
+import type { AccessToken } from "./access_token.ts";
+import { InvalidArgumentError } from "./errors.ts";
 
 /** Random bytes as hex, for lease ids and versions. */
 export function randomHex(bytes: number): string {
@@ -41,4 +41,10 @@ export function checkTtl(ttl: number): void {
       `ttl must be a positive number of milliseconds, got ${ttl}`,
     );
   }
+}
+
+/** The secret strings of `token`, which no error message may quote. */
+export function secretsOf(token: AccessToken): string[] {
+  return [token.accessToken, token.refreshToken ?? "", token.idToken ?? ""]
+    .filter((secret) => secret !== "");
 }

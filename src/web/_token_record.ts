@@ -6,9 +6,9 @@
  * @module
  */
 
-import { AccessToken } from "../web/access_token.ts";
-import { InvalidArgumentError } from "../web/errors.ts";
-import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
+import { AccessToken } from "./access_token.ts";
+import { InvalidArgumentError } from "./errors.ts";
+import { CorruptTokenStoreError } from "./errors_token_store.ts";
 
 /** Whether `value` is a plain JSON object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
