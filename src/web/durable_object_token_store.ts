@@ -10,6 +10,7 @@ import { InvalidArgumentError, TwitchAuthError } from "./errors.ts";
 import { CorruptTokenStoreError } from "./errors_token_store.ts";
 import type { StoredToken, TokenLease, TokenStore } from "./token_store.ts";
 import { checkClaim } from "./_claim.ts";
+import { checkUserId } from "./_store_checks.ts";
 
 /**
  * A Durable Object namespace binding (Cloudflare's
@@ -228,12 +229,6 @@ export class DurableObjectTokenStore implements TokenStore {
         cause: error,
       });
     }
-  }
-}
-
-function checkUserId(userId: string): void {
-  if (typeof userId !== "string" || userId === "") {
-    throw new InvalidArgumentError("userId must be a non-empty string");
   }
 }
 

@@ -8,6 +8,7 @@ import { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { isUserKey } from "./token_store.ts";
 import { checkClaim } from "./_claim.ts";
+import { checkTtl, checkUserId } from "./_store_checks.ts";
 
 /**
  * The part of a Durable Object's storage the {@linkcode TwitchTokenObject}
@@ -247,20 +248,13 @@ export class TwitchTokenObject {
 }
 
 function userIdOf(operation: Operation): string {
-  const { userId } = operation;
-  if (typeof userId !== "string" || userId === "") {
-    throw new InvalidArgumentError("userId must be a non-empty string");
-  }
-  return userId;
+  checkUserId(operation.userId as string);
+  return operation.userId as string;
 }
 
 function positive(ttl: unknown): number {
-  if (typeof ttl !== "number" || !(ttl > 0) || !Number.isFinite(ttl)) {
-    throw new InvalidArgumentError(
-      `ttl must be a positive number of milliseconds, got ${ttl}`,
-    );
-  }
-  return ttl;
+  checkTtl(ttl as number);
+  return ttl as number;
 }
 
 /** The token's JSON, checked to be one (so nothing else is ever stored). */
