@@ -18,6 +18,9 @@
  * new_sqlite_classes = ["TwitchTokenObject"]
  * ```
  *
+ * To run it on your machine in Cloudflare's own runtime first, with the
+ * object's storage in a local folder, see `examples/workerd/config.capnp`.
+ *
  * Any isolate can then keep a user's token valid with
  * `new TokenProvider({ clientId, clientSecret, store: new DurableObjectTokenStore(env.TOKENS) })`:
  * the object makes it one refresh per expiry across all of them.
