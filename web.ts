@@ -35,6 +35,7 @@ export * from "./src/web/app_access_token.ts";
 export * from "./src/web/app_credentials.ts";
 export * from "./src/web/authorize_url.ts";
 export * from "./src/web/device_code_flow.ts";
+export * from "./src/web/encrypt_tokens.ts";
 export * from "./src/web/errors.ts";
 export * from "./src/web/errors_helix.ts";
 export * from "./src/web/errors_id_token.ts";

@@ -1,17 +1,42 @@
 /**
- * "Log in with Twitch" as a Cloudflare Worker. Bundle it for Workers
+ * "Log in with Twitch" as a Cloudflare Worker, keeping each user's tokens in
+ * a Durable Object. Bundle it for Workers
  * (`deno bundle --platform browser -o worker.js examples/cloudflare_worker.ts`)
  * and deploy `worker.js` with wrangler; set TWITCH_CLIENT_ID,
  * TWITCH_CLIENT_SECRET, TWITCH_REDIRECT_URL (`https://<worker>/callback`,
  * registered in the Twitch developer console) and COOKIE_SECRET (32+ random
- * bytes) as the worker's secrets and vars. A `TOKENS` KV namespace binding,
- * when present, keeps each user's tokens under their user id.
+ * bytes) as the worker's secrets and vars, and bind the object in
+ * `wrangler.toml`:
+ *
+ * ```toml
+ * [[durable_objects.bindings]]
+ * name = "TOKENS"
+ * class_name = "TwitchTokenObject"
+ *
+ * [[migrations]]
+ * tag = "v1"
+ * new_sqlite_classes = ["TwitchTokenObject"]
+ * ```
+ *
+ * To run it on your machine in Cloudflare's own runtime first, with the
+ * object's storage in a local folder, see `examples/workerd/config.capnp`.
+ *
+ * Any isolate can then keep a user's token valid with
+ * `new TokenProvider({ clientId, clientSecret, store: new DurableObjectTokenStore(env.TOKENS) })`:
+ * the object makes it one refresh per expiry across all of them.
  *
  * @module
  */
 
-// In your project: import { ... } from "jsr:@x/twitch-auth/web";
+// In your project: import { ... } from "jsr:@x/twitch-auth/cloudflare" and "/web";
+import {
+  DurableObjectTokenStore,
+  type TokenObjectNamespace,
+} from "../cloudflare.ts";
 import { createTwitchLoginHandler } from "../web.ts";
+
+// The object that owns the tokens: the Workers runtime creates it.
+export { TwitchTokenObject } from "../cloudflare.ts";
 
 /** The worker's bindings. */
 interface Env {
@@ -21,8 +46,8 @@ interface Env {
   COOKIE_SECRET: string;
   /** Optional: another Twitch, such as the mock in tests. */
   TWITCH_AUTH_BASE_URL?: string;
-  /** Optional: a Workers KV namespace for the users' tokens. */
-  TOKENS?: { put(key: string, value: string): Promise<void> };
+  /** The TwitchTokenObject namespace. */
+  TOKENS: TokenObjectNamespace;
 }
 
 let login: ((request: Request) => Promise<Response>) | undefined;
@@ -37,7 +62,13 @@ export default {
       cookieSecret: env.COOKIE_SECRET,
       authBaseUrl: env.TWITCH_AUTH_BASE_URL,
       async onSuccess({ token, user }) {
-        await env.TOKENS?.put(user.sub, JSON.stringify(token));
+        // The ID token was verified: user.sub is whose token this is.
+        const store = new DurableObjectTokenStore(env.TOKENS);
+        let written = null;
+        while (!written) {
+          const current = await store.get(user.sub);
+          written = await store.set(user.sub, token, current?.version ?? null);
+        }
         return new Response(
           `Hello ${user.preferred_username}: you logged in with Twitch.`,
         );

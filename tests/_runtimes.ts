@@ -195,6 +195,15 @@ export async function withApp(
   throw new Error(`the app did not start: ${lastFailure}`);
 }
 
+/** Text bindings as a workerd config lists them. */
+export function textBindings(bindings: Record<string, string>): string {
+  return Object.entries(bindings)
+    .map(([name, text]) =>
+      `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`
+    )
+    .join(",\n    ");
+}
+
 /**
  * A workerd config serving the ES module `module` (a file name beside the
  * config) on `port` with text `bindings`, its outbound allowed to loopback.
@@ -204,11 +213,7 @@ export function workerdConfig(
   module: string,
   bindings: Record<string, string>,
 ): string {
-  const list = Object.entries(bindings)
-    .map(([name, text]) =>
-      `(name = ${JSON.stringify(name)}, text = ${JSON.stringify(text)})`
-    )
-    .join(",\n    ");
+  const list = textBindings(bindings);
   return `using Workerd = import "/workerd/workerd.capnp";
 
 const config :Workerd.Config = (

@@ -1,24 +1,13 @@
 // The edge examples run as they would be deployed, against the mock Twitch:
-// examples/edge_login.ts under `deno run` (as on Deno Deploy), and
-// examples/cloudflare_worker.ts bundled into Cloudflare's workerd.
+// examples/edge_login.ts under `deno run` (as on Deno Deploy). The Worker
+// example, with its Durable Object, runs in workerd in cloudflare_test.ts.
 
-import {
-  assert,
-  assertEquals,
-  assertNotEquals,
-  assertStringIncludes,
-} from "@std/assert";
+import { assert, assertEquals, assertNotEquals } from "@std/assert";
 import { DenoKvTokenStore } from "../mod.ts";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_USER,
-  type MockTwitch,
-} from "../testing.ts";
+import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_USER } from "../testing.ts";
 import { CookieClient } from "./_cookie_client.ts";
-import { runtime, runtimeTest, withApp, withWorkerdApp } from "./_runtimes.ts";
+import { withApp } from "./_runtimes.ts";
 
-const workerd = await runtime("workerd");
 const COOKIE_SECRET = "example-test-cookie-secret-0123456789abcdef";
 
 Deno.test("examples/edge_login.ts: log in, then /me finds the user again from the session; tokens in KV, refreshed once after an expiry", async () => {
@@ -97,29 +86,3 @@ Deno.test("examples/edge_login.ts: log in, then /me finds the user again from th
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-runtimeTest(
-  workerd,
-  "workerd",
-  "examples/cloudflare_worker.ts: bundled, it serves the login in workerd",
-  async (_bin) => {
-    const env = (base: string, mock: MockTwitch) => ({
-      TWITCH_CLIENT_ID: DEMO_CLIENT_ID,
-      TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-      TWITCH_REDIRECT_URL: `${base}/callback`,
-      TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-      COOKIE_SECRET,
-    });
-    await withWorkerdApp(
-      workerd,
-      "examples/cloudflare_worker.ts",
-      env,
-      async (base) => {
-        const visit = await new CookieClient().visit(`${base}/login`);
-        assertEquals(visit.status, 200, visit.text);
-        assertStringIncludes(visit.text, `Hello ${DEMO_USER.displayName}`);
-      },
-      "/nothing-here",
-    );
-  },
-);

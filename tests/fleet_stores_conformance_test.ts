@@ -6,8 +6,6 @@
 
 // deno-lint-ignore no-import-prefix
 import { Redis as Upstash } from "npm:@upstash/redis@1.39.0";
-import { assert, assertEquals } from "@std/assert";
-import { AccessToken } from "../mod.ts";
 import { PostgresTokenStore } from "../postgres.ts";
 import { RedisTokenStore } from "../redis.ts";
 import { testTokenStore, type TokenStoreFixture } from "../testing.ts";
@@ -98,44 +96,4 @@ if (!NO_POSTGRES) {
   testTokenStore("PostgresTokenStore (pg)", postgresFixture("pg"));
 } else {
   Deno.test({ name: "PostgresTokenStore conformance", ignore: true, fn() {} });
-}
-
-// The reserved app-token keys (`app:<clientId>`, issue 16 item 4): kept like
-// a user's token, never listed. (The suite gains this case for every store
-// with the branch that reserves them.)
-for (
-  const [name, make, ignore] of [
-    ["RedisTokenStore", redisFixture("ioredis"), NO_REDIS],
-    ["PostgresTokenStore", postgresFixture("pg"), NO_POSTGRES],
-  ] as const
-) {
-  Deno.test({
-    name: `${name}: app: keys hold tokens but are not listed`,
-    ignore,
-    async fn() {
-      await using fixture = await make();
-      const { store } = fixture;
-      const token = new AccessToken({
-        accessToken: "app0access0token0000000000000",
-        expiresIn: 5_000_000,
-        scopes: [],
-        tokenType: "bearer",
-        obtainedAt: Date.now(),
-      });
-      const written = (await store.set("app:my_app_id", token, null))!;
-      const lease = await store.acquireLease(
-        "app:my_app_id",
-        written.version,
-        1_000,
-      );
-      assert(lease);
-      await lease!.release();
-      await store.set("141981764", token, null);
-      assertEquals(await store.list(), ["141981764"]);
-      assertEquals(
-        (await store.get("app:my_app_id"))?.version,
-        written.version,
-      );
-    },
-  });
 }

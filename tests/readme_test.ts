@@ -10,12 +10,7 @@ import {
   assertStringIncludes,
 } from "@std/assert";
 import denoJson from "../deno.json" with { type: "json" };
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  DEMO_USER,
-  startMockTwitch,
-} from "../testing.ts";
+import { startMockTwitch } from "../testing.ts";
 import { answerPage } from "./_consent_page.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import {
@@ -25,7 +20,6 @@ import {
   readmeText,
   shellLines,
 } from "./_readme.ts";
-import { pathOf, runtime, skipUnless } from "./_runtimes.ts";
 import { closedPort, TEST_LOCK_FLAG } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -489,81 +483,17 @@ Deno.test("README: 'Which scopes do I need?' prints what its comments say, from 
   });
 });
 
-const workerd = await runtime("workerd");
-
-Deno.test({
-  name:
-    "README: the Cloudflare recipe (bundle, examples/cloudflare_worker.capnp in workerd) logs a user in against the mock",
-  ...skipUnless(workerd, "workerd recipe"),
-  async fn() {
-    const bundleLine = readmeCommand(
-      "deno bundle --platform browser -o worker.js",
-    );
-    const [mkdir, serve] = shellLines(
-      readmeBlock("Recipes per runtime", "sh", 2),
-    );
-    assertEquals(serve, "npx workerd serve examples/cloudflare_worker.capnp");
-    const port = closedPort();
-    const redirect = `http://localhost:${port}/callback`;
-    await using mock = await startMockTwitch({
-      consent: "approve",
-      clients: [{
-        clientId: DEMO_CLIENT_ID,
-        clientSecret: DEMO_CLIENT_SECRET,
-        redirectUris: [redirect],
-      }],
-    });
-    await inScratchDir(async (dir) => {
-      // The repository's layout, with the bundle where the README puts it.
-      await Deno.mkdir(`${dir}/examples`);
-      await Deno.copyFile(
-        `${ROOT}examples/cloudflare_worker.capnp`,
-        `${dir}/examples/cloudflare_worker.capnp`,
-      );
-      const args = bundleLine.split(" ").slice(1);
-      args[args.indexOf("worker.js")] = `${dir}/worker.js`;
-      const built = await new Deno.Command(DENO, {
-        args,
-        cwd: ROOT,
-        stdout: "piped",
-        stderr: "piped",
-      }).output();
-      assertEquals(built.code, 0, decoder.decode(built.stderr));
-      await using terminal = new Terminal(dir);
-      Object.assign(terminal.env, {
-        TWITCH_CLIENT_ID: DEMO_CLIENT_ID,
-        TWITCH_CLIENT_SECRET: DEMO_CLIENT_SECRET,
-        TWITCH_AUTH_BASE_URL: mock.authBaseUrl,
-        TWITCH_REDIRECT_URL: redirect,
-        COOKIE_SECRET: "readme-workerd-cookie-secret-Qx7Lm2Pz9Vw4Rt8K",
-      });
-      assertEquals((await terminal.run(mkdir)).code, 0);
-      const server = terminal.start(
-        `${
-          serve.replace("npx workerd", pathOf(workerd))
-        } --socket-addr http=127.0.0.1:${port}`,
-      );
-      let visit;
-      for (let i = 0; i < 100 && !server.ended; i++) {
-        try {
-          visit = await new CookieClient().visit(
-            `http://localhost:${port}/login`,
-          );
-          break;
-        } catch {
-          await new Promise((resolve) => setTimeout(resolve, 100));
-        }
-      }
-      if (!visit) throw new Error(`workerd did not serve: ${server.stderr}`);
-      assertEquals(visit.status, 200, visit.text);
-      assertStringIncludes(visit.text, DEMO_USER.displayName);
-      assert(
-        (await Array.fromAsync(Deno.readDir(`${dir}/.workerd-tokens`))).length >
-          0,
-      );
-      await server.stop("SIGTERM");
-    });
-  },
+Deno.test("README: the workerd recipe's lines are the ones examples/workerd/config.capnp states and tests/workerd_recipe_test.ts follows", () => {
+  const readme = shellLines(readmeBlock("Recipes per runtime", "sh", 2));
+  const config = Deno.readTextFileSync(`${ROOT}examples/workerd/config.capnp`)
+    .split("\n").filter((line) => line.startsWith("#   "))
+    .map((line) => line.slice(4).trim());
+  assertEquals(readme, config);
+  assertEquals(readme.length, 3);
+  const test = Deno.readTextFileSync(`${ROOT}tests/workerd_recipe_test.ts`);
+  for (const needed of ["config.capnp", "--directory-path", "do-disk="]) {
+    assertStringIncludes(test, needed);
+  }
 });
 
 Deno.test("README: the Deno Deploy recipe's local line is the one tests/edge_examples_test.ts runs", () => {

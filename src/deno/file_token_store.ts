@@ -11,11 +11,13 @@ import {
   CorruptTokenStoreError,
   UnsafeFileError,
 } from "../web/errors_token_store.ts";
-import type {
-  StoredToken,
-  TokenLease,
-  TokenStore,
+import {
+  isUserKey,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
 } from "../web/token_store.ts";
+import { checkClaim } from "../web/_claim.ts";
 import {
   checkToken,
   checkTtl,
@@ -59,12 +61,14 @@ interface Pending {
 interface Contents {
   tokens: Map<string, StoredToken>;
   leases: Map<string, Lease>;
+  /** Live claims: key to the time they end. */
+  claims: Map<string, number>;
   /** The fields this store does not know, by key (`""`: the top level). */
   unknown: Map<string, Record<string, unknown>>;
 }
 
 /** This store's own fields beside the tokens, at the top level. */
-const OWN_FIELDS = ["version", "users", "leases"];
+const OWN_FIELDS = ["version", "users", "leases", "claims"];
 
 /**
  * A {@linkcode TokenStore} in one JSON file holding one or many users'
@@ -236,7 +240,27 @@ export class FileTokenStore implements TokenStore {
    * @throws {CorruptTokenStoreError} when the file is damaged.
    */
   async list(): Promise<string[]> {
-    return [...(await this.#sharedRead()).tokens.keys()];
+    return [...(await this.#sharedRead()).tokens.keys()].filter(isUserKey);
+  }
+
+  /**
+   * Claims `key` for `ttl` milliseconds under the file lock, unless a live
+   * claim holds it; the claim is in the file, so every process sharing it
+   * sees it.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   * @throws {CorruptTokenStoreError} when the file is damaged.
+   */
+  async claim(key: string, ttl: number): Promise<boolean> {
+    checkClaim(key, ttl);
+    return await this.#update((contents) => {
+      const now = Date.now();
+      if ((contents.claims.get(key) ?? 0) > now) return { result: false };
+      contents.claims.set(key, now + ttl);
+      return { result: true, changed: true };
+    });
   }
 
   /**
@@ -359,7 +383,12 @@ export class FileTokenStore implements TokenStore {
       text = await Deno.readTextFile(this.path);
     } catch (error) {
       if (error instanceof Deno.errors.NotFound) {
-        return { tokens: new Map(), leases: new Map(), unknown: new Map() };
+        return {
+          tokens: new Map(),
+          leases: new Map(),
+          claims: new Map(),
+          unknown: new Map(),
+        };
       }
       throw error;
     }
@@ -428,7 +457,12 @@ async function parseContents(text: string, path: string): Promise<Contents> {
     tokens.set(userId, await storedFrom(record, where));
     unknown.set(userId, unknownFields(record, [...TOKEN_FIELDS, "version"]));
   }
-  return { tokens, leases: liveLeases(data.leases), unknown };
+  return {
+    tokens,
+    leases: liveLeases(data.leases),
+    claims: liveClaims(data.claims),
+    unknown,
+  };
 }
 
 /** The fields of `record` not named in `known`. */
@@ -482,11 +516,22 @@ function liveLeases(data: unknown): Map<string, Lease> {
   return leases;
 }
 
+/** The claims still running; malformed ones count as none. */
+function liveClaims(data: unknown): Map<string, number> {
+  const claims = new Map<string, number>();
+  if (!isObject(data)) return claims;
+  const now = Date.now();
+  for (const [key, until] of Object.entries(data)) {
+    if (typeof until === "number" && until > now) claims.set(key, until);
+  }
+  return claims;
+}
+
 /**
- * The file's text: the `"default"` token at the top, then users, leases;
- * each token in Twitch's spelling, with the fields no one here knows.
+ * The file's text: the `"default"` token at the top, then users, leases,
+ * claims; each token in Twitch's spelling, with the fields no one here knows.
  */
-function serialize({ tokens, leases, unknown }: Contents): string {
+function serialize({ tokens, leases, claims, unknown }: Contents): string {
   const record = (key: string, { token, version }: StoredToken) => ({
     ...(key === TOP_LEVEL_KEY ? {} : unknown.get(key)),
     ...toTwitchJson(token),
@@ -503,6 +548,7 @@ function serialize({ tokens, leases, unknown }: Contents): string {
       }
       : {}),
     ...(leases.size > 0 ? { leases: Object.fromEntries(leases) } : {}),
+    ...(claims.size > 0 ? { claims: Object.fromEntries(claims) } : {}),
   };
   return `${JSON.stringify(data, null, 2)}\n`;
 }

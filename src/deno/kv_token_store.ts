@@ -11,11 +11,13 @@
 import type { AccessToken } from "../web/access_token.ts";
 import { InvalidArgumentError } from "../web/errors.ts";
 import { CorruptTokenStoreError } from "../web/errors_token_store.ts";
-import type {
-  StoredToken,
-  TokenLease,
-  TokenStore,
+import {
+  isUserKey,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
 } from "../web/token_store.ts";
+import { checkClaim } from "../web/_claim.ts";
 import {
   checkToken,
   checkTtl,
@@ -191,8 +193,34 @@ export class DenoKvTokenStore implements TokenStore {
       for await (const entry of this.#kv.list({ prefix })) {
         users.push(String(entry.key[entry.key.length - 1]));
       }
-      return users;
+      return users.filter(isUserKey);
     });
+  }
+
+  /**
+   * Claims `key` for `ttl` milliseconds: one atomic operation checks that no
+   * live claim exists and writes one with `expireIn: ttl`.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   */
+  async claim(key: string, ttl: number): Promise<boolean> {
+    checkClaim(key, ttl);
+    const claimKey = [...this.#prefix, "claim", key];
+    for (;;) {
+      const held = await retryLocked(() => this.#kv.get(claimKey));
+      const now = Date.now();
+      if (isLive(held.value, now)) return false;
+      const result = await retryLocked(() =>
+        this.#kv.atomic()
+          .check(held)
+          .set(claimKey, { expiresAt: now + ttl }, { expireIn: ttl })
+          .commit()
+      );
+      if (result.ok) return true;
+      // Someone claimed meanwhile: look again (theirs is live).
+    }
   }
 
   /**

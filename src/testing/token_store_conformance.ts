@@ -344,6 +344,23 @@ export function tokenStoreCases(
     },
   );
 
+  // The reserved app-token keys (`app:<clientId>`): kept, versioned and
+  // leased like a user's token, never listed.
+  test("app: keys hold tokens but are not listed", async (store) => {
+    const written = present(
+      await store.set("app:my_app_id", sampleToken(2, false), null),
+      "the app token was not written",
+    );
+    const lease = present(
+      await store.acquireLease("app:my_app_id", written.version, 1_000),
+      "no lease on the app token",
+    );
+    await lease.release();
+    await store.set("141981764", sampleToken(1), null);
+    assertEquals(await store.list(), ["141981764"]);
+    assertEquals((await store.get("app:my_app_id"))?.version, written.version);
+  });
+
   return cases;
 }
 

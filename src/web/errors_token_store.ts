@@ -168,3 +168,48 @@ export class TokenStoreUnavailableError extends TwitchAuthError {
     this.operation = operation;
   }
 }
+
+/**
+ * A token in the store was encrypted (by `encryptTokens`) with a key this
+ * process was not given, or the key with its id is not the one that
+ * encrypted it (or the stored bytes were changed). The message names the
+ * key id and the user, never a token or a key. Pass the key that encrypted
+ * it (as the current key, or among `olderKeys` while rotating), or sign the
+ * user in again.
+ *
+ * @example Tell a missing key apart
+ * ```ts
+ * import { TokenKeyError } from "@x/twitch-auth";
+ *
+ * const error = new TokenKeyError("141981764", "2025-01", "no key with that id was given");
+ * console.log(error.keyId, error.message);
+ * ```
+ */
+export class TokenKeyError extends TwitchAuthError {
+  /** The user whose token could not be decrypted. */
+  readonly userId: string;
+  /** The id of the key the token was encrypted with. */
+  readonly keyId: string;
+
+  /**
+   * Creates the error.
+   *
+   * @param userId The user whose token could not be decrypted.
+   * @param keyId The id of the key the token was encrypted with.
+   * @param problem What went wrong, such as `"no key with that id was given"`.
+   * @param options The standard error options (`cause`).
+   */
+  constructor(
+    userId: string,
+    keyId: string,
+    problem: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `The token of ${userId} was encrypted with key "${keyId}" and cannot be decrypted: ${problem}. Pass that key to encryptTokens (as the current key, or in olderKeys while rotating), or sign the user in again`,
+      options,
+    );
+    this.userId = userId;
+    this.keyId = keyId;
+  }
+}

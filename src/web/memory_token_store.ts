@@ -5,7 +5,13 @@
  */
 
 import type { AccessToken } from "./access_token.ts";
-import type { StoredToken, TokenLease, TokenStore } from "./token_store.ts";
+import { checkClaim } from "./_claim.ts";
+import {
+  isUserKey,
+  type StoredToken,
+  type TokenLease,
+  type TokenStore,
+} from "./token_store.ts";
 
 interface Lease {
   readonly version: string;
@@ -41,6 +47,7 @@ interface Lease {
 export class MemoryTokenStore implements TokenStore {
   #tokens = new Map<string, StoredToken>();
   #leases = new Map<string, Lease>();
+  #claims = new Map<string, number>();
   #counter = 0;
 
   /**
@@ -90,7 +97,29 @@ export class MemoryTokenStore implements TokenStore {
    * @returns Their Twitch user ids.
    */
   list(): Promise<string[]> {
-    return Promise.resolve([...this.#tokens.keys()]);
+    return Promise.resolve([...this.#tokens.keys()].filter(isUserKey));
+  }
+
+  /**
+   * Claims `key` for `ttl` milliseconds, unless a live claim holds it.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   */
+  claim(key: string, ttl: number): Promise<boolean> {
+    try {
+      checkClaim(key, ttl);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const now = Date.now();
+    if ((this.#claims.get(key) ?? 0) > now) return Promise.resolve(false);
+    for (const [other, until] of this.#claims) {
+      if (until <= now) this.#claims.delete(other);
+    }
+    this.#claims.set(key, now + ttl);
+    return Promise.resolve(true);
   }
 
   /**

@@ -6,11 +6,17 @@
 
 import { missingScopeFor } from "./_scope_check.ts";
 import { AccessToken } from "./access_token.ts";
+import { getAppAccessToken } from "./app_access_token.ts";
 import { InvalidArgumentError, InvalidTokenError } from "./errors.ts";
 import { MemoryTokenStore } from "./memory_token_store.ts";
 import { redact } from "./redact.ts";
 import { refreshAccessToken } from "./refresh_access_token.ts";
-import type { StoredToken, TokenStore } from "./token_store.ts";
+import {
+  APP_TOKEN_KEY_PREFIX,
+  isUserKey,
+  type StoredToken,
+  type TokenStore,
+} from "./token_store.ts";
 import {
   type CheckedToken,
   DEFAULT_HELIX_BASE_URL,
@@ -20,6 +26,7 @@ import {
   type TokenRefreshListener,
 } from "./token_provider_options.ts";
 import { validateToken } from "./validate_token.ts";
+import { AppTokenSource } from "./_app_token_source.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import { LEASE_TTL, RefreshCoordinator } from "./_refresh_coordinator.ts";
 import { DEFAULT_TIMEOUT } from "./_request.ts";
@@ -44,7 +51,9 @@ const REFRESH_TIMEOUT = LEASE_TTL - 2_000;
  * one per expiry between them. The new token is written to the store before
  * anything else happens. Each token is validated at Twitch when added and
  * then every `validateInterval`, with timers that do not keep the process
- * alive.
+ * alive; on a store with `claim` (all of this package's), once per interval
+ * across every process sharing the store, not once per process. The app
+ * token ({@linkcode TokenProvider.getAppToken}) is kept in the store too.
  *
  * @example Keep many users' tokens
  * ```ts ignore
@@ -70,6 +79,7 @@ export class TokenProvider {
   readonly #refreshListeners = new Set<TokenRefreshListener>();
   readonly #failureListeners = new Set<TokenRefreshFailureListener>();
   readonly #schedule: ValidationSchedule;
+  readonly #appToken: AppTokenSource;
   readonly #checkScopes: boolean;
 
   /**
@@ -103,9 +113,21 @@ export class TokenProvider {
       fetch: options.fetch,
       timeout: options.timeout,
     };
+    const store = this.store;
     this.#schedule = new ValidationSchedule(
       validateInterval,
       (userId, signal) => this.#validateUser(userId, signal),
+      store.claim &&
+        ((userId) => store.claim!(`validate:${userId}`, validateInterval)),
+    );
+    this.#appToken = new AppTokenSource(
+      () =>
+        getAppAccessToken(
+          clientId,
+          this.#requireSecret(),
+          this.#requestOptions,
+        ),
+      { store, key: `${APP_TOKEN_KEY_PREFIX}${clientId}` },
     );
     this.#coordinator = new RefreshCoordinator({
       store: this.store,
@@ -339,7 +361,26 @@ export class TokenProvider {
    * @returns Their Twitch user ids.
    */
   async users(): Promise<string[]> {
-    return await this.store.list();
+    return (await this.store.list()).filter(isUserKey);
+  }
+
+  /**
+   * A valid app access token (client credentials), kept in the store under
+   * `app:<clientId>` and shared by every process on that store: a new one is
+   * requested once per expiry across all of them, and only when the stored
+   * one expires within a minute or is `refused`.
+   *
+   * @param refused A token Twitch answered 401 to; renewed only if it is
+   * still the stored one.
+   * @returns The app token.
+   * @throws {InvalidArgumentError} when the provider has no client secret.
+   * @throws {InvalidClientError} when Twitch refuses the client id or secret.
+   */
+  async getAppToken(refused?: AccessToken): Promise<AccessToken> {
+    this.#requireSecret();
+    return refused
+      ? await this.#appToken.renew(refused, EXPIRY_MARGIN)
+      : await this.#appToken.valid(EXPIRY_MARGIN);
   }
 
   /**
@@ -395,6 +436,15 @@ export class TokenProvider {
   /** Same as {@linkcode close}, for `using`. */
   [Symbol.dispose](): void {
     this.close();
+  }
+
+  #requireSecret(): string {
+    if (!this.#clientSecret) {
+      throw new InvalidArgumentError(
+        "An app token needs the client secret: pass clientSecret to the TokenProvider",
+      );
+    }
+    return this.#clientSecret;
   }
 
   async #valid(userId: string): Promise<StoredToken> {

@@ -78,7 +78,9 @@ export interface TokenProviderOptions {
   store?: TokenStore;
   /**
    * How often each user's token is validated at Twitch, in milliseconds.
-   * Default {@linkcode DEFAULT_VALIDATE_INTERVAL} (one hour).
+   * Default {@linkcode DEFAULT_VALIDATE_INTERVAL} (one hour). Processes
+   * sharing a store that has `claim` validate each user once per interval
+   * between them.
    */
   validateInterval?: number;
   /**

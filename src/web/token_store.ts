@@ -52,8 +52,10 @@ export interface TokenLease {
 }
 
 /**
- * Where users' tokens live, keyed by Twitch user id (the app token, when
- * stored, under a key of the caller's choosing).
+ * Where users' tokens live, keyed by Twitch user id. The app token (client
+ * credentials) is kept under the reserved key `app:<clientId>`
+ * ({@linkcode APP_TOKEN_KEY_PREFIX}); Twitch user ids are digits, so the two
+ * never meet.
  *
  * The rules every implementation keeps, and that `TokenProvider` relies on:
  * - `set` is a compare-and-set: it writes only when the stored version is
@@ -64,6 +66,13 @@ export interface TokenLease {
  * - `acquireLease` gives at most one live lease per user at a time across all
  *   processes sharing the store; a lease ends when released or after `ttl`
  *   milliseconds, so a process that dies holds no one up for longer.
+ * - Keys are any non-empty string; `list` leaves out the reserved ones that
+ *   start with `app:`.
+ * - `claim`, when a store has it, gives one caller across every process
+ *   sharing the store a claim on a key for `ttl` milliseconds (the hourly
+ *   validation of a user then runs once per interval across all of them,
+ *   not once per process). A store without it still works: each process then
+ *   validates on its own.
  *
  * Implementations: `MemoryTokenStore` (one process), `FileTokenStore` (one
  * JSON file, OS file lock) and `DenoKvTokenStore` (Deno KV, locally or on
@@ -121,7 +130,8 @@ export interface TokenStore {
   delete(userId: string): Promise<void>;
 
   /**
-   * Lists the users that have a token stored.
+   * Lists the users that have a token stored, without the reserved `app:`
+   * keys.
    *
    * @returns Their Twitch user ids.
    */
@@ -142,4 +152,49 @@ export interface TokenStore {
     version: string,
     ttl: number,
   ): Promise<TokenLease | null>;
+
+  /**
+   * Optional. Claims `key` for `ttl` milliseconds across every process
+   * sharing the store: resolves `true` for one caller, `false` for everyone
+   * else while that claim lives. A claim is never released; it ends `ttl`
+   * milliseconds after it was taken, and then the next caller gets it.
+   * Claims live apart from tokens and leases: `list` never shows them and
+   * `delete` leaves them.
+   *
+   * @param key What is claimed, such as `validate:141981764`.
+   * @param ttl How long the claim lasts, in milliseconds.
+   * @returns Whether this caller got the claim.
+   */
+  claim?(key: string, ttl: number): Promise<boolean>;
+}
+
+/**
+ * The start of the reserved store keys that hold app tokens
+ * (`app:<clientId>`); `TokenStore.list` leaves such keys out.
+ *
+ * @example The key of an app's token
+ * ```ts
+ * import { APP_TOKEN_KEY_PREFIX } from "@x/twitch-auth";
+ *
+ * console.log(`${APP_TOKEN_KEY_PREFIX}my_app_id`); // "app:my_app_id"
+ * ```
+ */
+export const APP_TOKEN_KEY_PREFIX = "app:";
+
+/**
+ * Whether a store key is a user's (not a reserved `app:` key), for
+ * `TokenStore.list` implementations.
+ *
+ * @example Filter a list of keys
+ * ```ts
+ * import { isUserKey } from "@x/twitch-auth";
+ *
+ * console.log(["141981764", "app:my_app_id"].filter(isUserKey)); // ["141981764"]
+ * ```
+ *
+ * @param key A store key.
+ * @returns `false` for a reserved key.
+ */
+export function isUserKey(key: string): boolean {
+  return !key.startsWith(APP_TOKEN_KEY_PREFIX);
 }

@@ -6,7 +6,6 @@
  */
 
 import { AccessToken } from "./access_token.ts";
-import { getAppAccessToken } from "./app_access_token.ts";
 import {
   InvalidArgumentError,
   InvalidTokenError,
@@ -23,14 +22,10 @@ import type {
 } from "./token_provider_options.ts";
 import type { TokenStore } from "./token_store.ts";
 import { validateToken } from "./validate_token.ts";
-import { AppTokenSource } from "./_app_token_source.ts";
 import { requireSecretFor } from "./_refresh_secret.ts";
 import { callHelix, helixUrl } from "./_helix.ts";
 import type { RequestOptions } from "./request_options.ts";
 import { inspectAs } from "./_inspect.ts";
-
-/** How close to its expiry a token is renewed, in milliseconds. */
-const EXPIRY_MARGIN = 60_000;
 
 /**
  * The key a {@linkcode Twitch} keeps its user's token under by default: the
@@ -128,7 +123,8 @@ export class Twitch {
   #options: TwitchOptions;
   #provider: TokenProvider;
   #userKey: string;
-  #appToken: AppTokenSource;
+  /** The app token this object last handed out. */
+  #appToken: AccessToken | undefined;
   #listeners = new Set<TokenRefreshListener>();
   #failureListeners = new Set<TokenRefreshFailureListener>();
 
@@ -154,13 +150,6 @@ export class Twitch {
     this.#userKey = requireUserKey(options.userKey ?? DEFAULT_USER_KEY);
     this.#provider = this.#newProvider(options.store);
     this.helixBaseUrl = this.#provider.helixBaseUrl;
-    this.#appToken = new AppTokenSource(() =>
-      getAppAccessToken(
-        this.clientId,
-        this.#clientSecret!,
-        this.requestOptions(),
-      )
-    );
     inspectAs(this, () => this.#describe());
   }
 
@@ -444,7 +433,7 @@ export class Twitch {
   async authenticateApp(scopes: readonly string[] = []): Promise<AccessToken> {
     parseScopes(scopes);
     this.#requireSecret();
-    return await this.#appToken.renew(this.#appToken.current);
+    return this.#appToken = await this.#provider.getAppToken(this.#appToken);
   }
 
   /**
@@ -455,7 +444,7 @@ export class Twitch {
    */
   async getAppAuthToken(): Promise<string> {
     this.#requireSecret();
-    return (await this.#appToken.valid(EXPIRY_MARGIN)).accessToken;
+    return (this.#appToken = await this.#provider.getAppToken()).accessToken;
   }
 
   /**
@@ -486,10 +475,11 @@ export class Twitch {
       clientId: this.clientId,
       fetch: this.#options.fetch,
       token: async () => {
-        const used = await this.#appToken.valid(EXPIRY_MARGIN);
+        const used = await this.#provider.getAppToken();
         return {
           accessToken: used.accessToken,
-          renew: async () => (await this.#appToken.renew(used)).accessToken,
+          renew: async () =>
+            (await this.#provider.getAppToken(used)).accessToken,
         };
       },
     });
