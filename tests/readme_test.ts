@@ -37,6 +37,23 @@ async function inScratchDir(fn: (dir: string) => Promise<void>): Promise<void> {
   }
 }
 
+/** Saves a README sample as `dir/name`, runs it with `deno run -A`, returns its stdout. */
+async function runSample(
+  dir: string,
+  name: string,
+  code: string,
+): Promise<string> {
+  await Deno.writeTextFile(`${dir}/${name}`, code);
+  const ran = await new Deno.Command(DENO, {
+    args: ["run", "-A", name],
+    cwd: dir,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assertEquals(ran.code, 0, decoder.decode(ran.stderr));
+  return decoder.decode(ran.stdout);
+}
+
 /** A process started from a README line, its output collected as it comes. */
 class Running {
   stdout = "";
@@ -356,15 +373,10 @@ Deno.test("README: the web login quick start signs a user in through the mock's 
 Deno.test("README: the mock sample for tests runs and refreshes once", async () => {
   const sample = readmeBlock("The mock Twitch in your tests", "ts", 0);
   await inScratchDir(async (dir) => {
-    await Deno.writeTextFile(`${dir}/mock_sample.ts`, sample.code);
-    const ran = await new Deno.Command(DENO, {
-      args: ["run", "-A", "mock_sample.ts"],
-      cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(ran.code, 0, decoder.decode(ran.stderr));
-    assertEquals(decoder.decode(ran.stdout), "200\n1\n");
+    assertEquals(
+      await runSample(dir, "mock_sample.ts", sample.code),
+      "200\n1\n",
+    );
   });
 });
 
@@ -457,22 +469,16 @@ Deno.test("README: 'Which scopes do I need?' prints what its comments say, from 
   const promised = /^# (Scopes: [^,]+),/.exec(said)?.[1];
   assert(promised, said);
   await inScratchDir(async (dir) => {
-    const result = await new Terminal(dir).run(command);
+    await using terminal = new Terminal(dir);
+    const result = await terminal.run(command);
     assertEquals(result.code, 0, result.stderr);
     assertEquals(result.stdout.split("\n")[0], promised);
 
     const sample = readmeBlock("Which scopes do I need?", "ts", 0);
     const comment = (marker: string) =>
       new RegExp(`${marker}.*// (.*)$`, "m").exec(sample.code)![1];
-    await Deno.writeTextFile(`${dir}/scopes.ts`, sample.code);
-    const ran = await new Deno.Command(DENO, {
-      args: ["run", "-A", "scopes.ts"],
-      cwd: dir,
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    assertEquals(ran.code, 0, decoder.decode(ran.stderr));
-    const lines = decoder.decode(ran.stdout).trim().split("\n");
+    const lines = (await runSample(dir, "scopes.ts", sample.code)).trim()
+      .split("\n");
     assertEquals(lines[0], comment("advice.scopes"));
     assertEquals(lines.at(-1), comment("eventSub.token"));
     const tasks = comment("tasks.join").replace(/^.*: /, "").replace(
