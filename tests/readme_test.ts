@@ -513,3 +513,35 @@ Deno.test("README: the Deno Deploy recipe's local line is the one tests/edge_exa
     `tests/edge_examples_test.ts does not run: ${line}`,
   );
 });
+
+Deno.test("README: the command line reference names every command and option the CLI's --help lists", async () => {
+  const help = await new Deno.Command(DENO, {
+    args: ["run", "-A", `${ROOT}mod.ts`, "--help"],
+    stdout: "piped",
+  }).output();
+  const text = decoder.decode(help.stdout);
+  const part = (from: string, to: string) =>
+    text.slice(text.indexOf(from), text.indexOf(to));
+  const commands = [
+    ...part("Commands:", "Options:").matchAll(
+      /^ {2}([a-z]+(?: expire| revoke)?)(?= {2}| \[| TOKEN)/gm,
+    ),
+  ].map(([, command]) =>
+    command.replace(/ (expire|revoke)$/, " expire\\|revoke")
+  );
+  const options = [
+    ...part("Options:", "Examples:").matchAll(/^ {2}(?:(-\w), )?(--[a-z-]+)/gm),
+  ].map(([, short, long]) => short ? `${short}/${long}` : long);
+  assert(commands.length >= 10 && options.length >= 18, text);
+  const readme = readmeText();
+  const reference = readme.slice(
+    readme.indexOf("## Command line reference"),
+    readme.indexOf("## Library reference"),
+  );
+  for (const command of commands) {
+    assertStringIncludes(reference, `| \`${command}`, command);
+  }
+  for (const option of options) {
+    assertStringIncludes(reference, `\`${option}\``, option);
+  }
+});
