@@ -179,7 +179,7 @@ Examples:
     ${PROGRAM} --for "read chat,send chat,moderate chat"
 
   Does a token cover what the app calls?
-    printenv TWITCH_ACCESS_TOKEN | ${PROGRAM} validate - --for "read chat,send chat"
+    jq -r .access_token token.json | ${PROGRAM} validate - --for "read chat,send chat"
 
   Sign in, picking the scopes on a page, and keep the tokens for a bot:
     export TWITCH_CLIENT_ID=your_client_id TWITCH_CLIENT_SECRET=your_secret
