@@ -4,7 +4,13 @@
 // caller holds it, a revocation at the mock, and the Bearer a request carried.
 
 import { assertEquals, assertNotEquals } from "@std/assert";
-import { AccessToken, refreshAccessToken, Twitch } from "../mod.ts";
+import {
+  AccessToken,
+  refreshAccessToken,
+  type TokenStore,
+  Twitch,
+  type TwitchOptions,
+} from "../mod.ts";
 import type { IssuedUserToken, MockTwitch } from "../testing.ts";
 import { lastRequest } from "./_util.ts";
 
@@ -135,5 +141,19 @@ export async function assertHelixUnauthorized(
     error: "Unauthorized",
     status: 401,
     message,
+  });
+}
+
+/** A `Twitch` for the mock's app on `store`, with `more` options. */
+export function twitchOnStore(
+  mock: MockTwitch,
+  store: TokenStore,
+  more: Partial<TwitchOptions> = {},
+): Twitch {
+  return new Twitch(mock.clientId, mock.clientSecret, {
+    authBaseUrl: mock.authBaseUrl,
+    helixBaseUrl: mock.helixBaseUrl,
+    store,
+    ...more,
   });
 }

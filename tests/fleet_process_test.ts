@@ -11,9 +11,9 @@ import {
   MemoryTokenStore,
   TokenProvider,
   type TokenStore,
-  Twitch,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
+import { twitchOnStore } from "./_helpers_tokens.ts";
 
 const PROCESSES = 4;
 const USERS = ["2001", "2002", "2003"];
@@ -186,13 +186,8 @@ for (const kind of ["file", "kv"] as const) {
 Deno.test("Twitch objects and TokenProviders on one store share one app token; a 401 renews it once for all", async () => {
   await using mock = await startMockTwitch();
   const store = new MemoryTokenStore();
-  const options = {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-    store,
-  };
-  using first = new Twitch(mock.clientId, mock.clientSecret, options);
-  using second = new Twitch(mock.clientId, mock.clientSecret, options);
+  using first = twitchOnStore(mock, store);
+  using second = twitchOnStore(mock, store);
   using provider = new TokenProvider({
     clientId: mock.clientId,
     clientSecret: mock.clientSecret,

@@ -19,7 +19,12 @@ import {
   UnknownScopeError,
 } from "../mod.ts";
 import { startMockTwitch } from "../testing.ts";
-import { assertBearer, dueSoon, signedInTwitch } from "./_helpers_tokens.ts";
+import {
+  assertBearer,
+  dueSoon,
+  signedInTwitch,
+  twitchOnStore,
+} from "./_helpers_tokens.ts";
 import { lastRequest } from "./_util.ts";
 
 async function setup() {
@@ -241,17 +246,9 @@ Deno.test("Twitch prints without its secret or tokens, and needs an app id", asy
 Deno.test("Twitch objects on one store share the user under userKey, with one refresh, and keep no copy", async () => {
   await using mock = await startMockTwitch();
   const store = new MemoryTokenStore();
-  const options = {
-    authBaseUrl: mock.authBaseUrl,
-    helixBaseUrl: mock.helixBaseUrl,
-    store,
-  };
-  using a = new Twitch(mock.clientId, mock.clientSecret, options);
-  using b = new Twitch(mock.clientId, mock.clientSecret, options);
-  using other = new Twitch(mock.clientId, mock.clientSecret, {
-    ...options,
-    userKey: "other",
-  });
+  using a = twitchOnStore(mock, store);
+  using b = twitchOnStore(mock, store);
+  using other = twitchOnStore(mock, store, { userKey: "other" });
   assertEquals([a.userKey, other.userKey], [DEFAULT_USER_KEY, "other"]);
   const heard: [string, string][] = [];
   a.onUserAuthRefresh((token, key) =>
