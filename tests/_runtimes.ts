@@ -4,12 +4,8 @@
 // tests skip with the reason; in CI (CI=true) the tests fail instead.
 
 import { assertEquals } from "@std/assert";
-import {
-  DEMO_CLIENT_ID,
-  DEMO_CLIENT_SECRET,
-  type MockTwitch,
-  startMockTwitch,
-} from "../testing.ts";
+import { type MockTwitch, startMockTwitch } from "../testing.ts";
+import { approvingMock } from "./_util.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 /** The pinned runtime packages. */
@@ -154,14 +150,7 @@ export async function withApp(
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = freePort();
     const base = `http://localhost:${port}`;
-    await using mock = await startMockTwitch({
-      consent: "approve",
-      clients: [{
-        clientId: DEMO_CLIENT_ID,
-        clientSecret: DEMO_CLIENT_SECRET,
-        redirectUris: [`${base}/callback`],
-      }],
-    });
+    await using mock = await approvingMock(`${base}/callback`);
     const { command, args, env } = await launch({ port, base, mock });
     const child = new Deno.Command(command, {
       args,

@@ -1,6 +1,13 @@
 // Shared test helpers: get codes the way a browser would, over real HTTP.
 
-import type { MockRequest, MockTwitch } from "../testing.ts";
+import {
+  DEMO_CLIENT_ID,
+  DEMO_CLIENT_SECRET,
+  type MockClient,
+  type MockRequest,
+  type MockTwitch,
+  startMockTwitch,
+} from "../testing.ts";
 import { freeLoopbackPort } from "../src/cli/_free_port.ts";
 
 /** Follows Twitch's authorize redirect (consent "approve") and returns the code. */
@@ -143,3 +150,22 @@ export const chromiumAvailable: boolean = (() => {
 export const CHROMIUM_SCRIPT: string = decodeURIComponent(
   new URL("./_chromium_browser.ts", import.meta.url).pathname,
 );
+
+/**
+ * A mock whose user approves at once, with one confidential app (the demo
+ * app unless `app` says otherwise) registered for `redirectUri`, and `more`
+ * apps beside it.
+ */
+export function approvingMock(
+  redirectUri: string,
+  more: MockClient[] = [],
+  app: { clientId: string; clientSecret: string } = {
+    clientId: DEMO_CLIENT_ID,
+    clientSecret: DEMO_CLIENT_SECRET,
+  },
+): Promise<MockTwitch> {
+  return startMockTwitch({
+    consent: "approve",
+    clients: [{ ...app, redirectUris: [redirectUri] }, ...more],
+  });
+}

@@ -17,7 +17,7 @@ import {
   spawnCli,
   validateOnMock,
 } from "./_cli.ts";
-import { closedPort, posixTest, tempDir } from "./_util.ts";
+import { approvingMock, closedPort, posixTest, tempDir } from "./_util.ts";
 
 const CLIENT_ID = "cli0output0client0id0000000001";
 const CLIENT_SECRET = "cli0output0client0secret000001";
@@ -38,13 +38,9 @@ async function signInThenSabotage(
 ): Promise<{ code: number; stdout: string; stderr: string; mock: MockTwitch }> {
   const port = closedPort();
   const redirect = `http://localhost:${port}`;
-  const mock = await startMockTwitch({
-    consent: "approve",
-    clients: [{
-      clientId: CLIENT_ID,
-      clientSecret: CLIENT_SECRET,
-      redirectUris: [redirect],
-    }],
+  const mock = await approvingMock(redirect, [], {
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
   });
   const cli = spawnCli(
     argv`--auth-base-url ${mock.authBaseUrl} --port ${port} --redirect-url ${redirect} --timeout 20 --no-browser -s chat:read --format json --output ${file}`,

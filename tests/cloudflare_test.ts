@@ -18,9 +18,9 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_USER,
   type MockTwitch,
-  startMockTwitch,
   testTokenStore,
 } from "../testing.ts";
+import { approvingMock } from "./_util.ts";
 import { CookieClient } from "./_cookie_client.ts";
 import {
   bundle,
@@ -108,14 +108,9 @@ async function startFleet(): Promise<Fleet> {
     const port = freePort();
     const probePort = freePort();
     const base = `http://localhost:${port}`;
-    const mock = await startMockTwitch({
-      consent: "approve",
-      clients: [{
-        clientId: DEMO_CLIENT_ID,
-        clientSecret: DEMO_CLIENT_SECRET,
-        redirectUris: [`${base}/callback`],
-      }, { clientId: PUBLIC_CLIENT, redirectUris: [] }],
-    });
+    const mock = await approvingMock(`${base}/callback`, [
+      { clientId: PUBLIC_CLIENT, redirectUris: [] },
+    ]);
     await Deno.writeTextFile(
       `${dir}/config.capnp`,
       config(port, probePort, disk, {

@@ -30,6 +30,7 @@ import {
   type MockTwitch,
   startMockTwitch,
 } from "../testing.ts";
+import { approvingMock } from "./_util.ts";
 import { hmacKey, sealLoginState } from "../src/web/_login_cookie.ts";
 import { secretBytes } from "../src/web/_cookie_secret.ts";
 import { CookieClient } from "./_cookie_client.ts";
@@ -56,14 +57,7 @@ async function startApp(
     (request) => handler(request),
   );
   const base = `http://localhost:${server.addr.port}`;
-  const mock = await startMockTwitch({
-    consent: "approve",
-    clients: [{
-      clientId: DEMO_CLIENT_ID,
-      clientSecret: DEMO_CLIENT_SECRET,
-      redirectUris: [`${base}/callback`],
-    }],
-  });
+  const mock = await approvingMock(`${base}/callback`);
   const app: App = {
     base,
     mock,
