@@ -28,7 +28,6 @@ import {
   DEMO_CLIENT_SECRET,
   DEMO_USER,
   type MockTwitch,
-  startMockTwitch,
 } from "../testing.ts";
 import { approvingMock } from "./_util.ts";
 import { hmacKey, sealLoginState } from "../src/web/_login_cookie.ts";
