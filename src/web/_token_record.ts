@@ -9,6 +9,7 @@
 import { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError } from "./errors.ts";
 import { CorruptTokenStoreError } from "./errors_token_store.ts";
+import type { StoredToken } from "./token_store.ts";
 
 /** Whether `value` is a plain JSON object. */
 export function isObject(value: unknown): value is Record<string, unknown> {
@@ -41,4 +42,39 @@ export function tokenFromRecord(
     const problem = error.message[0].toLowerCase() + error.message.slice(1);
     throw new CorruptTokenStoreError(where, problem, { cause: error });
   }
+}
+
+/**
+ * A stored record from a database's version and token columns (the token as
+ * a JSON object, or as its JSON text).
+ *
+ * @param version The stored version.
+ * @param token The stored token.
+ * @param where The key or row it came from, for the error message.
+ * @returns The record.
+ * @throws {CorruptTokenStoreError} when the version is missing or the token
+ * is not a JSON object of a token.
+ */
+export function storedFromRecord(
+  version: unknown,
+  token: unknown,
+  where: string,
+): StoredToken {
+  if (typeof version !== "string" || version === "") {
+    throw new CorruptTokenStoreError(where, "it has no version");
+  }
+  let record: unknown = token;
+  if (typeof token === "string") {
+    try {
+      record = JSON.parse(token);
+    } catch (error) {
+      throw new CorruptTokenStoreError(where, "its token is not JSON", {
+        cause: error,
+      });
+    }
+  }
+  if (!isObject(record)) {
+    throw new CorruptTokenStoreError(where, "its token is not an object");
+  }
+  return { token: tokenFromRecord(record, where), version };
 }

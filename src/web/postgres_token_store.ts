@@ -6,7 +6,6 @@
 
 import type { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError } from "./errors.ts";
-import { CorruptTokenStoreError } from "./errors_token_store.ts";
 import { type PostgresQuery, postgresQuery } from "./_postgres_client.ts";
 import {
   boundedCall,
@@ -21,7 +20,7 @@ import {
   randomHex,
   secretsOf,
 } from "./_store_checks.ts";
-import { isObject, tokenFromRecord } from "./_token_record.ts";
+import { storedFromRecord } from "./_token_record.ts";
 import { toTwitchJson } from "./_token_json.ts";
 import type { StoredToken, TokenLease, TokenStore } from "./token_store.ts";
 
@@ -177,7 +176,11 @@ export class PostgresTokenStore implements TokenStore {
       [userId],
     );
     if (rows.length === 0) return null;
-    return this.#parse(rows[0], userId);
+    return storedFromRecord(
+      rows[0].version,
+      rows[0].token,
+      `PostgreSQL row ${this.#table} user_id=${JSON.stringify(userId)}`,
+    );
   }
 
   /**
@@ -334,28 +337,5 @@ RETURNING 1 AS ok`,
       () => this.#query(text, params),
       secrets,
     );
-  }
-
-  #parse(row: Record<string, unknown>, userId: string): StoredToken {
-    const where = `PostgreSQL row ${this.#table} user_id=${
-      JSON.stringify(userId)
-    }`;
-    let record = row.token;
-    if (typeof record === "string") {
-      try {
-        record = JSON.parse(record);
-      } catch (error) {
-        throw new CorruptTokenStoreError(where, "its token is not JSON", {
-          cause: error,
-        });
-      }
-    }
-    if (!isObject(record)) {
-      throw new CorruptTokenStoreError(where, "its token is not an object");
-    }
-    if (typeof row.version !== "string" || row.version === "") {
-      throw new CorruptTokenStoreError(where, "it has no version");
-    }
-    return { token: tokenFromRecord(record, where), version: row.version };
   }
 }

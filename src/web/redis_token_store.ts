@@ -6,7 +6,6 @@
 
 import type { AccessToken } from "./access_token.ts";
 import { InvalidArgumentError } from "./errors.ts";
-import { CorruptTokenStoreError } from "./errors_token_store.ts";
 import { type RedisCalls, redisCalls } from "./_redis_client.ts";
 import {
   boundedCall,
@@ -21,7 +20,7 @@ import {
   randomHex,
   secretsOf,
 } from "./_store_checks.ts";
-import { isObject, tokenFromRecord } from "./_token_record.ts";
+import { storedFromRecord } from "./_token_record.ts";
 import { toTwitchJson } from "./_token_json.ts";
 import type { StoredToken, TokenLease, TokenStore } from "./token_store.ts";
 
@@ -176,7 +175,11 @@ export class RedisTokenStore implements TokenStore {
     const answer = await this.#eval("get", GET_SCRIPT, [key], []);
     const [version, token] = Array.isArray(answer) ? answer : [];
     if (version === null && token === null) return null;
-    return parseStored(version, token, `Redis key ${JSON.stringify(key)}`);
+    return storedFromRecord(
+      version,
+      token,
+      `Redis key ${JSON.stringify(key)}`,
+    );
   }
 
   /**
@@ -383,31 +386,6 @@ function persistenceWarning(
   return save === "" || save === undefined || save === null
     ? 'RedisTokenStore: this Redis keeps tokens in memory only (appendonly no, save ""), so a restart signs every user out. Run it with appendonly yes'
     : "RedisTokenStore: this Redis saves only snapshots (appendonly no), so a restart loses tokens refreshed since the last one, and public clients' rotated refresh tokens with them. Run it with appendonly yes";
-}
-
-/** A stored record from its version and token fields. */
-function parseStored(
-  version: unknown,
-  token: unknown,
-  where: string,
-): StoredToken {
-  if (typeof version !== "string" || version === "") {
-    throw new CorruptTokenStoreError(where, "it has no version field");
-  }
-  let record: unknown = token;
-  if (typeof token === "string") {
-    try {
-      record = JSON.parse(token);
-    } catch (error) {
-      throw new CorruptTokenStoreError(where, "its token is not JSON", {
-        cause: error,
-      });
-    }
-  }
-  if (!isObject(record)) {
-    throw new CorruptTokenStoreError(where, "its token is not an object");
-  }
-  return { token: tokenFromRecord(record, where), version };
 }
 
 /** `text` with Redis's glob characters escaped, for `SCAN MATCH`. */
